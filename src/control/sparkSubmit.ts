@@ -1,0 +1,58 @@
+import type { JobResources } from './resources.js';
+
+export interface SubmitInputs {
+  sparkSubmit: string;
+  master: string;
+  appFile: string;
+  pyFiles: string[];
+  jars: string[];
+  resources: JobResources;
+  appName: string;
+  /** Settings the job reads from its environment (DESIGN.md: bootstrap servers, topic, trigger, …). */
+  jobEnv: Record<string, string>;
+  /** Extra Spark properties the lab always sets (driver host, UI port, …); user --conf wins over them. */
+  labConf: Record<string, string>;
+}
+
+export interface SubmitPlan {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The job's own settings that come from the resources (not Spark properties). */
+export function jobEnvFromResources(r: JobResources): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (r.maxOffsetsPerTrigger !== undefined) env.MAX_OFFSETS_PER_TRIGGER = String(r.maxOffsetsPerTrigger);
+  if (r.trigger !== undefined) env.TRIGGER = r.trigger;
+  return env;
+}
+
+/** spark-submit as an argument array: never a shell string. */
+export function buildSparkSubmit(inputs: SubmitInputs): SubmitPlan {
+  const r = inputs.resources;
+  const args = ['--master', inputs.master, '--deploy-mode', 'client', '--name', inputs.appName];
+  if (inputs.jars.length > 0) args.push('--jars', inputs.jars.join(','));
+  if (inputs.pyFiles.length > 0) args.push('--py-files', inputs.pyFiles.join(','));
+  if (r.driverMemory !== undefined) args.push('--driver-memory', r.driverMemory);
+  if (r.executorCores !== undefined) args.push('--executor-cores', String(r.executorCores));
+  if (r.executorMemory !== undefined) args.push('--executor-memory', r.executorMemory);
+  if (r.totalExecutorCores !== undefined) args.push('--total-executor-cores', String(r.totalExecutorCores));
+  if (r.numExecutors !== undefined) args.push('--num-executors', String(r.numExecutors));
+  const conf: Record<string, string> = { ...inputs.labConf };
+  if (r.shufflePartitions !== undefined) conf['spark.sql.shuffle.partitions'] = String(r.shufflePartitions);
+  Object.assign(conf, r.conf);
+  for (const key of Object.keys(conf).sort()) args.push('--conf', `${key}=${conf[key]}`);
+  args.push(inputs.appFile);
+  return { command: inputs.sparkSubmit, args, env: { ...inputs.jobEnv, ...jobEnvFromResources(r) } };
+}
+
+function quote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command as a person would type it (for display and reports only; it is never executed as a string). */
+export function formatCommandLine(plan: SubmitPlan): string {
+  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${quote(v)}`);
+  return [...env, quote(plan.command), ...plan.args.map(quote)].join(' ');
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LabConfig } from './labConfig.js';
+import { kafkaBootstrap } from './labConfig.js';
+import type { LabPaths } from './paths.js';
+import { SPARKTOP_BIN } from './paths.js';
+import type { DetachedSpec } from './processes.js';
+
+export interface GeneratorFiles {
+  statsFile: string;
+  controlFile: string;
+}
+
+export function generatorFiles(paths: LabPaths, index: number): GeneratorFiles {
+  return {
+    statsFile: path.join(paths.generatorsDir, `generator-${index}.stats.json`),
+    controlFile: path.join(paths.generatorsDir, `generator-${index}.control.json`),
+  };
+}
+
+/** `sparktop gen` as a detached child, with its rate adjustable through the control file. */
+export function generatorSpec(config: LabConfig, paths: LabPaths, index: number, logFile: string): DetachedSpec {
+  const files = generatorFiles(paths, index);
+  fs.mkdirSync(paths.generatorsDir, { recursive: true });
+  fs.rmSync(files.statsFile, { force: true });
+  fs.writeFileSync(files.controlFile, JSON.stringify({ targetRps: config.rps, paused: false }));
+  return {
+    command: process.execPath,
+    args: [
+      SPARKTOP_BIN,
+      'gen',
+      '--kafka',
+      kafkaBootstrap(config),
+      '--topic',
+      config.topic,
+      '--rps',
+      String(config.rps),
+      '--stats-file',
+      files.statsFile,
+      '--control-file',
+      files.controlFile,
+    ],
+    logFile,
+  };
+}
+
+export interface GeneratorStats {
+  pid: number;
+  targetRps: number;
+  achievedRps: number | null;
+  sent: number;
+  acked: number;
+  errors: number;
+  lastError: string | null;
+  paused: boolean;
+  at: string;
+}
+
+export function readGeneratorStats(file: string): GeneratorStats | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as GeneratorStats;
+  } catch {
+    return null;
+  }
+}

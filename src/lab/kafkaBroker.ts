@@ -1,0 +1,168 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { run } from './provision/exec.js';
+import type { LabConfig } from './labConfig.js';
+import type { LabPaths } from './paths.js';
+import type { DetachedSpec } from './processes.js';
+
+const LOG4J2 = `status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.kafka.name = kafka
+logger.kafka.level = info
+logger.raft.name = org.apache.kafka.raft
+logger.raft.level = warn
+`;
+
+/** A single KRaft node (broker + controller) listening on loopback only. */
+export function serverProperties(config: LabConfig, paths: LabPaths): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${config.kafkaControllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${config.kafkaPort},CONTROLLER://127.0.0.1:${config.kafkaControllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${config.kafkaPort}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${paths.kafkaDataDir}`,
+    `num.partitions=${config.partitions}`,
+    'offsets.topic.replication.factor=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    // The lab is for tuning runs, not for keeping data: cap what a long run leaves on disk.
+    'log.retention.hours=6',
+    'log.retention.bytes=4294967296',
+    'log.segment.bytes=268435456',
+    'auto.create.topics.enable=false',
+    '',
+  ].join('\n');
+}
+
+/** Kafka's own format for cluster ids: 16 random bytes, base64url without padding. */
+export function newClusterId(): string {
+  return crypto.randomBytes(16).toString('base64url');
+}
+
+function javaCommand(): string {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+export function writeKafkaConfig(config: LabConfig, paths: LabPaths): { properties: string; log4j: string } {
+  fs.mkdirSync(paths.kafkaConfigDir, { recursive: true });
+  const properties = path.join(paths.kafkaConfigDir, 'server.properties');
+  const log4j = path.join(paths.kafkaConfigDir, 'log4j2.properties');
+  fs.writeFileSync(properties, serverProperties(config, paths));
+  fs.writeFileSync(log4j, LOG4J2);
+  return { properties, log4j };
+}
+
+/** Formats the KRaft storage once; later starts reuse it (the topic and its offsets survive restarts). */
+export async function ensureStorageFormatted(kafkaJars: string[], files: { properties: string; log4j: string }, paths: LabPaths): Promise<boolean> {
+  if (fs.existsSync(path.join(paths.kafkaDataDir, 'meta.properties'))) return false;
+  fs.mkdirSync(paths.kafkaDataDir, { recursive: true });
+  const r = await run(javaCommand(), [
+    '-Xmx256m',
+    `-Dlog4j2.configurationFile=${files.log4j}`,
+    '-cp',
+    kafkaJars.join(path.delimiter),
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    newClusterId(),
+    '-c',
+    files.properties,
+  ]);
+  if (r.code !== 0) throw new Error(`formatting Kafka storage failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n')}`);
+  return true;
+}
+
+export function kafkaSpec(config: LabConfig, kafkaJars: string[], files: { properties: string; log4j: string }, logFile: string): DetachedSpec {
+  return {
+    command: javaCommand(),
+    args: [
+      `-Xmx${config.kafkaHeap}`,
+      `-Xms${config.kafkaHeap}`,
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${files.log4j}`,
+      '-cp',
+      kafkaJars.join(path.delimiter),
+      'kafka.Kafka',
+      files.properties,
+    ],
+    logFile,
+  };
+}
+
+function quietKafka(bootstrap: string): Kafka {
+  return new Kafka({
+    clientId: 'sparktop-lab',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1500,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+  });
+}
+
+/** Readiness probe: the broker answers metadata requests and has a controller. */
+export async function brokerReady(bootstrap: string): Promise<true | undefined> {
+  const admin = quietKafka(bootstrap).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null ? true : undefined;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Creates the topic with `partitions` partitions, or grows it; Kafka cannot shrink a topic, so an
+ * existing topic with more partitions is kept and reported.
+ */
+export async function ensureTopic(bootstrap: string, topic: string, partitions: number): Promise<{ partitions: number; note: string | null }> {
+  const admin = quietKafka(bootstrap).admin();
+  try {
+    await admin.connect();
+    const topics = await admin.listTopics();
+    if (!topics.includes(topic)) {
+      await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    } else {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const have = meta.topics[0]?.partitions.length ?? 0;
+      if (have < partitions) {
+        await admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] });
+      } else if (have > partitions) {
+        return { partitions: have, note: `topic ${topic} already has ${have} partitions (Kafka cannot reduce them; \`lab down --purge\` starts over)` };
+      }
+    }
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const parts = meta.topics[0]?.partitions ?? [];
+    if (parts.length !== partitions || parts.some((p) => p.leader < 0)) throw new Error(`topic ${topic} has no leader for every partition yet`);
+    return { partitions: parts.length, note: null };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export async function topicEndOffsets(bootstrap: string, topic: string): Promise<number[]> {
+  const admin = quietKafka(bootstrap).admin();
+  try {
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

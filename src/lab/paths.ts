@@ -1,0 +1,54 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Root of the sparktop package (where spark-apps/ and bin/ live), from dist/lab or src/lab. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SPARK_APPS_DIR = path.join(PACKAGE_ROOT, 'spark-apps');
+export const SPARKTOP_BIN = path.join(PACKAGE_ROOT, 'bin', 'sparktop.js');
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+  return path.join(base, 'sparktop');
+}
+
+export interface LabPaths {
+  cacheDir: string;
+  venvDir: string;
+  venvPython: string;
+  kafkaLibDir: string;
+  connectorLibDir: string;
+  mavenWorkDir: string;
+  labDir: string;
+  stateFile: string;
+  logsDir: string;
+  kafkaDataDir: string;
+  kafkaConfigDir: string;
+  sparkWorkDir: string;
+  checkpointsDir: string;
+  generatorsDir: string;
+  lockFile: string;
+}
+
+export function labPaths(cacheDir: string): LabPaths {
+  const venvDir = path.join(cacheDir, 'pyspark-venv');
+  const labDir = path.join(cacheDir, 'lab');
+  return {
+    cacheDir,
+    venvDir,
+    venvPython: path.join(venvDir, 'bin', 'python'),
+    kafkaLibDir: path.join(cacheDir, 'kafka-libs'),
+    connectorLibDir: path.join(cacheDir, 'spark-kafka-connector'),
+    mavenWorkDir: path.join(cacheDir, 'maven-work'),
+    labDir,
+    stateFile: path.join(labDir, 'state.json'),
+    logsDir: path.join(labDir, 'logs'),
+    kafkaDataDir: path.join(labDir, 'kafka-data'),
+    kafkaConfigDir: path.join(labDir, 'kafka-config'),
+    sparkWorkDir: path.join(labDir, 'spark-work'),
+    checkpointsDir: path.join(labDir, 'checkpoints'),
+    generatorsDir: path.join(labDir, 'generators'),
+    lockFile: path.join(labDir, 'lab.lock'),
+  };
+}

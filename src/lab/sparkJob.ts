@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import axios from 'axios';
+import { buildSparkSubmit, type SubmitPlan } from '../control/sparkSubmit.js';
+import type { JobResources } from '../control/resources.js';
+import type { LabConfig } from './labConfig.js';
+import { driverUi, kafkaBootstrap, listenerUrl, masterUrl } from './labConfig.js';
+import type { LabPaths } from './paths.js';
+import { SPARK_APPS_DIR } from './paths.js';
+import type { Provisioned } from './provision/provision.js';
+import { fetchMaster, sparkEnv } from './sparkCluster.js';
+
+export const APP_NAME = 'LogsProcessor';
+export const JOB_FILE = path.join(SPARK_APPS_DIR, 'spark_structured_streaming_logs_processing.py');
+export const LISTENER_FILE = path.join(SPARK_APPS_DIR, 'sparktop_listener.py');
+const CHECKPOINTS_KEPT = 3;
+
+/** Properties the lab always sets: loopback addresses, fixed UI port, streaming metrics for sparktop. */
+export function labSparkConf(config: LabConfig): Record<string, string> {
+  return {
+    'spark.driver.host': '127.0.0.1',
+    'spark.driver.bindAddress': '127.0.0.1',
+    'spark.ui.port': String(config.driverUiPort),
+    'spark.sql.streaming.metricsEnabled': 'true',
+    'spark.ui.prometheus.enabled': 'true',
+    'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',
+    'spark.metrics.conf.*.sink.prometheusServlet.path': '/metrics/prometheus',
+  };
+}
+
+/**
+ * A new checkpoint folder per submission: Spark keeps the shuffle partition count and the state
+ * layout in the checkpoint, so reusing one would silently ignore a changed --shuffle-partitions.
+ */
+export function newCheckpointDir(paths: LabPaths, query: string, now = new Date()): string {
+  fs.mkdirSync(paths.checkpointsDir, { recursive: true });
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const dir = path.join(paths.checkpointsDir, `${query}-${stamp}`);
+  const old = fs
+    .readdirSync(paths.checkpointsDir)
+    .filter((d) => d.startsWith(`${query}-`))
+    .sort();
+  for (const d of old.slice(0, Math.max(0, old.length - (CHECKPOINTS_KEPT - 1)))) {
+    fs.rmSync(path.join(paths.checkpointsDir, d), { recursive: true, force: true });
+  }
+  return dir;
+}
+
+export function planSubmission(config: LabConfig, paths: LabPaths, prov: Provisioned, resources: JobResources, checkpoint: string): SubmitPlan {
+  return buildSparkSubmit({
+    sparkSubmit: path.join(prov.pythonEnv.sparkHome, 'bin', 'spark-submit'),
+    master: masterUrl(config),
+    appFile: JOB_FILE,
+    pyFiles: [LISTENER_FILE],
+    jars: prov.connectorJars,
+    resources,
+    appName: APP_NAME,
+    jobEnv: {
+      KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap(config),
+      KAFKA_TOPIC: config.topic,
+      CHECKPOINT_LOCATION: checkpoint,
+      STARTING_OFFSETS: config.startingOffsets,
+      QUERY: config.query,
+      SPARKTOP_LISTENER_HOST: '127.0.0.1',
+      SPARKTOP_LISTENER_PORT: String(config.listenerPort),
+    },
+    labConf: labSparkConf(config),
+  });
+}
+
+export function submissionEnv(plan: SubmitPlan, config: LabConfig, paths: LabPaths, prov: Provisioned): NodeJS.ProcessEnv {
+  return { ...sparkEnv(prov.pythonEnv.sparkHome, prov.pythonEnv.python, config, paths), ...plan.env };
+}
+
+/** The running app of ours in the master, newer than any id in `exclude`. */
+export async function findRunningApp(config: LabConfig, exclude: ReadonlySet<string>): Promise<string | undefined> {
+  const m = await fetchMaster(config);
+  const app = m.activeapps.find((a) => a.name === APP_NAME && a.state === 'RUNNING' && !exclude.has(a.id));
+  return app?.id;
+}
+
+export async function driverListsApp(config: LabConfig, appId: string): Promise<true | undefined> {
+  const res = await axios.get<Array<{ id: string }>>(`${driverUi(config)}/api/v1/applications`, { timeout: 2000 });
+  return Array.isArray(res.data) && res.data.some((a) => a.id === appId) ? true : undefined;
+}
+
+export async function listenerHealthy(config: LabConfig): Promise<true | undefined> {
+  const res = await axios.get<{ ok?: boolean }>(`${listenerUrl(config)}/health`, { timeout: 2000 });
+  return res.data?.ok === true ? true : undefined;
+}
+
+export interface ProgressEvent {
+  batchId: number;
+  numInputRows: number;
+  sources?: Array<{ endOffset?: unknown }>;
+  [key: string]: unknown;
+}
+
+export async function fetchProgress(config: LabConfig): Promise<ProgressEvent[]> {
+  const res = await axios.get<{ progress?: ProgressEvent[] }>(`${listenerUrl(config)}/progress`, { timeout: 2000 });
+  return Array.isArray(res.data?.progress) ? res.data.progress : [];
+}
+
+/** Resolves once the listener has reported a micro-batch that read rows. */
+export async function firstBatch(config: LabConfig): Promise<ProgressEvent | undefined> {
+  const events = await fetchProgress(config);
+  return events.find((e) => e.numInputRows > 0);
+}
+
+/** Apps of ours still holding cores in the master. */
+export async function activeAppsOfOurs(config: LabConfig): Promise<string[]> {
+  const m = await fetchMaster(config);
+  return m.activeapps.filter((a) => a.name === APP_NAME).map((a) => a.id);
+}
+
+/** Kills an application through the master (for an app sparktop did not start, e.g. after a crash of sparktop). */
+export async function killAppViaMaster(config: LabConfig, appId: string): Promise<void> {
+  await axios.post(`http://127.0.0.1:${config.masterUiPort}/app/kill/`, new URLSearchParams({ id: appId, terminate: 'true' }), {
+    timeout: 5000,
+    maxRedirects: 0,
+    validateStatus: (s) => s < 400,
+  });
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import type { JobResources } from '../control/resources.js';
+import { formatCommandLine } from '../control/sparkSubmit.js';
+import { diedReason, logFileFor, startComponent } from './components.js';
+import type { LabConfig } from './labConfig.js';
+import { driverUi, listenerUrl } from './labConfig.js';
+import type { LabPaths } from './paths.js';
+import { describePortTaken, isPortFree } from './ports.js';
+import { stopProcess } from './processes.js';
+import type { Provisioned } from './provision/provision.js';
+import {
+  activeAppsOfOurs,
+  driverListsApp,
+  findRunningApp,
+  firstBatch,
+  killAppViaMaster,
+  listenerHealthy,
+  newCheckpointDir,
+  planSubmission,
+  submissionEnv,
+} from './sparkJob.js';
+import { readState, updateState, type ComponentRecord } from './state.js';
+import { waitFor } from './wait.js';
+
+export interface SubmitResult {
+  appId: string;
+  commandLine: string;
+  record: ComponentRecord;
+  steps: Array<{ step: string; ms: number }>;
+}
+
+export interface SubmitOptions {
+  config: LabConfig;
+  paths: LabPaths;
+  prov: Provisioned;
+  resources: JobResources;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+  waitForFirstBatch: boolean;
+}
+
+/** Stops the running job (ours by pid; any leftover app of ours through the master) and waits until the master has freed its cores. */
+export async function stopJob(config: LabConfig, paths: LabPaths, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  const current = readState(paths.stateFile).components['spark-app'];
+  if (current) {
+    const how = await stopProcess(current, 30_000);
+    if (how !== 'not-running') log(`  stopped the running job (pid ${current.pid}, ${how})`);
+    updateState(paths.stateFile, (s) => {
+      delete s.components['spark-app'];
+    });
+  }
+  for (const appId of await activeAppsOfOurs(config)) {
+    log(`  killing leftover application ${appId} through the master`);
+    await killAppViaMaster(config, appId);
+  }
+  await waitFor('the master to free the old application\'s resources', async () => ((await activeAppsOfOurs(config)).length === 0 ? true : undefined), {
+    timeoutMs: 60_000,
+    signal,
+  });
+}
+
+export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
+  const { config, paths, prov, log, signal } = opts;
+  const steps: Array<{ step: string; ms: number }> = [];
+  const t0 = Date.now();
+  const mark = (step: string) => {
+    steps.push({ step, ms: Date.now() - t0 });
+    log(`  ${step} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  };
+  const before = new Set(await activeAppsOfOurs(config));
+  await stopJob(config, paths, log, signal);
+  if (before.size > 0) mark('resources free');
+  for (const [port, what] of [
+    [config.driverUiPort, 'Spark driver UI'],
+    [config.listenerPort, 'progress listener'],
+  ] as const) {
+    await waitFor(`port ${port} to be released`, async () => ((await isPortFree(port)) ? true : undefined), { timeoutMs: 15_000, signal }).catch(() => {
+      throw new Error(describePortTaken(port, what));
+    });
+  }
+  const plan = planSubmission(config, paths, prov, opts.resources, newCheckpointDir(paths, config.query));
+  const commandLine = formatCommandLine(plan);
+  log(`  ${commandLine}`);
+  const record = await startComponent(
+    paths,
+    'spark-app',
+    { command: plan.command, args: plan.args, env: submissionEnv(plan, config, paths, prov), logFile: logFileFor(paths, 'spark-app') },
+    config.driverUiPort,
+    driverUi(config),
+  );
+  updateState(paths.stateFile, (s) => {
+    s.lastSubmit = commandLine;
+  });
+  const failFast = diedReason(record);
+  const exclude = new Set([...before]);
+  const appId = await waitFor('the application to register with the master', () => findRunningApp(config, exclude), {
+    timeoutMs: 180_000,
+    failFast,
+    signal,
+  });
+  mark(`submitted ${appId}`);
+  await waitFor('the driver REST API', () => driverListsApp(config, appId), { timeoutMs: 120_000, failFast, signal });
+  await waitFor(`the progress listener on ${listenerUrl(config)}`, () => listenerHealthy(config), { timeoutMs: 120_000, failFast, signal });
+  mark('driver and listener answering');
+  if (opts.waitForFirstBatch) {
+    const batch = await waitFor('the first micro-batch with input rows', () => firstBatch(config), { timeoutMs: 240_000, failFast, signal, intervalMs: 1000 });
+    mark(`first batch #${batch.batchId} (${batch.numInputRows} rows)`);
+  }
+  fs.mkdirSync(paths.labDir, { recursive: true });
+  return { appId, commandLine, record, steps };
+}

@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import { isPortFree } from '../../src/lab/ports.js';
+import { defaultCacheDir } from '../../src/lab/paths.js';
+import { eventually, getJson, runCli } from './helpers.js';
+import { generatorSuite } from './suites/generator.js';
+
+const KAFKA = '127.0.0.1:9094';
+const MASTER = 'http://127.0.0.1:8080';
+const DRIVER = 'http://127.0.0.1:4040';
+const LISTENER = 'http://127.0.0.1:4090';
+const LAB_PORTS = [9094, 9093, 7077, 8080, 8081, 4040, 4090];
+const MIN = 60_000;
+
+interface LabStatusJson {
+  components: Array<{ name: string; up: boolean; pid: number; port: number | null; url: string | null; log: string }>;
+}
+interface MasterJson {
+  workers: Array<{ state: string }>;
+  activeapps: Array<{ id: string; name: string; state: string }>;
+  completedapps: Array<{ id: string; state: string }>;
+}
+interface Progress {
+  batchId: number;
+  numInputRows: number;
+  sources: Array<{ endOffset: string | Record<string, Record<string, number>> }>;
+}
+
+function admin() {
+  return new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+}
+
+async function endOffsetTotal(): Promise<number> {
+  const a = admin();
+  await a.connect();
+  try {
+    return (await a.fetchTopicOffsets('logs')).reduce((s, o) => s + Number(o.high), 0);
+  } finally {
+    await a.disconnect();
+  }
+}
+
+/** Processes of the lab still alive, found by their command lines (whatever sparktop's state says). */
+function labProcessesAlive(): string[] {
+  const cache = defaultCacheDir();
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmd.includes(cache) || (cmd.includes(' gen ') && cmd.includes('--stats-file'))) found.push(`${pid}: ${cmd.slice(0, 160)}`);
+    } catch {
+      /* gone */
+    }
+  }
+  return found;
+}
+
+async function assertLabGone(): Promise<void> {
+  assert.deepEqual(labProcessesAlive(), [], 'no lab process is left');
+  for (const port of LAB_PORTS) assert.equal(await isPortFree(port), true, `port ${port} is free`);
+}
+
+async function labStatus(): Promise<LabStatusJson> {
+  const r = await runCli(['lab', 'status', '--json'], { timeoutMs: MIN });
+  return JSON.parse(r.stdout) as LabStatusJson;
+}
+
+describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
+  let pids: number[] = [];
+
+  before(async () => {
+    // First run provisions pyspark, Kafka and the connector (hundreds of MB): generous bound.
+    const up = await runCli(['lab', 'up'], { timeoutMs: 30 * MIN });
+    assert.equal(up.code, 0, `lab up failed:\n${up.stdout}\n${up.stderr}`);
+    pids = (await labStatus()).components.map((c) => c.pid);
+  });
+
+  after(async () => {
+    const down = await runCli(['lab', 'down'], { timeoutMs: 5 * MIN });
+    assert.equal(down.code, 0, down.stderr);
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), `pid ${pid} is gone`);
+    await assertLabGone();
+  });
+
+  it('lab status --json lists every component up, with pid, port, url and log', async () => {
+    const status = await labStatus();
+    assert.deepEqual(
+      status.components.map((c) => c.name),
+      ['kafka', 'spark-master', 'spark-worker-1', 'spark-app', 'generator-1'],
+    );
+    for (const c of status.components) {
+      assert.equal(c.up, true, `${c.name} is up`);
+      assert.ok(c.pid > 0 && fs.existsSync(c.log), `${c.name} has a pid and a log`);
+    }
+    assert.equal(status.components.find((c) => c.name === 'spark-master')?.url, MASTER);
+  });
+
+  it('creates topic logs with 2 partitions', async () => {
+    const a = admin();
+    await a.connect();
+    try {
+      const meta = await a.fetchTopicMetadata({ topics: ['logs'] });
+      assert.equal(meta.topics[0]?.partitions.length, 2);
+    } finally {
+      await a.disconnect();
+    }
+  });
+
+  it('has one ALIVE worker and one running app in the master', async () => {
+    const m = await getJson<MasterJson>(`${MASTER}/json/`);
+    assert.equal(m.workers.filter((w) => w.state === 'ALIVE').length, 1);
+    assert.deepEqual(m.activeapps.map((a) => [a.name, a.state]), [['LogsProcessor', 'RUNNING']]);
+  });
+
+  it('serves executors on the driver REST API', async () => {
+    const apps = await getJson<Array<{ id: string }>>(`${DRIVER}/api/v1/applications`);
+    assert.equal(apps.length, 1);
+    const executors = await eventually(
+      'executors to register with the driver',
+      async () => {
+        const ex = await getJson<Array<{ id: string }>>(`${DRIVER}/api/v1/applications/${apps[0]!.id}/executors`);
+        return ex.some((e) => e.id !== 'driver') ? ex : undefined;
+      },
+      2 * MIN,
+    );
+    assert.ok(executors.some((e) => e.id === 'driver'));
+  });
+
+  it('reports at least 3 micro-batches with input rows and per-partition end offsets through the listener', async () => {
+    const batches = await eventually(
+      '3 progress events with rows',
+      async () => {
+        const body = await getJson<{ progress: Progress[] }>(`${LISTENER}/progress`);
+        const withRows = body.progress.filter((p) => p.numInputRows > 0);
+        return withRows.length >= 3 ? withRows : undefined;
+      },
+      12 * MIN,
+      2000,
+    );
+    for (const b of batches) {
+      const end = b.sources[0]!.endOffset;
+      const offsets = (typeof end === 'string' ? JSON.parse(end) : end) as Record<string, Record<string, number>>;
+      assert.deepEqual(Object.keys(offsets.logs ?? {}).sort(), ['0', '1'], 'an end offset for each partition');
+    }
+    const ids = batches.map((b) => b.batchId);
+    assert.deepEqual(ids, [...ids].sort((x, y) => x - y), 'batch ids ascend');
+  });
+
+  it('fills Kafka at the generator rate (10 000 rec/s) within 5 %', async () => {
+    const t0 = Date.now();
+    const n0 = await endOffsetTotal();
+    await eventually('a 30 s measuring window', async () => (Date.now() - t0 >= 30_000 ? true : undefined), MIN, 500);
+    const n1 = await endOffsetTotal();
+    const rate = (n1 - n0) / ((Date.now() - t0) / 1000);
+    assert.ok(Math.abs(rate - 10_000) / 10_000 <= 0.05, `measured ${rate.toFixed(0)} rec/s`);
+  });
+
+  it('prints source_ip counts from the console sink', async () => {
+    const status = await labStatus();
+    const log = status.components.find((c) => c.name === 'spark-app')!.log;
+    const text = await eventually('a console sink table', async () => {
+      const t = fs.readFileSync(log, 'utf8');
+      return /\|source_ip\s*\|count\|/.test(t) && /\|\d+\.\d+\.\d+\.\d+\s*\|\d+\s*\|/.test(t) ? t : undefined;
+    }, 5 * MIN);
+    assert.match(text, /Batch: \d+/);
+  });
+
+  it('says so when `lab up` runs again, and starts nothing', async () => {
+    const again = await runCli(['lab', 'up'], { timeoutMs: 5 * MIN });
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /already up/);
+    assert.deepEqual((await labStatus()).components.map((c) => c.pid), pids);
+  });
+
+  describe('load generator against the lab broker', () => {
+    generatorSuite({ kafka: () => KAFKA });
+  });
+
+  it('resubmits with --executor-cores 1 --total-executor-cores 2: the old app finishes, the new one has 2 executors', async () => {
+    const before = await getJson<MasterJson>(`${MASTER}/json/`);
+    const oldId = before.activeapps[0]!.id;
+    const r = await runCli(['submit', '--executor-cores', '1', '--total-executor-cores', '2'], { timeoutMs: 15 * MIN });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /spark-submit --master spark:\/\/127\.0\.0\.1:7077 .*--executor-cores 1 .*--total-executor-cores 2 /);
+    const m = await getJson<MasterJson>(`${MASTER}/json/`);
+    assert.ok(m.completedapps.some((a) => a.id === oldId), 'the old app is completed in the master');
+    assert.equal(m.activeapps.length, 1);
+    const newId = m.activeapps[0]!.id;
+    assert.notEqual(newId, oldId);
+    const executors = await eventually('2 executors', async () => {
+      const ex = (await getJson<Array<{ id: string; isActive: boolean }>>(`${DRIVER}/api/v1/applications/${newId}/executors`)).filter(
+        (e) => e.id !== 'driver' && e.isActive,
+      );
+      return ex.length === 2 ? ex : undefined;
+    }, 3 * MIN);
+    assert.equal(executors.length, 2);
+    pids = (await labStatus()).components.map((c) => c.pid);
+  });
+});
+
+describe('lab up: faults', { timeout: 20 * MIN }, () => {
+  after(async () => {
+    await runCli(['lab', 'down'], { timeoutMs: 5 * MIN });
+  });
+
+  it('refuses a taken port, naming it and its process, and starts nothing', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(8080, '127.0.0.1', () => r()));
+    try {
+      const r = await runCli(['lab', 'up'], { timeoutMs: 5 * MIN });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`port 8080 \\(Spark master UI\\) is already in use by pid ${process.pid}`));
+      assert.deepEqual(labProcessesAlive(), []);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('stops everything it started when interrupted with Ctrl-C', async () => {
+    let interrupted = false;
+    const r = await runCli(['lab', 'up'], {
+      timeoutMs: 10 * MIN,
+      onStdout: (all) => {
+        if (interrupted || !all.includes('spark-master ready')) return undefined;
+        interrupted = true;
+        return 'SIGINT';
+      },
+    });
+    assert.equal(r.code, 130, r.stdout + r.stderr);
+    assert.match(r.stdout, /stopped kafka/);
+    await assertLabGone();
+    assert.deepEqual((await labStatus()).components, []);
+  });
+
+  it('stops the others and shows the log of a component that dies during up', async () => {
+    const r = await runCli(['lab', 'up', '--driver-memory', '1k'], { timeoutMs: 10 * MIN });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the application to register with the master: process \d+ exited/);
+    assert.match(r.stderr, /heap/i, 'the driver log tail says why the JVM did not start');
+    assert.match(r.stdout, /stopped spark-worker-1[\s\S]*stopped spark-master[\s\S]*stopped kafka/);
+    await assertLabGone();
+  });
+});

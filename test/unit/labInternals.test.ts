@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { buildPom, coordinateFromRepoPath, looksLikeZip, readArtifactSet } from '../../src/lab/provision/maven.js';
+import { parseJavaMajor, parsePythonVersion } from '../../src/lab/provision/prereqs.js';
+import { connectorJarsNotInSpark } from '../../src/lab/provision/provision.js';
+import { describePortTaken, findPortOwner, isPortFree } from '../../src/lab/ports.js';
+import { isAlive, processStartTime, spawnDetached, stopProcess, tailFile } from '../../src/lab/processes.js';
+import { acquireLock } from '../../src/lab/lock.js';
+import { readState, writeState } from '../../src/lab/state.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-unit-'));
+
+describe('provisioning helpers', () => {
+  it('reads the Java major version from `java -version` of old and new JDKs', () => {
+    assert.equal(parseJavaMajor('openjdk version "17.0.15" 2025-04-15'), 17);
+    assert.equal(parseJavaMajor('java version "1.8.0_392"'), 8);
+    assert.equal(parseJavaMajor('openjdk version "21" 2023-09-19'), 21);
+    assert.equal(parseJavaMajor('command not found'), null);
+    assert.deepEqual(parsePythonVersion('Python 3.11.7'), [3, 11]);
+  });
+
+  it('reads coordinates back from Maven repository layout', () => {
+    assert.deepEqual(coordinateFromRepoPath(path.join('org', 'apache', 'kafka', 'kafka-clients', '3.9.0', 'kafka-clients-3.9.0.jar')), {
+      groupId: 'org.apache.kafka',
+      artifactId: 'kafka-clients',
+      version: '3.9.0',
+    });
+  });
+
+  it('leaves out of --jars what pyspark already ships, whatever its version', () => {
+    const a = (artifactId: string) => ({ groupId: 'g', artifactId, version: '1', file: `/x/${artifactId}.jar`, size: 1, sha256: '' });
+    const jars = connectorJarsNotInSpark(
+      [a('spark-sql-kafka-0-10_2.13'), a('kafka-clients'), a('scala-library'), a('spark-tags_2.13')],
+      ['scala-library-2.13.16.jar', 'spark-sql_2.13-4.0.0.jar', 'spark-tags_2.13-4.0.0.jar'],
+    );
+    assert.deepEqual(jars, ['/x/spark-sql-kafka-0-10_2.13.jar', '/x/kafka-clients.jar']);
+  });
+
+  it('points the unreachable repository id of Spark\'s parent POM at Maven Central', () => {
+    const pom = buildPom('x', [{ groupId: 'org.apache.spark', artifactId: 'spark-sql-kafka-0-10_2.13', version: '4.0.0' }]);
+    assert.match(pom, /<id>gcs-maven-central-mirror<\/id><url>https:\/\/repo\.maven\.apache\.org\/maven2<\/url>/);
+    assert.match(pom, /<artifactId>spark-sql-kafka-0-10_2.13<\/artifactId><version>4.0.0<\/version>/);
+  });
+
+  it('tells a whole jar from a truncated one, and a manifest with a changed file is not trusted', () => {
+    const dir = tmp();
+    // The smallest zip a writer emits: a local header signature up front, the end-of-central-directory record last.
+    const empty = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.alloc(18)]);
+    const whole = path.join(dir, 'whole.jar');
+    fs.writeFileSync(whole, empty);
+    const truncated = path.join(dir, 'truncated.jar');
+    fs.writeFileSync(truncated, empty.subarray(0, 28));
+    assert.equal(looksLikeZip(whole), true);
+    assert.equal(looksLikeZip(truncated), false);
+    fs.writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({ name: 't', artifacts: [{ groupId: 'g', artifactId: 'a', version: '1', file: whole, size: empty.length, sha256: '' }] }),
+    );
+    assert.ok(readArtifactSet(dir));
+    fs.appendFileSync(whole, 'x');
+    assert.equal(readArtifactSet(dir), null);
+  });
+});
+
+describe('processes and ports', () => {
+  it('starts a detached process group, knows it is alive, and stops it by pid', async () => {
+    const dir = tmp();
+    const log = path.join(dir, 'p.log');
+    const rec = await spawnDetached({ command: process.execPath, args: ['-e', 'console.log("hello"); setInterval(() => {}, 1000)'], logFile: log });
+    assert.ok(rec.startTime);
+    for (let i = 0; i < 50 && tailFile(log) !== 'hello'; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(isAlive(rec), true);
+    assert.equal(isAlive({ pid: rec.pid, startTime: String(Number(rec.startTime) + 1) }), false, 'a reused pid is not our process');
+    assert.equal(await stopProcess(rec, 5000), 'stopped');
+    assert.equal(isAlive(rec), false);
+    assert.equal(tailFile(log), 'hello');
+  });
+
+  it('forces a process that ignores SIGTERM', async () => {
+    const dir = tmp();
+    const rec = await spawnDetached({
+      command: process.execPath,
+      args: ['-e', 'process.on("SIGTERM", () => {}); console.log("ready"); setInterval(() => {}, 1000)'],
+      logFile: path.join(dir, 'p.log'),
+    });
+    for (let i = 0; i < 50 && tailFile(path.join(dir, 'p.log')) !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await stopProcess(rec, 500), 'killed');
+  });
+
+  it('names the process that holds a port', async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      assert.equal(await isPortFree(port), false);
+      const owner = findPortOwner(port);
+      assert.equal(owner?.pid, process.pid);
+      assert.match(describePortTaken(port, 'Kafka'), new RegExp(`port ${port} \\(Kafka\\) is already in use by pid ${process.pid}`));
+    } finally {
+      server.close();
+    }
+    assert.equal(await isPortFree(port), true);
+    assert.equal(processStartTime(process.pid) !== null, true);
+  });
+
+  it('takes over a lock left by a dead process but not one held by a live one', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'lab.lock');
+    fs.writeFileSync(file, JSON.stringify({ pid: 999_999_999, startTime: '1', what: 'up' }));
+    acquireLock(file, 'up')();
+    const other = await spawnDetached({ command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], logFile: path.join(dir, 'o.log') });
+    try {
+      fs.writeFileSync(file, JSON.stringify({ ...other, what: 'up' }));
+      assert.throws(() => acquireLock(file, 'down'), new RegExp(`another sparktop \\(pid ${other.pid}\\) is running \`lab up\``));
+    } finally {
+      await stopProcess(other, 2000);
+    }
+    acquireLock(file, 'down')();
+  });
+
+  it('writes state atomically and reads a missing or torn file as empty', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'state.json');
+    assert.deepEqual(readState(file), { config: null, components: {} });
+    writeState(file, { config: null, components: {} });
+    fs.writeFileSync(file, '{"components": {"kaf');
+    assert.deepEqual(readState(file), { config: null, components: {} });
+  });
+});
