@@ -10,7 +10,10 @@ export async function genCommand(overrides: GeneratorOverrides): Promise<number>
   const { signal, dispose } = interruptSignal(say);
   try {
     const totals = await runGenerator(opts, { signal, log: say });
-    return totals.errors > 0 ? 1 : 0;
+    const code = totals.errors > 0 ? 1 : 0;
+    // A connection attempt interrupted by the stop can hold the event loop for a while; do not wait for it.
+    setTimeout(() => process.exit(code), 1000).unref();
+    return code;
   } finally {
     dispose();
   }

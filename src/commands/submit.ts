@@ -25,6 +25,7 @@ export async function submitCommand(flags: LabFlags): Promise<number> {
   }
   const config = {
     ...state.config,
+    topic: flags.topic !== undefined ? fromFlags.topic : state.config.topic,
     query: flags.query !== undefined ? fromFlags.query : state.config.query,
     startingOffsets: flags.startingOffsets !== undefined ? fromFlags.startingOffsets : state.config.startingOffsets,
     resources: parseResources(flags, { ...BASELINE_RESOURCES, driverMemory: state.config.resources.driverMemory ?? '1g' }),

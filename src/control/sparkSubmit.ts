@@ -8,8 +8,8 @@ export interface SubmitInputs {
   jars: string[];
   resources: JobResources;
   appName: string;
-  /** Settings the job reads from its environment (DESIGN.md: bootstrap servers, topic, trigger, …). */
-  jobEnv: Record<string, string>;
+  /** The job's own options (DESIGN.md: bootstrap servers, topic, trigger, …), passed after the app file. */
+  jobArgs: Record<string, string>;
   /** Extra Spark properties the lab always sets (driver host, UI port, …); user --conf wins over them. */
   labConf: Record<string, string>;
 }
@@ -20,12 +20,12 @@ export interface SubmitPlan {
   env: Record<string, string>;
 }
 
-/** The job's own settings that come from the resources (not Spark properties). */
-export function jobEnvFromResources(r: JobResources): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (r.maxOffsetsPerTrigger !== undefined) env.MAX_OFFSETS_PER_TRIGGER = String(r.maxOffsetsPerTrigger);
-  if (r.trigger !== undefined) env.TRIGGER = r.trigger;
-  return env;
+/** The job's own options that come from the resources (they are not Spark properties). */
+export function jobArgsFromResources(r: JobResources): Record<string, string> {
+  const args: Record<string, string> = {};
+  if (r.maxOffsetsPerTrigger !== undefined) args['max-offsets-per-trigger'] = String(r.maxOffsetsPerTrigger);
+  if (r.trigger !== undefined) args.trigger = r.trigger;
+  return args;
 }
 
 /** spark-submit as an argument array: never a shell string. */
@@ -44,7 +44,8 @@ export function buildSparkSubmit(inputs: SubmitInputs): SubmitPlan {
   Object.assign(conf, r.conf);
   for (const key of Object.keys(conf).sort()) args.push('--conf', `${key}=${conf[key]}`);
   args.push(inputs.appFile);
-  return { command: inputs.sparkSubmit, args, env: { ...inputs.jobEnv, ...jobEnvFromResources(r) } };
+  for (const [key, value] of Object.entries({ ...inputs.jobArgs, ...jobArgsFromResources(r) })) args.push(`--${key}`, value);
+  return { command: inputs.sparkSubmit, args, env: {} };
 }
 
 function quote(word: string): string {

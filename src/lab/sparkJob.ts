@@ -55,14 +55,14 @@ export function planSubmission(config: LabConfig, paths: LabPaths, prov: Provisi
     jars: prov.connectorJars,
     resources,
     appName: APP_NAME,
-    jobEnv: {
-      KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap(config),
-      KAFKA_TOPIC: config.topic,
-      CHECKPOINT_LOCATION: checkpoint,
-      STARTING_OFFSETS: config.startingOffsets,
-      QUERY: config.query,
-      SPARKTOP_LISTENER_HOST: '127.0.0.1',
-      SPARKTOP_LISTENER_PORT: String(config.listenerPort),
+    jobArgs: {
+      'bootstrap-servers': kafkaBootstrap(config),
+      topic: config.topic,
+      'checkpoint-location': checkpoint,
+      'starting-offsets': config.startingOffsets,
+      query: config.query,
+      'listener-host': '127.0.0.1',
+      'listener-port': String(config.listenerPort),
     },
     labConf: labSparkConf(config),
   });

@@ -78,6 +78,13 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
       throw new Error(describePortTaken(port, what));
     });
   }
+  const r = opts.resources;
+  if (r.numExecutors !== undefined && r.totalExecutorCores === undefined) {
+    log(
+      `  note: a standalone master ignores --num-executors; it starts as many executors as cores allow. ` +
+        `For ${r.numExecutors} executors pass --total-executor-cores ${r.numExecutors * (r.executorCores ?? 1)}.`,
+    );
+  }
   const plan = planSubmission(config, paths, prov, opts.resources, newCheckpointDir(paths, config.query));
   const commandLine = formatCommandLine(plan);
   log(`  ${commandLine}`);

@@ -50,7 +50,7 @@ describe('spark-submit argument array', () => {
     pyFiles: ['/app/listener.py'],
     jars: ['/j/a.jar', '/j/b.jar'],
     appName: 'LogsProcessor',
-    jobEnv: { KAFKA_TOPIC: 'logs' },
+    jobArgs: { topic: 'logs' },
     labConf: { 'spark.ui.port': '4040', 'spark.sql.shuffle.partitions': '999' },
   };
 
@@ -68,7 +68,7 @@ describe('spark-submit argument array', () => {
       }),
     });
     assert.equal(plan.command, '/venv/pyspark/bin/spark-submit');
-    assert.equal(plan.args.at(-1), '/app/job.py');
+    assert.deepEqual(plan.args.slice(plan.args.indexOf('/app/job.py')), ['/app/job.py', '--topic', 'logs', '--max-offsets-per-trigger', '50000', '--trigger', '5 seconds']);
     const flagValue = (f: string) => plan.args[plan.args.indexOf(f) + 1];
     assert.equal(flagValue('--executor-cores'), '2');
     assert.equal(flagValue('--executor-memory'), '2g');
@@ -79,15 +79,14 @@ describe('spark-submit argument array', () => {
     assert.ok(confs.includes('spark.sql.shuffle.partitions=8'), 'the --shuffle-partitions flag wins over the lab default');
     assert.ok(confs.includes('spark.ui.port=4141'), 'a user --conf wins over the lab conf');
     assert.equal(confs.filter((c) => c.startsWith('spark.ui.port=')).length, 1);
-    assert.deepEqual(plan.env, { KAFKA_TOPIC: 'logs', MAX_OFFSETS_PER_TRIGGER: '50000', TRIGGER: '5 seconds' });
     assert.ok(!plan.args.includes('--num-executors'));
   });
 
   it('formats a copy-pasteable command line, quoting only what needs it', () => {
     const plan = buildSparkSubmit({ ...base, resources: parseResources({ conf: ['spark.executor.extraJavaOptions=-Dx=1 -Dy=2'] }) });
     const line = formatCommandLine(plan);
-    assert.ok(line.startsWith('KAFKA_TOPIC=logs /venv/pyspark/bin/spark-submit --master spark://127.0.0.1:7077'));
+    assert.ok(line.startsWith('/venv/pyspark/bin/spark-submit --master spark://127.0.0.1:7077'));
     assert.ok(line.includes(`--conf 'spark.executor.extraJavaOptions=-Dx=1 -Dy=2'`));
-    assert.ok(line.endsWith(' /app/job.py'));
+    assert.ok(line.endsWith(' /app/job.py --topic logs'));
   });
 });

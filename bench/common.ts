@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { Kafka, logLevel } from 'kafkajs';
+
+export function kafkaAdmin(bootstrap: string) {
+  return new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'sparktop-bench' }).admin();
+}
+
+export async function withTopic<T>(bootstrap: string, topic: string, partitions: number, fn: () => Promise<T>): Promise<T> {
+  const admin = kafkaAdmin(bootstrap);
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    return await fn();
+  } finally {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+export async function endOffsetTotal(bootstrap: string, topic: string): Promise<number> {
+  const admin = kafkaAdmin(bootstrap);
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((s, o) => s + Number(o.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface ProcResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a child (argument array) and can stop it with SIGTERM after `stopAfterMs`. */
+export function runProcess(command: string, args: string[], opts: { stopAfterMs?: number; timeoutMs: number }): Promise<ProcResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const stop = opts.stopAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.stopAfterMs) : null;
+    const kill = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (stop) clearTimeout(stop);
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export function argValue(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}

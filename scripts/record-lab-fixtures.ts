@@ -1,0 +1,100 @@
+/**
+ * Records raw answers of the real lab's endpoints, for the model's unit tests (fixtures are never
+ * hand-written). One JSON line per answer: {"t", "endpoint", "status", "body"}; `body` is exactly
+ * what the endpoint returned (parsed JSON, or text for non-JSON answers).
+ *
+ *   sparktop lab up
+ *   node --import tsx scripts/record-lab-fixtures.ts --scenario steady --seconds 90
+ *
+ * Options: --out DIR (test/fixtures/lab) --driver URL --master URL --listener URL --kafka HOST:PORT --topic T
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const scenario = arg('scenario', 'steady');
+const seconds = Number(arg('seconds', '60'));
+const outDir = arg('out', path.join('test', 'fixtures', 'lab'));
+const driver = arg('driver', 'http://127.0.0.1:4040');
+const master = arg('master', 'http://127.0.0.1:8080');
+const listener = arg('listener', 'http://127.0.0.1:4090');
+const bootstrap = arg('kafka', '127.0.0.1:9094');
+const topic = arg('topic', 'logs');
+
+fs.mkdirSync(outDir, { recursive: true });
+const file = path.join(outDir, `${scenario}.jsonl`);
+const out = fs.createWriteStream(file);
+const write = (endpoint: string, status: number | null, body: unknown) => out.write(`${JSON.stringify({ t: Date.now(), endpoint, status, body })}\n`);
+
+async function http(endpoint: string, url: string): Promise<unknown> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* keep text */
+    }
+    write(endpoint, res.status, body);
+    return res.ok ? body : null;
+  } catch (err) {
+    write(endpoint, null, { error: (err as Error).message });
+    return null;
+  }
+}
+
+const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+let adminConnected = false;
+
+async function kafka(): Promise<void> {
+  try {
+    if (!adminConnected) {
+      await admin.connect();
+      adminConnected = true;
+    }
+    write('kafka:offsets', 0, { topic, offsets: await admin.fetchTopicOffsets(topic) });
+  } catch (err) {
+    adminConnected = false;
+    write('kafka:offsets', null, { error: (err as Error).message });
+  }
+}
+
+const t0 = Date.now();
+let since = -1;
+let environmentDone = '';
+let tick = 0;
+while (Date.now() - t0 < seconds * 1000) {
+  const started = Date.now();
+  await kafka();
+  await http('master:/json', `${master}/json/`);
+  const apps = (await http('driver:/applications', `${driver}/api/v1/applications`)) as Array<{ id: string }> | null;
+  const appId = apps?.[0]?.id;
+  if (appId) {
+    const base = `${driver}/api/v1/applications/${appId}`;
+    await http('driver:/allexecutors', `${base}/allexecutors`);
+    if (tick % 2 === 0) {
+      await http('driver:/stages', `${base}/stages?status=active&status=complete&status=failed`);
+      await http('driver:/jobs', `${base}/jobs`);
+    }
+    if (environmentDone !== appId) {
+      await http('driver:/environment', `${base}/environment`);
+      environmentDone = appId;
+    }
+  }
+  const progress = (await http('listener:/progress', `${listener}/progress?since=${since}`)) as { progress?: Array<{ batchId: number }> } | null;
+  const last = progress?.progress?.at(-1);
+  if (last) since = last.batchId;
+  tick++;
+  await delay(Math.max(0, 1000 - (Date.now() - started)));
+}
+if (adminConnected) await admin.disconnect();
+out.end();
+await new Promise((r) => out.once('finish', r));
+console.log(`recorded ${tick} rounds into ${file}`);

@@ -1,0 +1,363 @@
+/**
+ * The load generator's run loop (kafkajs). See DESIGN.md "The load generator".
+ *
+ * - Paces by elapsed time (Pacer), sends a batch every tick (default 20 ms), at most
+ *   `maxInFlight` produce calls in flight: a slow broker lowers the achieved rate, memory stays bounded.
+ * - Counts sent / acked / errors; a produce call that still fails after kafkajs's retries counts
+ *   all its records as errors. Nothing is dropped silently: records still in flight when the
+ *   shutdown wait ends are reported as `unconfirmed`.
+ * - Stats file once a second, a human status line every 5 s, control file read once a second.
+ * - Broker unreachable / topic missing at start: a clear message per attempt, retried until aborted.
+ */
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleepTimer } from 'node:timers/promises';
+import { CompressionTypes, Kafka, Partitioners, logLevel, type LogEntry, type Message, type Producer, type Admin } from 'kafkajs';
+import { GeneratorOptionsError, parseGeneratorControl, type GeneratorOptions } from './options.js';
+import { Pacer } from './pacer.js';
+import { createRecordFactory } from './records.js';
+import { GeneratorStats, StatsFileWriter, formatStatusLine, groupDigits, type GeneratorStatsFile } from './stats.js';
+
+export interface GeneratorIo {
+  /** Abort to stop: producing stops, in-flight sends are awaited (at most shutdownTimeoutMs). */
+  signal: AbortSignal;
+  /** One human-readable line (no trailing newline). */
+  log: (line: string) => void;
+  /** Called once a second with the same object written to the stats file. */
+  onStats?: (stats: GeneratorStatsFile) => void;
+}
+
+export interface GeneratorTotals {
+  startedAt: string;
+  stoppedAt: string;
+  /** From runGenerator's start to its end. */
+  elapsedMs: number;
+  /** Time spent producing (from the connection to the broker to the stop). */
+  producingMs: number;
+  /** Whether the broker was ever reached. */
+  connected: boolean;
+  sent: number;
+  acked: number;
+  errors: number;
+  lastError: string | null;
+  /** Records sent but neither acked nor failed when the shutdown wait ended. */
+  unconfirmed: number;
+  /** acked / producing time (records per second). */
+  averageRps: number;
+}
+
+/** How long the shutdown waits for in-flight sends, and separately for the disconnect. */
+export const SHUTDOWN_TIMEOUT_MS = 5000;
+/** Pause between connection attempts at start. */
+export const CONNECT_RETRY_MS = 5000;
+/** One produce call carries at most this many bytes of values (brokers reject batches > 1 MB by default). */
+const MAX_BATCH_BYTES = 512 * 1024;
+
+/** Error → one line, including the cause kafkajs wraps in retry errors. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  let msg = `${err.name}: ${err.message}`;
+  const cause = (err as { cause?: unknown; originalError?: unknown }).cause ?? (err as { originalError?: unknown }).originalError;
+  if (cause instanceof Error && cause.message !== err.message) msg += ` (cause: ${cause.name}: ${cause.message})`;
+  return msg;
+}
+
+/**
+ * A kafkajs logCreator writing one line per message through `log`, at WARN and above, and
+ * suppressing repeats of the same message within 30 s (counted, shown on the next print).
+ */
+export function kafkaLogCreator(log: (line: string) => void, repeatWindowMs = 30_000) {
+  const seen = new Map<string, { at: number; suppressed: number }>();
+  return (_level: logLevel) =>
+    ({ namespace, level, log: entry }: LogEntry) => {
+      if (level > logLevel.WARN || level === logLevel.NOTHING) return;
+      const { message, error, broker } = entry as { message: string; error?: unknown; broker?: unknown };
+      const key = `${namespace}|${message}|${String(error ?? '')}`;
+      const now = Date.now();
+      const prev = seen.get(key);
+      if (prev && now - prev.at < repeatWindowMs) {
+        prev.suppressed++;
+        return;
+      }
+      if (seen.size > 200) seen.clear();
+      seen.set(key, { at: now, suppressed: 0 });
+      const label = level === logLevel.ERROR ? 'error' : 'warn';
+      let line = `kafkajs ${label} [${namespace}] ${message}`;
+      if (error !== undefined && error !== '' && !message.includes(String(error))) line += `: ${String(error)}`;
+      if (broker !== undefined) line += ` (broker ${String(broker)})`;
+      if (prev && prev.suppressed > 0) line += ` (repeated ${prev.suppressed}× since)`;
+      log(line);
+    };
+}
+
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  try {
+    await sleepTimer(ms, undefined, { signal });
+  } catch {
+    /* aborted */
+  }
+}
+
+/** Resolves with the promise's value, or undefined when the signal aborts first. */
+async function unlessAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return undefined;
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([p, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  const ac = new AbortController();
+  const t = sleepTimer(ms, 'timeout' as const, { signal: ac.signal }).catch(() => 'timeout' as const);
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    ac.abort();
+  }
+}
+
+export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Promise<GeneratorTotals> {
+  const { signal, log } = io;
+  const startedWall = new Date();
+  const startedPerf = performance.now();
+  const stats = new GeneratorStats(5000);
+  const factory = createRecordFactory({
+    additionalTerm: opts.additionalTerm,
+    additionalTermRate: opts.additionalTermRate,
+    ...(opts.seed !== null ? { seed: opts.seed } : {}),
+  });
+  const brokerText = opts.brokers.join(',');
+
+  // --- control state -----------------------------------------------------------------------
+  let targetRps = opts.targetRps;
+  let controlPaused = false;
+  let controlProblem: string | null = null;
+  let pacer: Pacer | null = null;
+  const effectiveRate = () => (controlPaused ? 0 : targetRps);
+  const isPaused = () => controlPaused || targetRps === 0;
+
+  const readControl = async (): Promise<void> => {
+    if (!opts.controlFile) return;
+    let text: string;
+    try {
+      text = await readFile(opts.controlFile, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const problem = code === 'ENOENT' ? 'not found' : describeError(err);
+      if (problem !== controlProblem) log(`warning: control file ${opts.controlFile}: ${problem}; ignored (rate stays ${groupDigits(targetRps)}/s${controlPaused ? ', paused' : ''})`);
+      controlProblem = problem;
+      return;
+    }
+    let ctl;
+    try {
+      ctl = parseGeneratorControl(text);
+    } catch (err) {
+      const problem = err instanceof GeneratorOptionsError ? err.message : describeError(err);
+      if (problem !== controlProblem) log(`warning: control file ${opts.controlFile} ignored: ${problem}`);
+      controlProblem = problem;
+      return;
+    }
+    controlProblem = null;
+    const newRate = ctl.targetRps ?? targetRps;
+    const newPaused = ctl.paused ?? controlPaused;
+    if (newRate === targetRps && newPaused === controlPaused) return;
+    const changes: string[] = [];
+    if (newRate !== targetRps) changes.push(`target ${groupDigits(targetRps)}/s → ${groupDigits(newRate)}/s`);
+    if (newPaused !== controlPaused) changes.push(newPaused ? 'paused' : 'resumed');
+    targetRps = newRate;
+    controlPaused = newPaused;
+    pacer?.setRate(performance.now(), effectiveRate(), stats.sent);
+    log(`control: ${changes.join(', ')}`);
+  };
+
+  // --- housekeeping: stats file + control file once a second, status line every 5 s ----------
+  const statsWriter = opts.statsFile ? new StatsFileWriter(opts.statsFile, log) : null;
+  const statsObject = (): GeneratorStatsFile => {
+    const achieved = stats.achievedRps(performance.now());
+    return {
+      pid: process.pid,
+      startedAt: startedWall.toISOString(),
+      at: new Date().toISOString(),
+      topic: opts.topic,
+      broker: brokerText,
+      targetRps,
+      paused: isPaused(),
+      achievedRps: achieved === null ? null : Math.round(achieved * 10) / 10,
+      ...stats.snapshot(),
+    };
+  };
+  let connected = false;
+  let housekeepingTicks = 0;
+  let controlBusy = false;
+  const housekeeping = () => {
+    housekeepingTicks++;
+    if (!controlBusy && opts.controlFile) {
+      controlBusy = true;
+      void readControl().finally(() => {
+        controlBusy = false;
+      });
+    }
+    const s = statsObject();
+    statsWriter?.write(s);
+    io.onStats?.(s);
+    if (connected && housekeepingTicks % 5 === 0) log(formatStatusLine(s));
+  };
+  housekeeping();
+  const housekeepingTimer = setInterval(housekeeping, 1000);
+
+  // --- kafkajs -------------------------------------------------------------------------------
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(log),
+    connectionTimeout: 3000,
+    // cluster level (connect, metadata): few retries, so a start without a broker reports quickly
+    // and an aborted start does not keep retrying in the background for long; we retry ourselves
+    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
+  const producer: Producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner, // no key → round robin over partitions
+    allowAutoTopicCreation: false,
+    // produce calls: kafkajs's usual 5 retries before a batch counts as errors
+    retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 30_000 },
+  });
+  const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+
+  // Connect; make sure the topic exists (the lab creates it with 2 partitions; an auto-created
+  // topic would get the broker's default partition count).
+  let producingStart = 0;
+  let attempt = 0;
+  while (!signal.aborted) {
+    attempt++;
+    let admin: Admin | null = null;
+    try {
+      await unlessAborted(producer.connect(), signal);
+      if (signal.aborted) break;
+      admin = kafka.admin();
+      await unlessAborted(admin.connect(), signal);
+      if (signal.aborted) break;
+      const md = await unlessAborted(admin.fetchTopicMetadata({ topics: [] }), signal);
+      if (signal.aborted || !md) break;
+      const topic = md.topics.find((t) => t.name === opts.topic);
+      if (!topic) {
+        const msg = `topic "${opts.topic}" does not exist on ${brokerText} (create it, e.g. with 2 partitions)`;
+        stats.lastError = msg;
+        log(`${msg}; retrying in ${CONNECT_RETRY_MS / 1000} s (attempt ${attempt})`);
+      } else {
+        log(`connected to ${brokerText}; topic ${opts.topic} has ${topic.partitions.length} partition(s); target ${groupDigits(targetRps)}/s, acks ${opts.acks}, compression ${opts.compression}`);
+        connected = true;
+      }
+    } catch (err) {
+      const msg = `cannot reach Kafka at ${brokerText}: ${describeError(err)}`;
+      stats.lastError = msg;
+      log(`${msg}; retrying in ${CONNECT_RETRY_MS / 1000} s (attempt ${attempt})`);
+    } finally {
+      if (admin) await withTimeout(admin.disconnect().catch(() => undefined), 2000);
+    }
+    if (connected) break;
+    await sleep(CONNECT_RETRY_MS, signal);
+  }
+  if (connected) stats.lastError = null;
+
+  // --- produce loop --------------------------------------------------------------------------
+  const inFlight = new Set<Promise<void>>();
+  const sendBatch = (messages: Message[]) => {
+    const n = messages.length;
+    stats.onSent(n);
+    const p: Promise<void> = producer
+      .send({ topic: opts.topic, messages, acks: opts.acks, compression })
+      .then(
+        () => stats.onAcked(n),
+        (err: unknown) => {
+          const msg = describeError(err);
+          if (stats.errors === 0 || msg !== stats.lastError) log(`send failed (${groupDigits(n)} records counted as errors): ${msg}`);
+          stats.onFailed(n, msg);
+        },
+      )
+      .finally(() => {
+        inFlight.delete(p);
+      });
+    inFlight.add(p);
+  };
+
+  if (connected && !signal.aborted) {
+    await readControl(); // start paused / at the controlled rate without a first burst
+    producingStart = performance.now();
+    pacer = new Pacer({ rate: effectiveRate(), startMs: producingStart, startSent: stats.sent });
+    let nextTick = producingStart;
+    while (!signal.aborted) {
+      const now = performance.now();
+      const free = opts.maxInFlight - inFlight.size;
+      if (free > 0) {
+        let due = pacer.due(now, stats.sent, free * opts.maxBatch);
+        const ts = Date.now();
+        while (due > 0 && inFlight.size < opts.maxInFlight) {
+          const messages: Message[] = [];
+          let bytes = 0;
+          const k = Math.min(due, opts.maxBatch);
+          while (messages.length < k && bytes < MAX_BATCH_BYTES) {
+            const value = factory.nextJson(ts);
+            bytes += value.length;
+            messages.push({ value });
+          }
+          due -= messages.length;
+          sendBatch(messages);
+        }
+      }
+      stats.sample(performance.now());
+      nextTick += opts.tickMs;
+      const after = performance.now();
+      if (nextTick < after) nextTick = after; // behind: do not try to catch up ticks, the pacer does that
+      await sleep(Math.max(1, nextTick - after), signal);
+    }
+  }
+
+  // --- shutdown ------------------------------------------------------------------------------
+  const stoppedPerf = performance.now();
+  if (inFlight.size > 0) {
+    log(`stopping: waiting up to ${SHUTDOWN_TIMEOUT_MS / 1000} s for ${groupDigits(stats.inFlight)} in-flight records`);
+    await withTimeout(Promise.allSettled([...inFlight]), SHUTDOWN_TIMEOUT_MS);
+  }
+  clearInterval(housekeepingTimer);
+  const producingMs = connected && producingStart > 0 ? stoppedPerf - producingStart : 0;
+  const totals: GeneratorTotals = {
+    startedAt: startedWall.toISOString(),
+    stoppedAt: new Date().toISOString(),
+    elapsedMs: Math.round(performance.now() - startedPerf),
+    producingMs: Math.round(producingMs),
+    connected,
+    sent: stats.sent,
+    acked: stats.acked,
+    errors: stats.errors,
+    lastError: stats.lastError,
+    unconfirmed: stats.inFlight,
+    averageRps: producingMs > 0 ? Math.round((stats.acked * 1000 * 10) / producingMs) / 10 : 0,
+  };
+  const final = statsObject();
+  io.onStats?.(final);
+  if (statsWriter) await statsWriter.flush(final);
+  log(
+    `final: sent ${groupDigits(totals.sent)} acked ${groupDigits(totals.acked)} errors ${groupDigits(totals.errors)}` +
+      ` unconfirmed ${groupDigits(totals.unconfirmed)} in ${(totals.producingMs / 1000).toFixed(1)} s` +
+      ` (average ${groupDigits(totals.averageRps)}/s)` +
+      (totals.lastError ? `; last error: ${totals.lastError}` : ''),
+  );
+  const disc = await withTimeout(
+    producer.disconnect().then(
+      () => 'ok' as const,
+      (err: unknown) => describeError(err),
+    ),
+    SHUTDOWN_TIMEOUT_MS,
+  );
+  if (disc !== 'ok') log(`warning: disconnect from Kafka: ${disc}`);
+  return totals;
+}
