@@ -84,7 +84,8 @@ async function producerPerformance(recordBytes: number, targetRecords: number) {
       ],
       { timeoutMs: seconds * 5000 + 60_000 },
     );
-    const m = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency/.exec(r.stdout);
+    // Progress lines come every 5 s; the final summary is the last line of this form.
+    const m = [...r.stdout.matchAll(/(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency/g)].at(-1);
     if (!m) throw new Error(`ProducerPerformance printed no summary:\n${r.stdout.slice(-500)}\n${r.stderr.slice(-500)}`);
     return {
       tool: 'kafka ProducerPerformance',
@@ -101,7 +102,7 @@ async function producerPerformance(recordBytes: number, targetRecords: number) {
 const recordBytes = averageRecordBytes();
 const gen = await sparktopGen(recordBytes);
 // Enough records for ProducerPerformance to run about as long as the generator did.
-const pp = await producerPerformance(recordBytes, Math.max(200_000, gen.recordsPerSecond * seconds * 8));
+const pp = await producerPerformance(recordBytes, Math.max(200_000, gen.recordsPerSecond * seconds * 1.5));
 console.log(
   JSON.stringify(
     {

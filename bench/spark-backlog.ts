@@ -114,7 +114,7 @@ async function measure(config: { name: string; flags: string[] }, total: number)
 const total = await preload();
 const results = [];
 for (const c of CONFIGS) results.push(await measure(c, total));
-await cli(['submit'], 20 * 60_000);
+await cli(['submit', '--topic', 'logs', '--starting-offsets', 'latest'], 20 * 60_000);
 const admin = kafkaAdmin(kafka);
 await admin.connect();
 await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);

@@ -7,6 +7,10 @@
  *   node --import tsx scripts/record-lab-fixtures.ts --scenario steady --seconds 90
  *
  * Options: --out DIR (test/fixtures/lab) --driver URL --master URL --listener URL --kafka HOST:PORT --topic T
+ *
+ * Driver answers are stored projected onto the fields sparktop reads (stack traces of call sites and
+ * per-RDD lists would make a minute of recording tens of MB); values are never changed.
+ * `--compact FILE` applies the same projection to an existing recording in place.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +20,35 @@ import { Kafka, logLevel } from 'kafkajs';
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+/** Fields kept per driver endpoint (a superset of what src/sources/parse.ts reads). */
+const KEEP: Record<string, readonly string[]> = {
+  'driver:/allexecutors': ['id', 'hostPort', 'isActive', 'totalCores', 'maxTasks', 'activeTasks', 'completedTasks', 'failedTasks', 'totalTasks', 'totalDuration', 'totalGCTime', 'totalInputBytes', 'totalShuffleRead', 'totalShuffleWrite', 'memoryUsed', 'maxMemory', 'diskUsed', 'addTime', 'removeTime', 'removeReason'],
+  'driver:/stages': ['status', 'stageId', 'attemptId', 'numTasks', 'numActiveTasks', 'numCompleteTasks', 'numFailedTasks', 'numKilledTasks', 'submissionTime', 'firstTaskLaunchedTime', 'completionTime', 'executorRunTime', 'executorCpuTime', 'jvmGcTime', 'memoryBytesSpilled', 'diskBytesSpilled', 'peakExecutionMemory', 'inputBytes', 'inputRecords', 'outputBytes', 'outputRecords', 'shuffleReadBytes', 'shuffleReadRecords', 'shuffleWriteBytes', 'shuffleWriteRecords', 'name', 'description', 'schedulingPool'],
+  'driver:/jobs': ['jobId', 'name', 'description', 'submissionTime', 'completionTime', 'stageIds', 'jobGroup', 'status', 'numTasks', 'numActiveTasks', 'numCompletedTasks', 'numSkippedTasks', 'numFailedTasks', 'numActiveStages', 'numCompletedStages', 'numFailedStages'],
+};
+
+export function project(endpoint: string, body: unknown): unknown {
+  if (endpoint === 'driver:/environment' && body && typeof body === 'object' && 'sparkProperties' in body) {
+    return { sparkProperties: (body as { sparkProperties: unknown }).sparkProperties };
+  }
+  const keep = KEEP[endpoint];
+  if (!keep || !Array.isArray(body)) return body;
+  return body.map((row: Record<string, unknown>) => Object.fromEntries(keep.filter((k) => k in row).map((k) => [k, row[k]])));
+}
+
+const compact = process.argv.indexOf('--compact');
+if (compact >= 0) {
+  const target = process.argv[compact + 1]!;
+  const lines = fs.readFileSync(target, 'utf8').split('\n').filter(Boolean);
+  const outLines = lines.map((l) => {
+    const a = JSON.parse(l) as { endpoint: string; body: unknown };
+    return JSON.stringify({ ...a, body: project(a.endpoint, a.body) });
+  });
+  fs.writeFileSync(target, `${outLines.join('\n')}\n`);
+  console.log(`compacted ${target}: ${lines.length} answers`);
+  process.exit(0);
 }
 
 const scenario = arg('scenario', 'steady');
@@ -30,7 +63,8 @@ const topic = arg('topic', 'logs');
 fs.mkdirSync(outDir, { recursive: true });
 const file = path.join(outDir, `${scenario}.jsonl`);
 const out = fs.createWriteStream(file);
-const write = (endpoint: string, status: number | null, body: unknown) => out.write(`${JSON.stringify({ t: Date.now(), endpoint, status, body })}\n`);
+const write = (endpoint: string, status: number | null, body: unknown) =>
+  out.write(`${JSON.stringify({ t: Date.now(), endpoint, status, body: project(endpoint, body) })}\n`);
 
 async function http(endpoint: string, url: string): Promise<unknown> {
   try {

@@ -1,7 +1,11 @@
 import meow from 'meow';
 import { genCommand } from './commands/gen.js';
 import { labDownCommand, labLogsCommand, labProvisionCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
+import { checkCommand } from './commands/check.js';
+import { monitorCommand } from './commands/monitor.js';
 import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { InvalidConfigFile } from './config.js';
 import { submitCommand } from './commands/submit.js';
 import { InvalidResource } from './control/resources.js';
 import { GeneratorOptionsError } from './generator/options.js';
@@ -9,11 +13,17 @@ import { MissingPrerequisite } from './lab/provision/prereqs.js';
 
 const usage = `
   Usage
-    $ sparktop [monitor]                 live view (the monitor is not built yet: shows the lab status)
+    $ sparktop [monitor]                 full-screen live view (local lab by default)
+    $ sparktop status [--json]           one snapshot, no TUI
+    $ sparktop check [--max-batch-ms N] [--min-ratio R]   exit 0 healthy, 1 unhealthy, 2 unreachable
     $ sparktop lab up|down|status|logs <component>|provision
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
     $ sparktop start                     lab up, then the monitor (what \`npm start\` runs)
+
+  Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
+    --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
+    --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
 
   Lab flags (lab up; ports also for down/status/submit)
     --partitions N        partitions of the topic (2)        --workers N        Spark workers (1)
@@ -75,6 +85,17 @@ const cli = meow(usage, {
     json: { type: 'boolean' },
     lines: str,
     kafka: str,
+    group: str,
+    sparkUi: str,
+    sparkMaster: str,
+    progressUrl: str,
+    refresh: str,
+    targetBatch: str,
+    config: str,
+    color: { type: 'boolean' },
+    ascii: { type: 'boolean' },
+    maxBatchMs: str,
+    minRatio: str,
     additionalTerm: str,
     additionalTermRate: str,
     acks: str,
@@ -89,7 +110,11 @@ type Flags = typeof cli.flags;
 const LAB = ['cacheDir', 'python', 'kafkaPort', 'kafkaControllerPort', 'masterPort', 'masterUiPort', 'workerUiPort', 'driverUiPort', 'listenerPort', 'topic'];
 const RESOURCES = ['executorCores', 'executorMemory', 'totalExecutorCores', 'numExecutors', 'driverMemory', 'shufflePartitions', 'maxOffsetsPerTrigger', 'trigger', 'conf'];
 const UP = [...LAB, ...RESOURCES, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
+const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'config', 'cacheDir'];
 const ALLOWED: Record<string, string[]> = {
+  monitor: [...WATCH, 'color', 'ascii'],
+  status: [...WATCH, 'json'],
+  check: [...WATCH, 'maxBatchMs', 'minRatio'],
   'lab up': UP,
   start: UP,
   'lab down': [...LAB, 'purge'],
@@ -117,13 +142,18 @@ function checkFlags(command: string, flags: Flags): string | null {
 async function dispatch(input: string[], flags: Flags): Promise<number> {
   const [cmd = 'monitor', sub, ...rest] = input;
   const command = cmd === 'lab' ? `lab ${sub ?? ''}`.trim() : cmd;
-  if (command === 'monitor') return startCommand(null);
   if (!(command in ALLOWED)) return usageError(`unknown command "${input.join(' ')}"`);
   const extra = cmd === 'lab' ? (command === 'lab logs' ? rest.slice(1) : rest) : [sub, ...rest].filter((x) => x !== undefined);
   if (extra.length > 0) return usageError(`unexpected argument "${extra.join(' ')}" for \`sparktop ${command}\``);
   const bad = checkFlags(command, flags);
   if (bad) return usageError(bad);
   switch (command) {
+    case 'monitor':
+      return monitorCommand(flags);
+    case 'status':
+      return statusCommand(flags);
+    case 'check':
+      return checkCommand(flags);
     case 'lab up':
       return labUpCommand(flags);
     case 'start':
@@ -157,7 +187,7 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
 try {
   process.exitCode = await dispatch(cli.input, cli.flags);
 } catch (err) {
-  if (err instanceof InvalidResource || err instanceof GeneratorOptionsError) {
+  if (err instanceof InvalidResource || err instanceof GeneratorOptionsError || err instanceof InvalidConfigFile) {
     process.exitCode = usageError(err.message);
   } else if (err instanceof MissingPrerequisite) {
     process.stderr.write(`sparktop: ${err.message}\n`);

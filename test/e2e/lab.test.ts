@@ -8,6 +8,7 @@ import { isAlive } from '../../src/lab/processes.js';
 import { defaultCacheDir } from '../../src/lab/paths.js';
 import { eventually, getJson, runCli } from './helpers.js';
 import { generatorSuite } from './suites/generator.js';
+import { monitorSuite } from './suites/monitor.js';
 
 const KAFKA = '127.0.0.1:9094';
 const MASTER = 'http://127.0.0.1:8080';
@@ -180,6 +181,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
 
   describe('load generator against the lab broker', () => {
     generatorSuite({ kafka: () => KAFKA });
+  });
+
+  describe('monitor in tmux against the live lab', () => {
+    monitorSuite();
   });
 
   it('resubmits with --executor-cores 1 --total-executor-cores 2: the old app finishes, the new one has 2 executors', async () => {

@@ -1,0 +1,61 @@
+import { render } from 'ink';
+import { useEffect, useState } from 'react';
+import { resolveWatchConfig, type WatchConfig, type WatchFlags } from '../config.js';
+import type { Derived } from '../model/derived.js';
+import { applySample, createModel, derive, type ModelState } from '../model/index.js';
+import type { Sample } from '../model/samples.js';
+import { App } from '../ui/App.js';
+import { samplerFor } from './snapshot.js';
+import { createFrameSink } from '../ui/frameSink.js';
+import { enterFullScreen } from '../ui/screen.js';
+
+interface LiveProps {
+  model: ModelState;
+  config: WatchConfig;
+  onQuit: () => void;
+}
+
+/** Re-derives once per refresh; the model itself is fed by the sampler between frames. */
+function Live({ model, config, onQuit }: LiveProps) {
+  const [derived, setDerived] = useState<Derived>(() => derive(model, Date.now()));
+  useEffect(() => {
+    const timer = setInterval(() => setDerived(derive(model, Date.now())), config.refreshMs);
+    return () => clearInterval(timer);
+  }, [model, config.refreshMs]);
+  return <App derived={derived} onQuit={onQuit} color={config.color} ascii={config.ascii} />;
+}
+
+/** `sparktop` / `sparktop monitor`: the full-screen live view. */
+export async function monitorCommand(flags: WatchFlags): Promise<number> {
+  const config = resolveWatchConfig(flags);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('sparktop: the monitor needs an interactive terminal; for one snapshot use `sparktop status` (or `status --json`).\n');
+    return 2;
+  }
+  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic });
+  const sampler = samplerFor(config, (s: Sample) => applySample(model, s));
+  const restoreScreen = enterFullScreen(process.stdout);
+  // Ink 6.8's incremental writer drifts by one line (see frameSink.ts): Ink renders whole frames in
+  // debug mode into the sink, which rewrites only the changed lines at their absolute rows.
+  const sink = createFrameSink(process.stdout);
+  let quit: () => void = () => undefined;
+  const quitting = new Promise<void>((resolve) => {
+    quit = resolve;
+  });
+  const instance = render(<Live model={model} config={config} onQuit={() => quit()} />, {
+    stdout: sink.stream,
+    debug: true,
+    exitOnCtrlC: true,
+    patchConsole: false,
+  });
+  sampler.start();
+  try {
+    await Promise.race([quitting, instance.waitUntilExit()]);
+  } finally {
+    instance.unmount();
+    await sampler.stop();
+    sink.dispose();
+    restoreScreen();
+  }
+  return 0;
+}

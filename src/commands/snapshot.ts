@@ -1,0 +1,37 @@
+import type { WatchConfig } from '../config.js';
+import type { Derived } from '../model/derived.js';
+import { applySample, createModel, derive } from '../model/index.js';
+import type { Sample } from '../model/samples.js';
+import { Sampler } from '../sources/sampler.js';
+
+/** A sampler watching what the configuration points at. */
+export function samplerFor(config: WatchConfig, onSample: (s: Sample) => void): Sampler {
+  return new Sampler({
+    kafka: config.kafka,
+    topic: config.topic,
+    group: config.group,
+    sparkUi: config.sparkUi,
+    sparkMaster: config.sparkMaster,
+    progressUrl: config.progressUrl,
+    refreshMs: config.refreshMs,
+    generatorsDir: config.generatorsDir,
+    onSample,
+  });
+}
+
+/**
+ * Takes two rounds of samples one refresh apart (rates need two points) and derives one snapshot:
+ * what `status` and `check` report, without a TUI.
+ */
+export async function takeSnapshot(config: WatchConfig): Promise<Derived> {
+  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic });
+  const sampler = samplerFor(config, (s) => applySample(model, s));
+  try {
+    await sampler.poll();
+    await new Promise((r) => setTimeout(r, Math.min(config.refreshMs, 2000)));
+    await sampler.poll();
+    return derive(model, Date.now());
+  } finally {
+    await sampler.stop();
+  }
+}

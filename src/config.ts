@@ -1,0 +1,157 @@
+/**
+ * Where sparktop looks and how often: flags > env > sparktop.config.json > the local lab's actual
+ * ports > DESIGN.md defaults. Validated once; a bad value names the flag and what is expected.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { InvalidResource } from './control/resources.js';
+import { labPaths, defaultCacheDir } from './lab/paths.js';
+import { readState } from './lab/state.js';
+
+export interface WatchConfig {
+  kafka: string;
+  topic: string;
+  group: string | null;
+  sparkUi: string;
+  sparkMaster: string;
+  progressUrl: string;
+  refreshMs: number;
+  targetBatchMs: number;
+  /** The local lab's generator stats folder when the local lab is what is watched. */
+  generatorsDir: string | null;
+  color: boolean;
+  ascii: boolean;
+  record: string | null;
+  cast: string | null;
+}
+
+export interface WatchFlags {
+  kafka?: string;
+  topic?: string;
+  group?: string;
+  sparkUi?: string;
+  sparkMaster?: string;
+  progressUrl?: string;
+  refresh?: string;
+  targetBatch?: string;
+  config?: string;
+  cacheDir?: string;
+  color?: boolean;
+  ascii?: boolean;
+  record?: string;
+  cast?: string;
+}
+
+const ENV: Record<string, keyof WatchFlags> = {
+  SPARKTOP_KAFKA: 'kafka',
+  SPARKTOP_TOPIC: 'topic',
+  SPARKTOP_GROUP: 'group',
+  SPARKTOP_SPARK_UI: 'sparkUi',
+  SPARKTOP_SPARK_MASTER: 'sparkMaster',
+  SPARKTOP_PROGRESS_URL: 'progressUrl',
+  SPARKTOP_REFRESH: 'refresh',
+  SPARKTOP_TARGET_BATCH: 'targetBatch',
+};
+
+const fileSchema = z
+  .object({
+    kafka: z.string(),
+    topic: z.string(),
+    group: z.string(),
+    sparkUi: z.string(),
+    sparkMaster: z.string(),
+    progressUrl: z.string(),
+    refresh: z.union([z.string(), z.number()]).transform(String),
+    targetBatch: z.union([z.string(), z.number()]).transform(String),
+  })
+  .partial()
+  .strict();
+
+export class InvalidConfigFile extends Error {}
+
+function readConfigFile(file: string, explicit: boolean): Partial<Record<keyof WatchFlags, string>> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new InvalidConfigFile(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidConfigFile(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const r = fileSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new InvalidConfigFile(`config file ${file}: ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+/** "1s", "500ms", "2" (seconds) → ms. */
+export function parseDurationMs(flag: string, value: string, min: number, max: number): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(value.trim());
+  if (!m) throw new InvalidResource(flag, `expected a duration like 1s, 500ms or 2, got "${value}"`);
+  const n = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
+  if (n < min || n > max) throw new InvalidResource(flag, `expected between ${min / 1000} s and ${max / 1000} s, got "${value}"`);
+  return Math.round(n);
+}
+
+function hostPort(flag: string, value: string): string {
+  for (const part of value.split(',')) {
+    const m = /^([A-Za-z0-9._-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(part.trim());
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new InvalidResource(flag, `expected host:port[,host:port…], got "${value}"`);
+  }
+  return value;
+}
+
+function httpUrl(flag: string, value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new InvalidResource(flag, `expected an http(s) URL, got "${value}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidResource(flag, `expected an http(s) URL, got "${value}"`);
+  return value.replace(/\/$/, '');
+}
+
+export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WatchConfig {
+  const configPath = flags.config ? path.resolve(cwd, flags.config) : path.join(cwd, 'sparktop.config.json');
+  const file = readConfigFile(configPath, Boolean(flags.config));
+  const pick = (key: keyof WatchFlags): string | undefined => {
+    const flag = flags[key];
+    if (typeof flag === 'string') return flag;
+    const envName = Object.keys(ENV).find((k) => ENV[k] === key);
+    const fromEnv = envName ? env[envName] : undefined;
+    if (fromEnv) return fromEnv;
+    return file[key];
+  };
+  const cacheDir = flags.cacheDir ? path.resolve(flags.cacheDir) : defaultCacheDir(env);
+  const paths = labPaths(cacheDir);
+  const lab = readState(paths.stateFile).config;
+  const kafka = hostPort('kafka', pick('kafka') ?? `127.0.0.1:${lab?.kafkaPort ?? 9094}`);
+  const topic = pick('topic') ?? lab?.topic ?? 'logs';
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new InvalidResource('topic', `"${topic}" is not a valid Kafka topic name`);
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  const localLab = !pick('kafka') && !pick('sparkUi');
+  return {
+    kafka,
+    topic,
+    group: pick('group') ?? null,
+    sparkUi: httpUrl('spark-ui', pick('sparkUi') ?? `http://127.0.0.1:${lab?.driverUiPort ?? 4040}`),
+    sparkMaster: httpUrl('spark-master', pick('sparkMaster') ?? `http://127.0.0.1:${lab?.masterUiPort ?? 8080}`),
+    progressUrl: httpUrl('progress-url', pick('progressUrl') ?? `http://127.0.0.1:${lab?.listenerPort ?? 4090}`),
+    refreshMs: parseDurationMs('refresh', pick('refresh') ?? '1s', 200, 60_000),
+    targetBatchMs: parseDurationMs('target-batch', pick('targetBatch') ?? '20s', 100, 3_600_000),
+    generatorsDir: localLab ? paths.generatorsDir : null,
+    color: flags.color !== false && !noColor && env.TERM !== 'dumb',
+    ascii: flags.ascii === true,
+    record: flags.record ?? null,
+    cast: flags.cast ?? null,
+  };
+}

@@ -1,0 +1,19 @@
+/** A progress sample touches three concerns: the queries, the batch history, and Spark's committed offsets (lag). */
+import { applyProgressSample } from './batches.js';
+import { applyCommits } from './lag.js';
+import { applyQueries } from './queries.js';
+import type { ProgressSample } from './samples.js';
+import { topicsOf } from './sparkOffsets.js';
+import type { ModelState } from './store.js';
+
+export function applyProgress(state: ModelState, t: number, sample: ProgressSample): void {
+  applyQueries(state.queries, state.events, t, sample);
+  const fresh = applyProgressSample(state.batches, t, sample, state.app.id);
+  if (fresh.length === 0) return;
+  // Without a topic option or a Kafka answer yet, the query's only input topic is the one watched.
+  if (state.kafka.topic === null) {
+    const topics = topicsOf(fresh[fresh.length - 1]!);
+    if (topics.length === 1) state.kafka.topic = topics[0]!;
+  }
+  applyCommits(state.lag, state.kafka, t, fresh, state.app.id);
+}

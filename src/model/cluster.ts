@@ -1,0 +1,55 @@
+/** The cluster around the job: the standalone master, the job's resources, the load generators. */
+import type { Derived } from './derived.js';
+import type { GeneratorsSample, MasterSample, QueryProgress } from './samples.js';
+
+export function deriveMaster(sample: MasterSample | null): Derived['master'] {
+  if (!sample) return { workers: null, coresTotal: null, coresUsed: null, memoryTotalMb: null, memoryUsedMb: null };
+  return {
+    workers: sample.workers.filter((w) => w.state === 'ALIVE').length,
+    coresTotal: sample.cores,
+    coresUsed: sample.coresused,
+    memoryTotalMb: sample.memory,
+    memoryUsedMb: sample.memoryused,
+  };
+}
+
+export function deriveGenerators(sample: GeneratorsSample | null): Derived['generators'] {
+  if (!sample) return { count: null, targetRps: null, achievedRps: null, errors: null };
+  let targetRps = 0;
+  let achievedRps: number | null = null;
+  let errors = 0;
+  for (const g of sample.generators) {
+    if (!g.paused) targetRps += g.targetRps;
+    if (g.achievedRps !== null) achievedRps = (achievedRps ?? 0) + g.achievedRps;
+    errors += g.errors;
+  }
+  return { count: sample.generators.length, targetRps, achievedRps, errors };
+}
+
+function positiveInt(s: string | undefined): number | null {
+  if (s === undefined || !/^\d+$/.test(s.trim())) return null;
+  const n = Number(s);
+  return n > 0 ? n : null;
+}
+
+/**
+ * What the job runs with: Spark's properties where set, else what is observed (active executors,
+ * their cores, the shuffle partitions of the state store). Trigger and maxOffsetsPerTrigger are
+ * options of the query, visible in neither: unknown.
+ */
+export function deriveResources(
+  properties: Record<string, string> | null,
+  observed: { executors: number | null; coresEach: number | null },
+  lastProgress: QueryProgress | null,
+): Derived['resources'] {
+  const props = properties ?? {};
+  const stateShuffle = lastProgress?.stateOperators.find((o) => typeof o.numShufflePartitions === 'number')?.numShufflePartitions ?? null;
+  return {
+    executors: observed.executors,
+    coresPerExecutor: positiveInt(props['spark.executor.cores']) ?? observed.coresEach,
+    executorMemory: props['spark.executor.memory'] ?? null,
+    shufflePartitions: positiveInt(props['spark.sql.shuffle.partitions']) ?? stateShuffle,
+    trigger: null,
+    maxOffsetsPerTrigger: null,
+  };
+}

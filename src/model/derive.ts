@@ -1,0 +1,119 @@
+/**
+ * `derive(state, now)`: everything the ui renders and `status` prints, from the state alone.
+ * O(partitions + executors + retained batches); arrays that depend only on the state (not on
+ * `now`) are cached by version, so an unchanged table keeps its identity between frames.
+ */
+import type { BatchRow, Derived } from './derived.js';
+import { deriveGenerators, deriveMaster, deriveResources } from './cluster.js';
+import { deriveExecutors, type ExecutorsDerived } from './executors.js';
+import { deriveFindings } from './findings.js';
+import { healthOf } from './health.js';
+import { derivePartitions, totalLagGrowing } from './lag.js';
+import { batchSeries, durationPercentiles } from './rates.js';
+import { deriveStages } from './stages.js';
+import type { ModelState } from './store.js';
+
+function memo<T>(state: ModelState, name: string, key: string, build: () => T): T {
+  const hit = state.memo.get(name);
+  if (hit && hit.key === key) return hit.value as T;
+  const value = build();
+  state.memo.set(name, { key, value });
+  return value;
+}
+
+/**
+ * The current app's batches, newest first (all batches when no app is known). Batches that arrived
+ * before the driver named any app (the listener often answers first when sparktop starts) count as
+ * the current app's: the listener lives in the driver, so it only knows that driver's runs.
+ */
+function currentAppBatches(rows: BatchRow[], appId: string | null, max: number): BatchRow[] {
+  const out: BatchRow[] = [];
+  for (let i = rows.length - 1; i >= 0 && out.length < max; i--) {
+    const r = rows[i]!;
+    if (appId === null || r.appId === appId || r.appId === null) out.push(r);
+  }
+  return out;
+}
+
+export function derive(state: ModelState, now: number): Derived {
+  const o = state.options;
+  const sources = {
+    kafka: { ...state.sources.kafka },
+    driver: { ...state.sources.driver },
+    master: { ...state.sources.master },
+    progress: { ...state.sources.progress },
+  };
+  const appId = state.app.id;
+
+  const bv = `${state.batches.version}`;
+  const rows = memo(state, 'batchRows', bv, () => state.batches.rows.toArray());
+  const last = rows.length > 0 ? rows[rows.length - 1]! : null;
+  const recent = memo(state, 'recentBatches', `${bv}/${appId}`, () => currentAppBatches(rows, appId, o.capacity.percentileBatches));
+  const percentiles = memo(state, 'percentiles', `${bv}/${appId}`, () => durationPercentiles(recent));
+  const series = memo(state, 'rateSeries', bv, () => batchSeries(rows, o.capacity.rateSeries));
+  const lastListener = last?.origin === 'derived' ? null : last;
+
+  const partitions = derivePartitions(state.lag, state.kafka, {
+    now,
+    appId,
+    sources,
+    queries: state.queries,
+    windows: o.windows,
+    thresholds: o.thresholds,
+  });
+  const lagSeries = memo(state, 'lagSeries', `${state.lag.version}`, () => state.lag.series.toArray());
+
+  const executors = memo<ExecutorsDerived>(state, 'executors', `${state.executors.version}`, () => deriveExecutors(state.executors, o.windows.executorMs));
+  const coresEach = executors.activeExecutors > 0 && executors.activeCores % executors.activeExecutors === 0 ? executors.activeCores / executors.activeExecutors : null;
+  const lastEvent = state.batches.events.newest();
+  const resources = deriveResources(
+    state.app.properties,
+    { executors: state.executors.t === null ? null : executors.activeExecutors, coresEach },
+    lastEvent && lastEvent.appId === appId ? lastEvent.progress : null,
+  );
+
+  const listenerRecent = recent.filter((r) => r.origin !== 'derived');
+  const health = healthOf({
+    now,
+    sources,
+    app: state.app,
+    partitions: partitions.rows,
+    totalLag: partitions.totalLag,
+    produceRps: partitions.produceRps,
+    recentBatches: listenerRecent,
+    behindBatches: o.thresholds.behindBatches,
+    lagGrowing: totalLagGrowing(state.lag, o.thresholds.behindBatches, o.thresholds.warnMinGrowthSeconds),
+    appHasBatches: recent.length > 0,
+    startupGraceMs: o.thresholds.stopFloorMs,
+  });
+
+  const derived: Omit<Derived, 'findings'> = {
+    at: now,
+    health,
+    sources,
+    app: { id: appId, name: state.app.name, startedAt: state.app.startedAt },
+    resources,
+    generators: deriveGenerators(state.generators),
+    rates: {
+      inputRps: lastListener?.inputRps ?? null,
+      processedRps: lastListener?.processedRps ?? null,
+      produceRps: partitions.produceRps,
+      series,
+    },
+    batches: { last, ...percentiles, targetMs: o.targetBatchMs, rows },
+    partitions: {
+      topic: state.kafka.topic,
+      rows: partitions.rows,
+      totalLag: partitions.totalLag,
+      produceRps: partitions.produceRps,
+      lagSeries,
+    },
+    executors: { rows: executors.rows, removed: executors.removed, skew: executors.skew },
+    stages: deriveStages(state.stages, now, o.capacity.stages),
+    master: deriveMaster(state.master),
+    appChanges: memo(state, 'appChanges', `${state.appChanges.size}/${state.appChanges.newest()?.t}`, () => state.appChanges.toArray()),
+    marks: memo(state, 'marks', `${state.marks.size}/${state.marks.newest()?.t}`, () => state.marks.toArray()),
+    events: memo(state, 'events', `${state.events.version}`, () => state.events.rows.toArray()),
+  };
+  return { ...derived, findings: deriveFindings(derived) };
+}

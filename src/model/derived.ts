@@ -1,0 +1,168 @@
+/**
+ * What the ui renders and `status --json` prints: everything the model derives from the samples,
+ * display-ready. Unknown is null (shown as `–`), never 0.
+ */
+import type { SourceName } from './samples.js';
+
+export type Health = 'keeping-up' | 'falling-behind' | 'idle' | 'down';
+export type PartitionStatus = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'UNKNOWN';
+
+export interface SourceState {
+  ok: boolean | null;
+  /** When the current state (reachable or not) began, epoch ms. */
+  since: number | null;
+  lastOkAt: number | null;
+  error: string | null;
+}
+
+export interface BatchRow {
+  appId: string | null;
+  runId: string;
+  batchId: number;
+  /** Batch start, epoch ms. */
+  t: number;
+  numInputRows: number;
+  inputRps: number | null;
+  processedRps: number | null;
+  durationMs: number | null;
+  breakdown: {
+    addBatch: number | null;
+    getBatch: number | null;
+    latestOffset: number | null;
+    queryPlanning: number | null;
+    walCommit: number | null;
+    commitOffsets: number | null;
+  };
+  stateRows: number | null;
+  stateMemoryBytes: number | null;
+  watermark: string | null;
+  /**
+   * Where the row came from (added by the model): 'derived' = seen only in the driver's jobs API,
+   * so rows and rates are unknown (numInputRows is NaN there: the field is not nullable).
+   */
+  origin?: 'listener' | 'derived';
+}
+
+export interface PartitionRow {
+  partition: number;
+  logEndOffset: number | null;
+  sparkOffset: number | null;
+  lag: number | null;
+  lagSeconds: number | null;
+  produceRps: number | null;
+  status: PartitionStatus;
+  /** At current rates: seconds until the backlog drains, or until it doubles (null: steady or unknown). */
+  eta: { kind: 'drain' | 'double'; seconds: number } | null;
+  groupOffset: number | null;
+  groupLag: number | null;
+}
+
+export interface ExecutorRow {
+  id: string;
+  host: string;
+  isActive: boolean;
+  cores: number;
+  activeTasks: number;
+  completedTasks: number;
+  failedTasks: number;
+  /** Share of all executors' task time in the recent window (0..1), not since start. */
+  taskShare: number | null;
+  taskTimeMs: number;
+  shuffleReadBytes: number;
+  shuffleWriteBytes: number;
+  /** GC time ÷ task time in the recent window. */
+  gcRatio: number | null;
+  gcTimeMs: number;
+  memoryUsed: number;
+  maxMemory: number;
+  removeReason: string | null;
+}
+
+export interface StageRow {
+  stageId: number;
+  attemptId: number;
+  status: string;
+  name: string;
+  numTasks: number;
+  numActiveTasks: number;
+  numCompleteTasks: number;
+  numFailedTasks: number;
+  durationMs: number | null;
+  inputRecords: number;
+  shuffleReadBytes: number;
+  shuffleWriteBytes: number;
+  spillBytes: number;
+}
+
+export interface EventRow {
+  t: number;
+  level: 'info' | 'warn' | 'error';
+  text: string;
+}
+
+export interface Finding {
+  id: string;
+  severity: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface Derived {
+  at: number;
+  health: Health;
+  sources: Record<SourceName, SourceState>;
+  app: { id: string | null; name: string | null; startedAt: number | null };
+  resources: {
+    executors: number | null;
+    coresPerExecutor: number | null;
+    executorMemory: string | null;
+    shufflePartitions: number | null;
+    trigger: string | null;
+    maxOffsetsPerTrigger: number | null;
+  };
+  generators: { count: number | null; targetRps: number | null; achievedRps: number | null; errors: number | null };
+  rates: {
+    /** Of the last batch (Spark's own figures). */
+    inputRps: number | null;
+    processedRps: number | null;
+    /** Into Kafka, from log-end offset deltas. */
+    produceRps: number | null;
+    /** Oldest first, at most the last 120 batches. */
+    series: Array<{ batchId: number; t: number; input: number | null; processed: number | null }>;
+  };
+  batches: {
+    last: BatchRow | null;
+    p50Ms: number | null;
+    p95Ms: number | null;
+    maxMs: number | null;
+    targetMs: number;
+    /** Newest last, at most the last 500 batches. */
+    rows: BatchRow[];
+  };
+  partitions: {
+    topic: string | null;
+    rows: PartitionRow[];
+    totalLag: number | null;
+    produceRps: number | null;
+    /** Total lag over time, oldest first (for the chart). */
+    lagSeries: Array<{ t: number; lag: number | null }>;
+  };
+  executors: {
+    rows: ExecutorRow[];
+    removed: ExecutorRow[];
+    /** max ÷ median over the recent window (null with fewer than 2 executors). */
+    skew: { taskTime: number | null; shuffleRead: number | null };
+  };
+  stages: { rows: StageRow[]; longestStageId: number | null };
+  master: {
+    workers: number | null;
+    coresTotal: number | null;
+    coresUsed: number | null;
+    memoryTotalMb: number | null;
+    memoryUsedMb: number | null;
+  };
+  /** Times at which the application changed (resubmission) and user marks: annotated on charts. */
+  appChanges: Array<{ t: number; appId: string }>;
+  marks: Array<{ t: number; note: string }>;
+  events: EventRow[];
+  findings: Finding[];
+}

@@ -1,0 +1,329 @@
+/**
+ * Lag per partition: `lag = logEndOffset (Kafka) − endOffset of Spark's latest committed batch`,
+ * lag seconds = lag ÷ produce rate, and a trend status in the spirit of LinkedIn Burrow, judged on
+ * Spark's commits (micro-batches) rather than on consumer-group commits, which Spark never makes.
+ */
+import type { PartitionRow, PartitionStatus, SourceState } from './derived.js';
+import { logEndAt, produceRates, type KafkaState } from './kafkaState.js';
+import type { ModelThresholds, ModelWindows } from './options.js';
+import { runEnded, type QueriesState } from './queries.js';
+import { Ring } from './ring.js';
+import type { QueryProgress, SourceName } from './samples.js';
+import { endOffsetsOf } from './sparkOffsets.js';
+
+/** One micro-batch as far as lag is concerned. */
+export interface Commit {
+  runId: string;
+  appId: string | null;
+  batchId: number;
+  /** Batch start (Spark's clock): its end offsets are what Kafka had then. */
+  plannedAt: number;
+  /** Batch end: start + triggerExecution, never later than its delivery. */
+  committedAt: number;
+  durationMs: number | null;
+  offsets: Map<number, number>;
+  /** Lag right at the commit (log-end interpolated at committedAt); null when Kafka was not sampled around it. */
+  lagAtCommit: Map<number, number> | null;
+  totalLagAtCommit: number | null;
+  /** False while no Kafka sample after committedAt has arrived yet. */
+  lagResolved: boolean;
+}
+
+export interface LagState {
+  commits: Ring<Commit>;
+  /** The newest commit (by batch start): the offsets lag is measured against. */
+  reference: Commit | null;
+  /** Per partition: the reference offset and when it last moved. */
+  moved: Map<number, { offset: number; at: number }>;
+  /** Total lag at each Kafka sample (null while Kafka is unreachable or Spark's offsets are unknown). */
+  series: Ring<{ t: number; lag: number | null }>;
+  version: number;
+}
+
+export function createLagState(commitCapacity: number, seriesCapacity: number): LagState {
+  return { commits: new Ring(commitCapacity), reference: null, moved: new Map(), series: new Ring(seriesCapacity), version: 0 };
+}
+
+function resolveLagAtCommit(c: Commit, kafka: KafkaState): void {
+  const newest = kafka.history.newest();
+  if (!newest || newest.t < c.committedAt) return; // wait for a Kafka sample after the commit
+  c.lagResolved = true;
+  const logEnd = logEndAt(kafka, c.committedAt);
+  if (!logEnd) return;
+  const lags = new Map<number, number>();
+  let total = 0;
+  for (const [partition, offset] of c.offsets) {
+    const end = logEnd(partition);
+    if (end === null) continue;
+    const lag = Math.max(0, Math.round(end - offset));
+    lags.set(partition, lag);
+    total += lag;
+  }
+  if (lags.size > 0) {
+    c.lagAtCommit = lags;
+    c.totalLagAtCommit = total;
+  }
+}
+
+function resolvePending(state: LagState, kafka: KafkaState): void {
+  for (let i = state.commits.size - 1; i >= 0; i--) {
+    const c = state.commits.at(i)!;
+    if (!c.lagResolved) resolveLagAtCommit(c, kafka);
+  }
+}
+
+/** New listener events (delivery order) → commits; the newest by batch start becomes the reference. */
+export function applyCommits(state: LagState, kafka: KafkaState, t: number, events: QueryProgress[], appId: string | null): void {
+  const topic = kafka.topic;
+  if (topic === null) return;
+  for (const p of events) {
+    const offsets = endOffsetsOf(p, topic);
+    const plannedAt = Date.parse(p.timestamp);
+    if (!offsets || !Number.isFinite(plannedAt)) continue;
+    const durationMs = typeof p.durationMs.triggerExecution === 'number' ? p.durationMs.triggerExecution : null;
+    const commit: Commit = {
+      runId: p.runId,
+      appId,
+      batchId: p.batchId,
+      plannedAt,
+      committedAt: Math.min(t, plannedAt + (durationMs ?? 0)),
+      durationMs,
+      offsets,
+      lagAtCommit: null,
+      totalLagAtCommit: null,
+      lagResolved: false,
+    };
+    state.commits.push(commit);
+    const ref = state.reference;
+    if (ref && (plannedAt < ref.plannedAt || (plannedAt === ref.plannedAt && p.runId === ref.runId && p.batchId < ref.batchId))) continue;
+    state.reference = commit;
+    for (const [partition, offset] of offsets) {
+      const m = state.moved.get(partition);
+      if (!m || m.offset !== offset) state.moved.set(partition, { offset, at: commit.committedAt });
+    }
+    if (state.moved.size > offsets.size) for (const partition of state.moved.keys()) if (!offsets.has(partition)) state.moved.delete(partition);
+  }
+  resolvePending(state, kafka);
+  state.version++;
+}
+
+/** After each applied Kafka sample: the total lag point for the chart, and pending lags at commit. */
+export function onKafkaSample(state: LagState, kafka: KafkaState, t: number): void {
+  const point = kafka.history.newest();
+  const ref = state.reference;
+  let total: number | null = null;
+  if (point && ref) {
+    for (let i = 0; i < point.layout.ids.length; i++) {
+      const offset = ref.offsets.get(point.layout.ids[i]!);
+      if (offset !== undefined) total = (total ?? 0) + Math.max(0, point.logEnd[i]! - offset);
+    }
+  }
+  state.series.push({ t, lag: total });
+  resolvePending(state, kafka);
+  state.version++;
+}
+
+export function onKafkaUnreachable(state: LagState, t: number): void {
+  state.series.push({ t, lag: null });
+  state.version++;
+}
+
+/** The reference run's commits, newest first (at most `max`). */
+function runCommits(state: LagState, max: number, accept: (c: Commit) => boolean = () => true): Commit[] {
+  const ref = state.reference;
+  const out: Commit[] = [];
+  if (!ref) return out;
+  for (let i = state.commits.size - 1; i >= 0 && out.length < max; i--) {
+    const c = state.commits.at(i)!;
+    if (c.runId === ref.runId && c.plannedAt <= ref.plannedAt && accept(c)) out.push(c);
+  }
+  return out;
+}
+
+/** How long a batch normally takes to come: max(last duration, last start-to-start interval). */
+export function expectedBatchIntervalMs(state: LagState): number | null {
+  const ref = state.reference;
+  if (!ref) return null;
+  const [, previous] = runCommits(state, 2);
+  return Math.max(ref.durationMs ?? 0, previous ? ref.plannedAt - previous.plannedAt : 0);
+}
+
+/**
+ * The reference run's last `n` commits, oldest first, when each of them has a known lag at commit
+ * (consecutive: a commit whose lag could not be measured, e.g. during a Kafka outage, breaks the run).
+ */
+function lastMeasuredCommits(state: LagState, n: number): Commit[] | null {
+  const commits = runCommits(state, n, (c) => c.lagResolved);
+  if (commits.length < Math.max(2, n) || commits.some((c) => c.lagAtCommit === null)) return null;
+  return commits.reverse();
+}
+
+/**
+ * Burrow's WARN, on Spark's commits: the lag at commit did not go down across the commits, and it
+ * grew by at least `minGrowthSeconds` of what Kafka received meanwhile (so sampling noise is not a trend).
+ * `lagOf(c)` / `logEndOf(c)`: the lag and the log-end offset at commit c (undefined: unknown).
+ */
+function growing(commits: Commit[], lagOf: (c: Commit) => number | undefined, logEndOf: (c: Commit) => number | undefined, minGrowthSeconds: number): boolean {
+  let previous: number | undefined;
+  for (const c of commits) {
+    const lag = lagOf(c);
+    if (lag === undefined || (previous !== undefined && lag < previous)) return false;
+    previous = lag;
+  }
+  const first = commits[0]!;
+  const last = commits[commits.length - 1]!;
+  const seconds = (last.committedAt - first.committedAt) / 1000;
+  const received = (logEndOf(last) ?? NaN) - (logEndOf(first) ?? NaN);
+  const produceRps = seconds > 0 && received >= 0 ? received / seconds : 0;
+  return lagOf(last)! - lagOf(first)! >= Math.max(1, produceRps * minGrowthSeconds);
+}
+
+function partitionLag(partition: number) {
+  return (c: Commit) => c.lagAtCommit?.get(partition);
+}
+
+function partitionLogEnd(partition: number) {
+  return (c: Commit) => {
+    const lag = c.lagAtCommit?.get(partition);
+    const offset = c.offsets.get(partition);
+    return lag === undefined || offset === undefined ? undefined : lag + offset;
+  };
+}
+
+/** The total lag at commit grew over the run's last `commits` commits (null: not measurable). */
+export function totalLagGrowing(state: LagState, commits: number, minGrowthSeconds: number): boolean | null {
+  const measured = lastMeasuredCommits(state, commits);
+  if (!measured) return null;
+  const totalLogEnd = (c: Commit) => {
+    let sum = 0;
+    for (const [p, lag] of c.lagAtCommit!) sum += lag + (c.offsets.get(p) ?? 0);
+    return sum;
+  };
+  return growing(measured, (c) => c.totalLagAtCommit ?? undefined, totalLogEnd, minGrowthSeconds);
+}
+
+/**
+ * The two measured commits the lag trend is taken between: the run's newest commit with a known
+ * lag at commit, and the newest one at least `windowMs` before it (else the oldest measured).
+ */
+function trendCommits(state: LagState, windowMs: number): { base: Commit; newest: Commit } | null {
+  const measured = runCommits(state, state.commits.capacity, (c) => c.lagAtCommit !== null);
+  const newest = measured[0];
+  let base: Commit | null = null;
+  for (let i = 1; i < measured.length; i++) {
+    base = measured[i]!;
+    if (base.committedAt <= newest!.committedAt - windowMs) break;
+  }
+  return newest && base && base.committedAt < newest.committedAt ? { base, newest } : null;
+}
+
+/** How fast the partition's lag at commit changes (records/s); negative while Spark catches up. */
+function lagSlope(trend: { base: Commit; newest: Commit } | null, partition: number): number | null {
+  if (!trend) return null;
+  const from = trend.base.lagAtCommit!.get(partition);
+  const to = trend.newest.lagAtCommit!.get(partition);
+  if (from === undefined || to === undefined) return null;
+  return (to - from) / ((trend.newest.committedAt - trend.base.committedAt) / 1000);
+}
+
+export interface LagContext {
+  now: number;
+  appId: string | null;
+  sources: Record<SourceName, SourceState>;
+  queries: QueriesState;
+  windows: ModelWindows;
+  thresholds: ModelThresholds;
+}
+
+export interface PartitionsDerived {
+  rows: PartitionRow[];
+  totalLag: number | null;
+  produceRps: number | null;
+}
+
+/**
+ * Whether the run that committed the reference offsets is known to be gone, so that nothing
+ * consumes until its successor commits: the driver is unreachable; or the listener answers and
+ * the run is no longer among its active queries; or, with the listener unreachable, the driver
+ * serves another application than the one that committed.
+ */
+function referenceRunGone(ref: Commit, ctx: LagContext): boolean {
+  if (ctx.sources.driver.ok === false) return true;
+  if (ctx.sources.progress.ok === true) return runEnded(ctx.queries, ref.runId);
+  return ref.appId !== null && ctx.appId !== null && ref.appId !== ctx.appId;
+}
+
+export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagContext): PartitionsDerived {
+  const { now, thresholds: th } = ctx;
+  const latest = kafka.history.newest() ?? null;
+  const ref = state.reference;
+  const kafkaUp = ctx.sources.kafka.ok === true;
+  const ids = latest ? latest.layout.ids : ref ? [...ref.offsets.keys()].sort((a, b) => a - b) : [];
+  const rates = kafkaUp ? produceRates(kafka, ctx.windows.produceMs) : [];
+
+  // Spark's side, the same for every partition.
+  const expected = expectedBatchIntervalMs(state) ?? 0;
+  const stallAfter = Math.max(th.stallFloorMs, th.stallBatches * expected);
+  const stopAfter = Math.max(th.stopFloorMs, th.stopBatches * expected);
+  const gone = ref ? referenceRunGone(ref, ctx) : false;
+  const blind = ctx.sources.progress.ok !== true; // commits cannot be seen: time since the last one means nothing
+  const sinceCommit = ref ? now - ref.committedAt : 0;
+  const measured = lastMeasuredCommits(state, th.warnCommits);
+  const trend = trendCommits(state, ctx.windows.lagTrendMs);
+
+  const group = kafka.group;
+  const groupOffsets = group ? new Map(group.offsets.map((o) => [o.partition, o.offset])) : null;
+
+  const rows: PartitionRow[] = new Array(ids.length);
+  let totalLag: number | null = null;
+  let totalProduce: number | null = null;
+  for (let i = 0; i < ids.length; i++) {
+    const partition = ids[i]!;
+    const logEndOffset = latest ? (latest.logEnd[latest.layout.indexOf.get(partition) ?? -1] ?? null) : null;
+    const sparkOffset = ref?.offsets.get(partition) ?? null;
+    const lag = logEndOffset !== null && sparkOffset !== null ? Math.max(0, logEndOffset - sparkOffset) : null;
+    const produceRps = rates[i] ?? null;
+    const lagSeconds = lag === null || produceRps === null ? null : lag === 0 ? 0 : produceRps > 0 ? lag / produceRps : null;
+
+    let status: PartitionStatus;
+    if (lag === null || ref === null) status = 'UNKNOWN';
+    else if (lag === 0) status = kafkaUp ? 'OK' : 'UNKNOWN';
+    else if (gone) status = 'STOP';
+    else if (blind) status = 'UNKNOWN';
+    else if (sinceCommit > stopAfter) status = 'STOP';
+    else if (now - (state.moved.get(partition)?.at ?? ref.committedAt) > stallAfter) status = 'STALL';
+    else if (measured && growing(measured, partitionLag(partition), partitionLogEnd(partition), th.warnMinGrowthSeconds)) status = 'WARN';
+    else status = 'OK';
+
+    // Nothing is consumed while stalled or stopped: the lag grows as fast as Kafka receives.
+    const slope = status === 'STOP' || status === 'STALL' ? produceRps : status === 'UNKNOWN' ? null : lagSlope(trend, partition);
+
+    const groupOffset = groupOffsets?.get(partition) ?? null;
+    rows[i] = {
+      partition,
+      logEndOffset,
+      sparkOffset,
+      lag,
+      lagSeconds,
+      produceRps,
+      status,
+      eta: kafkaUp ? etaOf(lag, slope, produceRps, th.steadyFraction) : null,
+      groupOffset,
+      groupLag: groupOffset !== null && logEndOffset !== null ? Math.max(0, logEndOffset - groupOffset) : null,
+    };
+    if (lag !== null) totalLag = (totalLag ?? 0) + lag;
+    if (produceRps !== null) totalProduce = (totalProduce ?? 0) + produceRps;
+  }
+  return { rows, totalLag, produceRps: totalProduce };
+}
+
+/**
+ * At the current trend of the lag (records/s): when the backlog drains (lag falling) or doubles
+ * (lag rising); null when the lag is zero or unknown, or changes by less than `steadyFraction` of
+ * the produce rate per second (steady).
+ */
+export function etaOf(lag: number | null, slope: number | null, produceRps: number | null, steadyFraction: number): PartitionRow['eta'] {
+  if (lag === null || lag === 0 || slope === null || slope === 0) return null;
+  if (produceRps !== null && Math.abs(slope) <= steadyFraction * produceRps) return null;
+  return slope < 0 ? { kind: 'drain', seconds: lag / -slope } : { kind: 'double', seconds: lag / slope };
+}

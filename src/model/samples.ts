@@ -1,0 +1,191 @@
+/**
+ * What the sources deliver to the model, and what a recording stores (one JSON line per sample:
+ * `{"t", "kind", "data"}`, DESIGN.md "Recording"). Every value was validated at the source
+ * boundary; a value the endpoint did not give is null, never 0.
+ */
+
+export type SourceName = 'kafka' | 'driver' | 'master' | 'progress';
+
+export interface KafkaPartitionSample {
+  partition: number;
+  logEndOffset: number;
+  logStartOffset: number;
+}
+
+export interface KafkaSample {
+  topic: string;
+  partitions: KafkaPartitionSample[];
+  /** Classic consumer-group offsets when `--group` was given (read-only: nothing is committed). */
+  group: { groupId: string; offsets: Array<{ partition: number; offset: number | null }> } | null;
+}
+
+export interface ExecutorSample {
+  id: string;
+  hostPort: string;
+  isActive: boolean;
+  totalCores: number;
+  activeTasks: number;
+  completedTasks: number;
+  failedTasks: number;
+  /** Cumulative task time (ms) since the executor started. */
+  totalDuration: number;
+  totalGCTime: number;
+  totalInputBytes: number;
+  totalShuffleRead: number;
+  totalShuffleWrite: number;
+  /** Storage memory used / available (bytes). */
+  memoryUsed: number;
+  maxMemory: number;
+  addTime: string | null;
+  removeTime: string | null;
+  removeReason: string | null;
+}
+
+export interface ExecutorsSample {
+  appId: string;
+  appName: string;
+  /** Application start (epoch ms) as the driver reports it. */
+  appStartedAt: number | null;
+  executors: ExecutorSample[];
+  /** Spark properties of the running app that matter for tuning (from /environment), when known. */
+  sparkProperties: Record<string, string> | null;
+}
+
+export interface StageSample {
+  stageId: number;
+  attemptId: number;
+  status: string;
+  name: string;
+  description: string | null;
+  numTasks: number;
+  numActiveTasks: number;
+  numCompleteTasks: number;
+  numFailedTasks: number;
+  executorRunTime: number;
+  submissionTime: string | null;
+  completionTime: string | null;
+  inputRecords: number;
+  inputBytes: number;
+  shuffleReadBytes: number;
+  shuffleReadRecords: number;
+  shuffleWriteBytes: number;
+  shuffleWriteRecords: number;
+  memoryBytesSpilled: number;
+  diskBytesSpilled: number;
+}
+
+export interface StagesSample {
+  appId: string;
+  stages: StageSample[];
+}
+
+export interface JobSample {
+  jobId: number;
+  name: string;
+  description: string | null;
+  jobGroup: string | null;
+  status: string;
+  submissionTime: string | null;
+  completionTime: string | null;
+  numTasks: number;
+  stageIds: number[];
+}
+
+export interface JobsSample {
+  appId: string;
+  jobs: JobSample[];
+}
+
+/** Spark's own StreamingQueryProgress JSON; every field is kept (unknown ones too). */
+export interface QueryProgress {
+  id: string;
+  runId: string;
+  name: string | null;
+  timestamp: string;
+  batchId: number;
+  numInputRows: number;
+  inputRowsPerSecond: number | null;
+  processedRowsPerSecond: number | null;
+  durationMs: Record<string, number>;
+  eventTime?: Record<string, string>;
+  stateOperators: Array<{ numRowsTotal?: number; numRowsUpdated?: number; memoryUsedBytes?: number; numShufflePartitions?: number; [k: string]: unknown }>;
+  sources: Array<{
+    description?: string;
+    startOffset: unknown;
+    endOffset: unknown;
+    latestOffset: unknown;
+    numInputRows?: number;
+    metrics?: Record<string, string>;
+    [k: string]: unknown;
+  }>;
+  sink?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+/** A micro-batch known only from the driver's jobs API (no listener): no row counts, no breakdown. */
+export interface DerivedBatch {
+  runId: string;
+  batchId: number;
+  /** First job's submission, epoch ms. */
+  startedAt: number;
+  /** Null while the batch is running. */
+  durationMs: number | null;
+}
+
+export interface ProgressSample {
+  /** Where the batches came from: the listener, or derived from the driver's jobs API (fewer fields). */
+  origin: 'listener' | 'derived';
+  queries: Array<{ id: string; runId: string; name: string | null }>;
+  /** Only the events not delivered before (the listener's `since`); empty when derived. */
+  progress: QueryProgress[];
+  terminated: Array<{ id: string; runId: string; exception: string | null }>;
+  /** With origin 'derived': the batches seen in the jobs API (all retained ones, newest last). */
+  derivedBatches: DerivedBatch[];
+}
+
+export interface MasterSample {
+  status: string;
+  workers: Array<{ id: string; host: string; state: string; cores: number; coresused: number; memory: number; memoryused: number }>;
+  cores: number;
+  coresused: number;
+  memory: number;
+  memoryused: number;
+  activeapps: Array<{ id: string; name: string; cores: number; memoryperslave: number | null; state: string; starttime: number | null }>;
+  completedapps: Array<{ id: string; name: string; state: string }>;
+}
+
+export interface GeneratorsSample {
+  generators: Array<{ name: string; targetRps: number; achievedRps: number | null; acked: number; errors: number; paused: boolean }>;
+}
+
+/** A source that could not be read: the model marks it unreachable since `t` with this reason. */
+export interface SourceErrorSample {
+  source: SourceName;
+  message: string;
+}
+
+export interface ControlSample {
+  action: string;
+  detail: Record<string, unknown>;
+  result: 'started' | 'ok' | 'failed';
+  durationMs: number | null;
+  message: string | null;
+}
+
+export interface MarkSample {
+  note: string;
+}
+
+export type Sample =
+  | { t: number; kind: 'kafka'; data: KafkaSample }
+  | { t: number; kind: 'executors'; data: ExecutorsSample }
+  | { t: number; kind: 'stages'; data: StagesSample }
+  | { t: number; kind: 'jobs'; data: JobsSample }
+  | { t: number; kind: 'progress'; data: ProgressSample }
+  | { t: number; kind: 'master'; data: MasterSample }
+  | { t: number; kind: 'generators'; data: GeneratorsSample }
+  | { t: number; kind: 'source-error'; data: SourceErrorSample }
+  | { t: number; kind: 'control'; data: ControlSample }
+  | { t: number; kind: 'mark'; data: MarkSample };
+
+export type SampleKind = Sample['kind'];

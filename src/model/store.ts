@@ -1,0 +1,151 @@
+/**
+ * The model's state and the one way into it: `applySample`. Deterministic, no I/O, no clock: time
+ * comes from `sample.t` (and from the `now` given to `derive`). Every history is a ring buffer.
+ */
+import { applyProgress } from './applyProgress.js';
+import { createBatches, type BatchesState } from './batches.js';
+import type { EventRow } from './derived.js';
+import { createEventLog, logEvent, type EventLog } from './events.js';
+import { applyExecutorsSample, createExecutors, type ExecutorsState } from './executors.js';
+import { applyKafkaSample, createKafkaState, type KafkaState } from './kafkaState.js';
+import { createLagState, onKafkaSample, onKafkaUnreachable, type LagState } from './lag.js';
+import { resolveOptions, type ModelOptions, type ResolvedModelOptions } from './options.js';
+import { createQueries, type QueriesState } from './queries.js';
+import { Ring } from './ring.js';
+import type { ControlSample, GeneratorsSample, MasterSample, Sample, StagesSample } from './samples.js';
+import { createSources, markSourceError, markSourceOk, type SourcesState } from './sources.js';
+
+export interface AppState {
+  id: string | null;
+  name: string | null;
+  startedAt: number | null;
+  /** Spark properties that matter for tuning, once the driver's /environment was read. */
+  properties: Record<string, string> | null;
+}
+
+export interface ModelState {
+  options: ResolvedModelOptions;
+  /** Time of the newest sample applied. */
+  lastT: number | null;
+  app: AppState;
+  appChanges: Ring<{ t: number; appId: string }>;
+  marks: Ring<{ t: number; note: string }>;
+  events: EventLog;
+  sources: SourcesState;
+  kafka: KafkaState;
+  lag: LagState;
+  batches: BatchesState;
+  queries: QueriesState;
+  executors: ExecutorsState;
+  stages: StagesSample | null;
+  master: MasterSample | null;
+  generators: GeneratorsSample | null;
+  /** derive's cache of display arrays, keyed by the versions they were built from. */
+  memo: Map<string, { key: string; value: unknown }>;
+}
+
+export function createModel(options: ModelOptions = {}): ModelState {
+  const o = resolveOptions(options);
+  return {
+    options: o,
+    lastT: null,
+    app: { id: null, name: null, startedAt: null, properties: null },
+    appChanges: new Ring(o.capacity.appChanges),
+    marks: new Ring(o.capacity.marks),
+    events: createEventLog(o.capacity.events),
+    sources: createSources(),
+    kafka: createKafkaState(o.capacity.kafkaHistory, o.topic),
+    lag: createLagState(o.capacity.commits, o.capacity.lagSeries),
+    batches: createBatches(o.capacity.batches),
+    queries: createQueries(),
+    executors: createExecutors(),
+    stages: null,
+    master: null,
+    generators: null,
+    memo: new Map(),
+  };
+}
+
+/** Notes the application a driver answer is about; a different id than before is a resubmission. */
+function noteApp(state: ModelState, t: number, appId: string, details?: { name: string; startedAt: number | null; properties: Record<string, string> | null }): void {
+  const app = state.app;
+  if (app.id !== appId) {
+    if (app.id !== null) {
+      state.appChanges.push({ t, appId });
+      logEvent(state.events, t, 'warn', `application changed: ${app.id} → ${appId}${details ? ` (${details.name})` : ''}`);
+    } else logEvent(state.events, t, 'info', `application ${appId}${details ? ` (${details.name})` : ''}`);
+    state.app = { id: appId, name: null, startedAt: null, properties: null };
+    if (state.stages && state.stages.appId !== appId) state.stages = null;
+  }
+  if (details) {
+    state.app.name = details.name;
+    state.app.startedAt = details.startedAt;
+    if (details.properties) state.app.properties = details.properties;
+  }
+}
+
+function controlText(c: ControlSample): string {
+  const detail = Object.entries(c.detail)
+    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+  const took = c.durationMs !== null && c.result !== 'started' ? ` in ${(c.durationMs / 1000).toFixed(1)} s` : '';
+  return `${c.action}${detail ? ` ${detail}` : ''}: ${c.result}${took}${c.message ? ` (${c.message})` : ''}`;
+}
+
+export function applySample(state: ModelState, sample: Sample): ModelState {
+  const t = sample.t;
+  state.lastT = state.lastT === null ? t : Math.max(state.lastT, t);
+  switch (sample.kind) {
+    case 'kafka':
+      markSourceOk(state.sources, state.events, 'kafka', t);
+      if (applyKafkaSample(state.kafka, t, sample.data)) onKafkaSample(state.lag, state.kafka, t);
+      break;
+    case 'executors': {
+      const d = sample.data;
+      markSourceOk(state.sources, state.events, 'driver', t);
+      noteApp(state, t, d.appId, { name: d.appName, startedAt: d.appStartedAt, properties: d.sparkProperties });
+      const { windows, capacity } = state.options;
+      const changes = applyExecutorsSample(state.executors, t, d, capacity.executorHistory, windows.executorMs);
+      for (const e of changes.added) logEvent(state.events, t, 'info', `executor ${e.id} added (${e.hostPort}, ${e.totalCores} core${e.totalCores === 1 ? '' : 's'})`);
+      for (const e of changes.removed) logEvent(state.events, t, 'warn', `executor ${e.id} removed${e.removeReason ? `: ${e.removeReason}` : ''}`);
+      break;
+    }
+    case 'stages':
+      markSourceOk(state.sources, state.events, 'driver', t);
+      noteApp(state, t, sample.data.appId);
+      state.stages = sample.data;
+      break;
+    case 'jobs':
+      markSourceOk(state.sources, state.events, 'driver', t);
+      noteApp(state, t, sample.data.appId);
+      break;
+    case 'progress':
+      // Derived batches come from the driver's jobs answer, which already marked the driver.
+      if (sample.data.origin === 'listener') markSourceOk(state.sources, state.events, 'progress', t);
+      applyProgress(state, t, sample.data);
+      break;
+    case 'master':
+      markSourceOk(state.sources, state.events, 'master', t);
+      state.master = sample.data;
+      break;
+    case 'generators':
+      state.generators = sample.data;
+      break;
+    case 'source-error':
+      markSourceError(state.sources, state.events, sample.data.source, t, sample.data.message);
+      if (sample.data.source === 'kafka') onKafkaUnreachable(state.lag, t);
+      break;
+    case 'control': {
+      const c = sample.data;
+      const level: EventRow['level'] = c.result === 'failed' ? 'error' : 'info';
+      logEvent(state.events, t, level, controlText(c));
+      break;
+    }
+    case 'mark':
+      state.marks.push({ t, note: sample.data.note });
+      logEvent(state.events, t, 'info', `mark: ${sample.data.note}`);
+      break;
+  }
+  return state;
+}

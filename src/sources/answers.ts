@@ -1,0 +1,134 @@
+/**
+ * One place that turns an endpoint's answer into samples, used by the live sampler and by the
+ * fixture replays of the tests alike: the tests exercise exactly the code the monitor runs.
+ */
+import type { Sample, SourceName } from '../model/samples.js';
+import {
+  derivedBatchesFromJobs,
+  parseApplications,
+  parseEnvironment,
+  parseExecutors,
+  parseJobs,
+  parseKafkaOffsets,
+  parseListenerProgress,
+  parseMaster,
+  parseStages,
+  PayloadError,
+  type DriverApp,
+} from './parse.js';
+
+export type EndpointName =
+  | 'kafka:offsets'
+  | 'master:/json'
+  | 'driver:/applications'
+  | 'driver:/allexecutors'
+  | 'driver:/stages'
+  | 'driver:/jobs'
+  | 'driver:/environment'
+  | 'listener:/progress';
+
+/** What an endpoint answered: status null = no answer (body is `{error}`), else the HTTP status (0 for Kafka). */
+export interface EndpointAnswer {
+  t: number;
+  endpoint: EndpointName;
+  status: number | null;
+  body: unknown;
+}
+
+export function sourceOf(endpoint: EndpointName): SourceName {
+  if (endpoint.startsWith('kafka:')) return 'kafka';
+  if (endpoint.startsWith('master:')) return 'master';
+  if (endpoint.startsWith('listener:')) return 'progress';
+  return 'driver';
+}
+
+function failure(a: EndpointAnswer): string | null {
+  if (a.status === null) {
+    const msg = (a.body as { error?: unknown } | null)?.error;
+    return typeof msg === 'string' ? msg : 'no answer';
+  }
+  if (a.status >= 400) return `HTTP ${a.status} from ${a.endpoint.split(':')[1]}`;
+  return null;
+}
+
+export class AnswerInterpreter {
+  private app: DriverApp | null = null;
+  private properties: Record<string, string> | null = null;
+  private listenerOk = false;
+
+  /** The running app the driver reports (null before the first answer). */
+  get currentApp(): DriverApp | null {
+    return this.app;
+  }
+
+  get needsEnvironment(): boolean {
+    return this.app !== null && this.properties === null;
+  }
+
+  /** Whether batches come from the listener; without it they are derived from the jobs API. */
+  get listenerAvailable(): boolean {
+    return this.listenerOk;
+  }
+
+  interpret(a: EndpointAnswer): Sample[] {
+    const source = sourceOf(a.endpoint);
+    const failed = failure(a);
+    if (failed) {
+      if (source === 'progress') this.listenerOk = false;
+      return [{ t: a.t, kind: 'source-error', data: { source, message: failed } }];
+    }
+    try {
+      return this.samplesOf(a);
+    } catch (err) {
+      if (!(err instanceof PayloadError)) throw err;
+      if (source === 'progress') this.listenerOk = false;
+      return [{ t: a.t, kind: 'source-error', data: { source, message: err.message } }];
+    }
+  }
+
+  private samplesOf(a: EndpointAnswer): Sample[] {
+    const t = a.t;
+    switch (a.endpoint) {
+      case 'kafka:offsets': {
+        const body = a.body as { topic?: unknown; offsets?: unknown; group?: unknown };
+        if (typeof body?.topic !== 'string') throw new PayloadError('Kafka offsets: no topic');
+        return [{ t, kind: 'kafka', data: parseKafkaOffsets(body.topic, body.offsets, (body.group as never) ?? null) }];
+      }
+      case 'master:/json':
+        return [{ t, kind: 'master', data: parseMaster(a.body) }];
+      case 'driver:/applications': {
+        const app = parseApplications(a.body);
+        if (app?.id !== this.app?.id) this.properties = null;
+        this.app = app;
+        return [];
+      }
+      case 'driver:/environment':
+        this.properties = parseEnvironment(a.body);
+        return [];
+      case 'driver:/allexecutors':
+        if (!this.app) return [];
+        return [{ t, kind: 'executors', data: parseExecutors(this.app, a.body, this.properties) }];
+      case 'driver:/stages':
+        if (!this.app) return [];
+        return [{ t, kind: 'stages', data: parseStages(this.app.id, a.body) }];
+      case 'driver:/jobs': {
+        if (!this.app) return [];
+        const jobs = parseJobs(this.app.id, a.body);
+        const out: Sample[] = [{ t, kind: 'jobs', data: jobs }];
+        if (!this.listenerOk) {
+          out.push({
+            t,
+            kind: 'progress',
+            data: { origin: 'derived', queries: [], progress: [], terminated: [], derivedBatches: derivedBatchesFromJobs(jobs.jobs) },
+          });
+        }
+        return out;
+      }
+      case 'listener:/progress': {
+        const p = parseListenerProgress(a.body);
+        this.listenerOk = true;
+        return [{ t, kind: 'progress', data: p }];
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+
+/** Why a request got no usable answer, in words a person can act on. */
+export function describeHttpError(err: unknown, timeoutMs: number): string {
+  if (err instanceof AxiosError) {
+    if (err.code === 'ECONNREFUSED') return 'connection refused';
+    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return `no answer within ${timeoutMs / 1000} s`;
+    if (err.code === 'ECONNRESET') return 'connection reset';
+    if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return 'host not found';
+    if (err.code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || err.code === 'ERR_BAD_RESPONSE') return 'answer too large or malformed';
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export interface HttpAnswer {
+  status: number | null;
+  body: unknown;
+}
+
+/**
+ * One base URL; at most one request in flight per path (a poll that finds the previous one still
+ * running is skipped, so a stalled endpoint cannot pile up requests). Bodies are parsed as JSON
+ * when they are JSON and kept as text otherwise: validation happens in parse.ts.
+ */
+export class HttpEndpoint {
+  private readonly client: AxiosInstance;
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs = 2000,
+  ) {
+    this.client = axios.create({
+      baseURL: baseUrl.replace(/\/$/, ''),
+      timeout: timeoutMs,
+      maxContentLength: 32 * 1024 * 1024,
+      responseType: 'text',
+      transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: false },
+      validateStatus: () => true,
+    });
+  }
+
+  busy(path: string): boolean {
+    return this.inFlight.has(path);
+  }
+
+  /** null when a request for the same path is still running. */
+  async get(path: string): Promise<HttpAnswer | null> {
+    if (this.inFlight.has(path)) return null;
+    this.inFlight.add(path);
+    try {
+      const res = await this.client.get<string>(path);
+      let body: unknown = res.data;
+      if (typeof res.data === 'string') {
+        try {
+          body = JSON.parse(res.data);
+        } catch {
+          body = res.data;
+        }
+      }
+      return { status: res.status, body };
+    } catch (err) {
+      return { status: null, body: { error: describeHttpError(err, this.timeoutMs) } };
+    } finally {
+      this.inFlight.delete(path);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { HttpAnswer } from './http.js';
+
+/**
+ * Reads the input topic's offsets (and a consumer group's, when asked) with kafkajs admin.
+ * Read-only: `fetchOffsets` is called without `resolveOffsets`, which would commit to the group.
+ */
+export class KafkaOffsetsReader {
+  private admin: Admin | null = null;
+  private busy = false;
+
+  constructor(
+    private readonly bootstrap: string,
+    readonly topic: string,
+    private readonly groupId: string | null,
+    private readonly timeoutMs = 2000,
+  ) {}
+
+  private client(): Admin {
+    if (!this.admin) {
+      const kafka = new Kafka({
+        clientId: 'sparktop',
+        brokers: this.bootstrap.split(','),
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: this.timeoutMs,
+        requestTimeout: this.timeoutMs,
+        retry: { retries: 0 },
+      });
+      this.admin = kafka.admin();
+    }
+    return this.admin;
+  }
+
+  private async reset(): Promise<void> {
+    const a = this.admin;
+    this.admin = null;
+    await a?.disconnect().catch(() => undefined);
+  }
+
+  /** An answer shaped like a recorded `kafka:offsets` line; null while the previous read runs. */
+  async read(): Promise<HttpAnswer | null> {
+    if (this.busy) return null;
+    this.busy = true;
+    try {
+      const admin = this.client();
+      const work = (async () => {
+        await admin.connect();
+        const offsets = await admin.fetchTopicOffsets(this.topic);
+        let group = null;
+        if (this.groupId) {
+          const g = await admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] });
+          group = {
+            groupId: this.groupId,
+            offsets: (g[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: Number(p.offset) >= 0 ? Number(p.offset) : null })),
+          };
+        }
+        return { topic: this.topic, offsets, group };
+      })();
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs + 500).unref());
+      const body = await Promise.race([work, timeout]);
+      return { status: 0, body };
+    } catch (err) {
+      await this.reset();
+      const message = err instanceof Error ? err.message : String(err);
+      const reason = /ECONNREFUSED|Connection error/i.test(message) ? 'connection refused' : message;
+      return { status: null, body: { error: reason } };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.reset();
+  }
+}

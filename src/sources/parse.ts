@@ -1,0 +1,318 @@
+/**
+ * Validation at the source boundary: raw endpoint answers → typed samples. Nothing an endpoint
+ * sends is trusted; a payload of the wrong shape becomes a PayloadError naming what was wrong.
+ * Pure functions (no I/O), so the model's fixtures go through exactly the code the live sources use.
+ */
+import { z } from 'zod';
+import type {
+  DerivedBatch,
+  ExecutorSample,
+  ExecutorsSample,
+  JobSample,
+  JobsSample,
+  KafkaSample,
+  MasterSample,
+  ProgressSample,
+  QueryProgress,
+  StageSample,
+  StagesSample,
+} from '../model/samples.js';
+
+export class PayloadError extends Error {}
+
+/** Finite, non-negative, safe: huge numbers, negative offsets and NaN are rejected. */
+const count = z.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const text = z.string().max(100_000);
+const sparkTime = z.string().max(64).nullable().optional();
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  if (typeof body === 'string') {
+    const snippet = body.trim().slice(0, 40).replace(/\s+/g, ' ');
+    throw new PayloadError(`${what}: expected JSON, got ${/^<(!doctype|html)/i.test(body.trim()) ? 'HTML' : 'text'} ("${snippet}…")`);
+  }
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new PayloadError(`${what}: unexpected shape${where} (${issue?.message ?? 'invalid'})`);
+  }
+  return r.data;
+}
+
+/** Spark's REST dates: "2026-11-28T18:31:42.598GMT" → epoch ms (null when absent or invalid). */
+export function sparkDate(s: string | null | undefined): number | null {
+  if (!s) return null;
+  const ms = Date.parse(s.replace(/GMT$/, 'Z'));
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
+}
+
+const kafkaOffset = z.string().regex(/^\d{1,16}$/, 'expected a non-negative offset');
+const kafkaOffsetsSchema = z.array(z.object({ partition: z.number().int().nonnegative(), high: kafkaOffset, low: kafkaOffset })).max(100_000);
+
+/** kafkajs `admin.fetchTopicOffsets` → partitions with log-end and log-start offsets. */
+export function parseKafkaOffsets(topic: string, body: unknown, group: KafkaSample['group'] = null): KafkaSample {
+  const rows = parse(kafkaOffsetsSchema, body, `Kafka offsets of ${topic}`);
+  return {
+    topic,
+    partitions: rows
+      .map((r) => ({ partition: r.partition, logEndOffset: Number(r.high), logStartOffset: Number(r.low) }))
+      .sort((a, b) => a.partition - b.partition),
+    group,
+  };
+}
+
+const applicationsSchema = z
+  .array(
+    z.object({
+      id: text,
+      name: text,
+      attempts: z.array(z.object({ completed: z.boolean(), startTimeEpoch: z.number().optional(), startTime: sparkTime })).max(1000),
+    }),
+  )
+  .max(10_000);
+
+export interface DriverApp {
+  id: string;
+  name: string;
+  startedAt: number | null;
+  completed: boolean;
+}
+
+/** The driver's `/applications`: the running app (a driver UI serves exactly one), else the newest. */
+export function parseApplications(body: unknown): DriverApp | null {
+  const apps = parse(applicationsSchema, body, 'driver /applications').map((a) => {
+    const attempt = a.attempts[a.attempts.length - 1];
+    return {
+      id: a.id,
+      name: a.name,
+      startedAt: attempt?.startTimeEpoch ?? sparkDate(attempt?.startTime) ?? null,
+      completed: attempt?.completed ?? false,
+    };
+  });
+  return apps.find((a) => !a.completed) ?? apps.sort((x, y) => (y.startedAt ?? 0) - (x.startedAt ?? 0))[0] ?? null;
+}
+
+const executorSchema = z.object({
+  id: text,
+  hostPort: text,
+  isActive: z.boolean(),
+  totalCores: count,
+  activeTasks: count,
+  completedTasks: count,
+  failedTasks: count,
+  totalDuration: count,
+  totalGCTime: count,
+  totalInputBytes: count,
+  totalShuffleRead: count,
+  totalShuffleWrite: count,
+  memoryUsed: count,
+  maxMemory: count,
+  addTime: sparkTime,
+  removeTime: sparkTime,
+  removeReason: text.nullable().optional(),
+});
+
+export function parseExecutors(app: DriverApp, body: unknown, sparkProperties: Record<string, string> | null): ExecutorsSample {
+  const rows = parse(z.array(executorSchema).max(100_000), body, 'driver /allexecutors');
+  const executors: ExecutorSample[] = rows.map((e) => ({
+    id: e.id,
+    hostPort: e.hostPort,
+    isActive: e.isActive,
+    totalCores: e.totalCores,
+    activeTasks: e.activeTasks,
+    completedTasks: e.completedTasks,
+    failedTasks: e.failedTasks,
+    totalDuration: e.totalDuration,
+    totalGCTime: e.totalGCTime,
+    totalInputBytes: e.totalInputBytes,
+    totalShuffleRead: e.totalShuffleRead,
+    totalShuffleWrite: e.totalShuffleWrite,
+    memoryUsed: e.memoryUsed,
+    maxMemory: e.maxMemory,
+    addTime: e.addTime ?? null,
+    removeTime: e.removeTime ?? null,
+    removeReason: e.removeReason ?? null,
+  }));
+  return { appId: app.id, appName: app.name, appStartedAt: app.startedAt, executors, sparkProperties };
+}
+
+/** The Spark properties that matter for tuning, from the driver's `/environment`. */
+export const TUNING_PROPERTIES = [
+  'spark.app.name',
+  'spark.master',
+  'spark.executor.cores',
+  'spark.executor.memory',
+  'spark.executor.instances',
+  'spark.cores.max',
+  'spark.driver.memory',
+  'spark.sql.shuffle.partitions',
+  'spark.default.parallelism',
+  'spark.dynamicAllocation.enabled',
+  'spark.sql.streaming.metricsEnabled',
+] as const;
+
+export function parseEnvironment(body: unknown): Record<string, string> {
+  const env = parse(z.object({ sparkProperties: z.array(z.tuple([text, text])).max(100_000) }), body, 'driver /environment');
+  const props: Record<string, string> = {};
+  for (const [k, v] of env.sparkProperties) if ((TUNING_PROPERTIES as readonly string[]).includes(k)) props[k] = v;
+  return props;
+}
+
+const stageSchema = z.object({
+  stageId: count,
+  attemptId: count,
+  status: text,
+  name: text,
+  description: text.nullable().optional(),
+  numTasks: count,
+  numActiveTasks: count,
+  numCompleteTasks: count,
+  numFailedTasks: count,
+  executorRunTime: count,
+  submissionTime: sparkTime,
+  completionTime: sparkTime,
+  inputRecords: count,
+  inputBytes: count,
+  shuffleReadBytes: count,
+  shuffleReadRecords: count,
+  shuffleWriteBytes: count,
+  shuffleWriteRecords: count,
+  memoryBytesSpilled: count,
+  diskBytesSpilled: count,
+});
+
+export function parseStages(appId: string, body: unknown): StagesSample {
+  const rows = parse(z.array(stageSchema).max(100_000), body, 'driver /stages');
+  const stages: StageSample[] = rows.map((s) => ({
+    ...s,
+    description: s.description ?? null,
+    submissionTime: s.submissionTime ?? null,
+    completionTime: s.completionTime ?? null,
+  }));
+  return { appId, stages };
+}
+
+const jobSchema = z.object({
+  jobId: count,
+  name: text,
+  description: text.nullable().optional(),
+  jobGroup: text.nullable().optional(),
+  status: text,
+  submissionTime: sparkTime,
+  completionTime: sparkTime,
+  numTasks: count,
+  stageIds: z.array(count).max(100_000),
+});
+
+export function parseJobs(appId: string, body: unknown): JobsSample {
+  const rows = parse(z.array(jobSchema).max(100_000), body, 'driver /jobs');
+  const jobs: JobSample[] = rows.map((j) => ({
+    ...j,
+    description: j.description ?? null,
+    jobGroup: j.jobGroup ?? null,
+    submissionTime: j.submissionTime ?? null,
+    completionTime: j.completionTime ?? null,
+  }));
+  return { appId, jobs };
+}
+
+/**
+ * Without the listener, micro-batches can still be seen in the jobs API: Spark describes each
+ * streaming job as "<query name>\nid = …\nrunId = …\nbatch = N". Duration = first submission to
+ * last completion of the batch's jobs; rows and rates are not known this way.
+ */
+export function derivedBatchesFromJobs(jobs: JobSample[]): DerivedBatch[] {
+  const batches = new Map<string, { runId: string; batchId: number; start: number; end: number | null; running: boolean }>();
+  for (const j of jobs) {
+    const m = /runId = ([0-9a-f-]{36})\s+batch = (\d+)/.exec(j.description ?? '');
+    const start = sparkDate(j.submissionTime);
+    if (!m || start === null) continue;
+    const key = `${m[1]}/${m[2]}`;
+    const end = sparkDate(j.completionTime);
+    const b = batches.get(key) ?? { runId: m[1]!, batchId: Number(m[2]), start, end: null, running: false };
+    b.start = Math.min(b.start, start);
+    if (end === null) b.running = true;
+    else b.end = Math.max(b.end ?? end, end);
+    batches.set(key, b);
+  }
+  return [...batches.values()]
+    .map((b) => ({ runId: b.runId, batchId: b.batchId, startedAt: b.start, durationMs: b.running || b.end === null ? null : b.end - b.start }))
+    .sort((a, b) => a.startedAt - b.startedAt || a.batchId - b.batchId);
+}
+
+const numOrNull = z.number().nullable().optional();
+const progressSchema = z.looseObject({
+  id: text,
+  runId: text,
+  name: text.nullable().optional(),
+  timestamp: text,
+  batchId: count,
+  numInputRows: count,
+  inputRowsPerSecond: numOrNull,
+  processedRowsPerSecond: numOrNull,
+  durationMs: z.record(z.string(), count),
+  eventTime: z.record(z.string(), z.string()).optional(),
+  stateOperators: z.array(z.looseObject({})).max(1000),
+  sources: z.array(z.looseObject({ startOffset: z.unknown(), endOffset: z.unknown(), latestOffset: z.unknown() })).max(1000),
+  sink: z.looseObject({}).optional(),
+});
+
+const listenerSchema = z.object({
+  queries: z.array(z.object({ id: text, runId: text, name: text.nullable().optional() })).max(10_000),
+  progress: z.array(progressSchema).max(100_000),
+  terminated: z.array(z.object({ id: text, runId: text, exception: text.nullable().optional() })).max(10_000).optional(),
+});
+
+/** The listener's `/progress` (sparktop_listener.py). */
+export function parseListenerProgress(body: unknown): ProgressSample {
+  const r = parse(listenerSchema, body, 'progress listener /progress');
+  return {
+    origin: 'listener',
+    queries: r.queries.map((q) => ({ id: q.id, runId: q.runId, name: q.name ?? null })),
+    progress: r.progress.map((p) => ({ ...p, name: p.name ?? null }) as QueryProgress),
+    terminated: (r.terminated ?? []).map((t) => ({ id: t.id, runId: t.runId, exception: t.exception ?? null })),
+    derivedBatches: [],
+  };
+}
+
+const masterSchema = z.object({
+  status: text,
+  workers: z
+    .array(z.object({ id: text, host: text, state: text, cores: count, coresused: count, memory: count, memoryused: count }))
+    .max(100_000),
+  cores: count,
+  coresused: count,
+  memory: count,
+  memoryused: count,
+  activeapps: z
+    .array(
+      z.object({
+        id: text,
+        name: text,
+        cores: count,
+        memoryperslave: count.nullable().optional(),
+        memoryperexecutor: count.nullable().optional(),
+        state: text,
+        starttime: count.nullable().optional(),
+      }),
+    )
+    .max(100_000),
+  completedapps: z.array(z.object({ id: text, name: text, state: text })).max(100_000),
+});
+
+/** The standalone master's `/json`. */
+export function parseMaster(body: unknown): MasterSample {
+  const m = parse(masterSchema, body, 'Spark master /json');
+  return {
+    ...m,
+    activeapps: m.activeapps.map((a) => ({
+      id: a.id,
+      name: a.name,
+      cores: a.cores,
+      memoryperslave: a.memoryperexecutor ?? a.memoryperslave ?? null,
+      state: a.state,
+      starttime: a.starttime ?? null,
+    })),
+    completedapps: m.completedapps.map((a) => ({ id: a.id, name: a.name, state: a.state })),
+  };
+}

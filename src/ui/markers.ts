@@ -1,0 +1,17 @@
+/** App changes (resubmissions) and user marks as chart markers. Pure. */
+import type { Derived } from '../model/derived.js';
+import type { ChartMarker } from './chart.js';
+import { oneLine } from './text.js';
+
+export function chartMarkers(derived: Pick<Derived, 'appChanges' | 'marks'>): ChartMarker[] {
+  return [
+    ...derived.appChanges.map((c) => ({ t: c.t, label: `app ${shortAppId(c.appId)}` })),
+    ...derived.marks.map((m) => ({ t: m.t, label: oneLine(m.note).slice(0, 16) || 'mark' })),
+  ];
+}
+
+/** `app-20260115093012-0001` → `…0001`: the part that differs between submissions. */
+export function shortAppId(appId: string): string {
+  const match = /-(\d+)$/.exec(appId);
+  return match ? `…${match[1]}` : appId.slice(-6);
+}

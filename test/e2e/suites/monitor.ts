@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { isAlive } from '../../../src/lab/processes.js';
+import { eventually, getJson, runCli } from '../helpers.js';
+import { TmuxSession } from '../tmux.js';
+
+const MIN = 60_000;
+const TITLES = ['Rates', 'Batches', 'Partitions', 'Executors'];
+
+interface StatusJson {
+  health: string;
+  kafka: { ok: boolean; partitions: Array<{ partition: number; logEndOffset: number | null }> };
+  spark: { ok: boolean; appId: string | null; executors: Array<{ id: string }>; batch: { batchId: number | null } | null };
+}
+
+async function statusJson(): Promise<StatusJson> {
+  const r = await runCli(['status', '--json'], { timeoutMs: MIN });
+  return JSON.parse(r.stdout) as StatusJson;
+}
+
+async function labPid(name: string): Promise<number> {
+  const r = await runCli(['lab', 'status', '--json'], { timeoutMs: MIN });
+  const c = (JSON.parse(r.stdout) as { components: Array<{ name: string; pid: number }> }).components.find((x) => x.name === name);
+  assert.ok(c, `${name} is in the lab`);
+  return c.pid;
+}
+
+/** Partition rows of the overview: a partition number then offsets, in the left panel. */
+function partitionRows(lines: string[]): number[] {
+  const found = new Set<number>();
+  for (const l of lines) {
+    const m = /^[│|]\s?(\d{1,4})\s+[\d ]{4,}/.exec(l);
+    if (m) found.add(Number(m[1]));
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Executor ids listed in the Executors panel (right half of the overview). */
+function executorRows(lines: string[], columns: number): string[] {
+  const ids: string[] = [];
+  for (const l of lines) {
+    const right = [...l].slice(Math.floor(columns / 2)).join('');
+    const m = /^[│|]\s?(driver|\d+)\s+\d/.exec(right);
+    if (m) ids.push(m[1]!);
+  }
+  return ids;
+}
+
+function lastBatchOnScreen(screen: string): number | null {
+  const m = /#(\d+)/.exec(screen);
+  return m ? Number(m[1]) : null;
+}
+
+export function monitorSuite(): void {
+  const sessions: TmuxSession[] = [];
+  after(() => sessions.forEach((s) => s.kill()));
+
+  for (const [columns, rows] of [
+    [80, 24],
+    [160, 48],
+  ] as const) {
+    it(`shows the four panels at ${columns}×${rows}, fitted to the terminal, with the lab's partitions and executors`, async () => {
+      const tmux = new TmuxSession(columns, rows);
+      sessions.push(tmux);
+      const screen = await eventually(
+        'the overview with partition and executor rows',
+        async () => {
+          const lines = tmux.lines();
+          return partitionRows(lines).length >= 2 && executorRows(lines, columns).length >= 2 ? lines : undefined;
+        },
+        2 * MIN,
+      );
+      const text = screen.join('\n');
+      for (const t of TITLES) assert.ok(text.includes(t), `panel title ${t} is visible`);
+      assert.match(screen[0]!, /sparktop/, 'the header is on the first line: nothing scrolled off');
+      assert.ok(screen.every((l) => [...l].length <= columns), 'no line is wider than the terminal');
+      assert.deepEqual(partitionRows(screen), [0, 1], 'one row per partition of logs');
+      const status = await statusJson();
+      const restExecutors = await getJson<Array<{ id: string; isActive: boolean }>>(`http://127.0.0.1:4040/api/v1/applications/${status.spark.appId}/executors`);
+      assert.deepEqual(executorRows(tmux.lines(), columns).sort(), restExecutors.map((e) => e.id).sort(), 'one row per executor of the driver REST API');
+      if (columns >= 120) assert.ok(text.includes(status.spark.appId!), 'the app id of status --json is on screen');
+      tmux.sendKeys('q');
+      await eventually('sparktop to quit on q', async () => (tmux.alive() ? undefined : true), 20_000, 250);
+    });
+  }
+
+  it('shows each new batch id as it completes', async () => {
+    const tmux = new TmuxSession(120, 40);
+    sessions.push(tmux);
+    const first = await eventually('a batch id on screen', async () => lastBatchOnScreen(tmux.capture()) ?? undefined, 3 * MIN);
+    const next = await eventually('a newer batch id on screen', async () => {
+      const b = lastBatchOnScreen(tmux.capture());
+      return b !== null && b > first ? b : undefined;
+    }, 5 * MIN);
+    const status = await statusJson();
+    assert.ok(status.spark.batch?.batchId !== null && status.spark.batch!.batchId! >= next, 'status --json agrees with the screen');
+    tmux.kill();
+  });
+
+  it('says the driver is unreachable when the job is killed, keeps running, and picks up the resubmitted app', async () => {
+    const tmux = new TmuxSession(120, 40);
+    sessions.push(tmux);
+    const before = await statusJson();
+    await eventually('the app on screen', async () => (tmux.capture().includes(before.spark.appId!.slice(0, 12)) ? true : undefined), MIN);
+    const driverPid = await labPid('spark-app');
+    process.kill(-driverPid, 'SIGKILL');
+    await eventually('"unreachable since" on screen', async () => (/unreachable since \d\d:\d\d:\d\d/.test(tmux.capture()) ? true : undefined), 15_000, 500);
+    assert.ok(isAlive({ pid: tmux.pid(), startTime: null }), 'sparktop is still running');
+    const r = await runCli(['submit'], { timeoutMs: 15 * MIN });
+    assert.equal(r.code, 0, r.stderr);
+    const after = await statusJson();
+    assert.notEqual(after.spark.appId, before.spark.appId);
+    await eventually('the new app id on screen', async () => (tmux.capture().includes(after.spark.appId!.slice(0, 12)) ? true : undefined), MIN);
+    tmux.kill();
+  });
+
+  it('says Kafka is unreachable when the broker dies and recovers when it is back', async () => {
+    const tmux = new TmuxSession(120, 40);
+    sessions.push(tmux);
+    await eventually('partition rows', async () => (partitionRows(tmux.lines()).length === 2 ? true : undefined), MIN);
+    process.kill(await labPid('kafka'), 'SIGKILL');
+    await eventually('"unreachable since" in the Partitions panel', async () => (/unreachable since/.test(tmux.capture()) ? true : undefined), 15_000, 500);
+    assert.ok(isAlive({ pid: tmux.pid(), startTime: null }), 'sparktop is still running');
+    const up = await runCli(['lab', 'up'], { timeoutMs: 5 * MIN });
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /starting kafka/);
+    await eventually('partitions back on screen', async () => {
+      const s = tmux.capture();
+      return !/unreachable since/.test(s) && partitionRows(tmux.lines()).length === 2 ? true : undefined;
+    }, 60_000);
+    tmux.kill();
+  });
+}
+

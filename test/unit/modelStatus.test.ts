@@ -1,0 +1,98 @@
+/** `sparktop status --json`: exactly DESIGN.md's shape; unknown is null, never 0. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { derive, toStatusJson } from '../../src/model/index.js';
+import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
+import { answersFromFixture } from '../support/samplesFromFixture.js';
+
+const TOP = ['at', 'health', 'kafka', 'spark', 'master', 'generators', 'findings'];
+const KAFKA = ['ok', 'topic', 'partitions', 'totalLag', 'produceRate'];
+const PARTITION = ['partition', 'logEndOffset', 'sparkOffset', 'lag', 'produceRate'];
+const SPARK = ['ok', 'appId', 'appName', 'executors', 'batch'];
+const EXECUTOR = ['id', 'host', 'cores', 'activeTasks', 'completedTasks', 'failedTasks', 'taskTimeMs', 'shuffleReadBytes', 'memoryUsed', 'maxMemory', 'gcTimeMs'];
+const BATCH = ['batchId', 'numInputRows', 'inputRowsPerSecond', 'processedRowsPerSecond', 'durationMs'];
+const MASTER = ['ok', 'workers', 'coresTotal', 'coresUsed', 'memoryTotalMb', 'memoryUsedMb'];
+
+const keys = (o: object) => Object.keys(o);
+
+/** What `status --json` prints: the object through JSON. */
+function printed(d: ReturnType<typeof derivedFromFixture>) {
+  return JSON.parse(JSON.stringify(toStatusJson(d))) as ReturnType<typeof toStatusJson>;
+}
+
+describe('status --json shape', () => {
+  it('has exactly the fields of DESIGN.md (steady, end)', () => {
+    const s = printed(derivedFromFixture('steady'));
+    assert.deepEqual(keys(s), TOP);
+    assert.deepEqual(keys(s.kafka), KAFKA);
+    for (const p of s.kafka.partitions) assert.deepEqual(keys(p), PARTITION);
+    assert.deepEqual(keys(s.spark), SPARK);
+    for (const e of s.spark.executors) assert.deepEqual(keys(e), EXECUTOR);
+    assert.deepEqual(keys(s.spark.batch!), BATCH);
+    assert.deepEqual(keys(s.master), MASTER);
+    assert.deepEqual(keys(s.generators), ['count', 'targetRps']);
+    for (const f of s.findings) assert.deepEqual(keys(f), ['id', 'severity', 'message']);
+  });
+
+  it('carries the derived values (steady, end)', () => {
+    const d = derivedFromFixture('steady');
+    const s = printed(d);
+    assert.equal(s.at, '2026-11-28T18:31:52.325Z');
+    assert.equal(s.health, 'keeping-up');
+    assert.deepEqual(s.kafka.partitions[0], { partition: 0, logEndOffset: 2017015, sparkOffset: 1878343, lag: 138672, produceRate: d.partitions.rows[0]!.produceRps });
+    assert.equal(s.kafka.totalLag, 277343);
+    assert.equal(s.kafka.topic, 'logs');
+    assert.equal(s.spark.appId, 'app-20261128183001-0000');
+    assert.equal(s.spark.appName, 'LogsProcessor');
+    assert.deepEqual(s.spark.batch, {
+      batchId: 3,
+      numInputRows: 134483,
+      inputRowsPerSecond: 10008.409615241499,
+      processedRowsPerSecond: 8525.071315372425,
+      durationMs: 15774,
+    });
+    assert.deepEqual(s.master, { ok: true, workers: 1, coresTotal: 2, coresUsed: 2, memoryTotalMb: 8192, memoryUsedMb: 2048 });
+    assert.deepEqual(s.spark.executors.map((e) => e.id), ['driver', '0', '1']);
+    assert.deepEqual(s.findings, d.findings);
+  });
+});
+
+describe('status --json: unknown is null, never 0', () => {
+  it('after the very first answer (Kafka only)', () => {
+    const s = printed(derivedFromFixture('steady', { at: 0 }));
+    assert.equal(s.health, 'down');
+    assert.equal(s.kafka.ok, true);
+    assert.deepEqual(s.kafka.partitions[0], { partition: 0, logEndOffset: 1519651, sparkOffset: null, lag: null, produceRate: null });
+    assert.equal(s.kafka.totalLag, null);
+    assert.equal(s.kafka.produceRate, null);
+    assert.deepEqual(s.spark, { ok: null, appId: null, appName: null, executors: [], batch: null });
+    assert.deepEqual(s.master, { ok: null, workers: null, coresTotal: null, coresUsed: null, memoryTotalMb: null, memoryUsedMb: null });
+    assert.deepEqual(s.generators, { count: null, targetRps: null });
+  });
+
+  it('while Kafka is unreachable: no produce rate (kafka-down line 301)', () => {
+    const s = printed(derivedFromFixture('kafka-down', { at: 300 }));
+    assert.equal(s.kafka.ok, false);
+    assert.equal(s.kafka.produceRate, null);
+    for (const p of s.kafka.partitions) assert.equal(p.produceRate, null);
+  });
+
+  it('with batches derived from the jobs API: row count and rates null (steady without the listener)', () => {
+    const { model, now } = modelFromAnswers(answersFromFixture('steady'), { keep: (a) => a.endpoint !== 'listener:/progress' });
+    const s = JSON.parse(JSON.stringify(toStatusJson(derive(model, now)))) as ReturnType<typeof toStatusJson>;
+    assert.deepEqual(s.spark.batch, { batchId: 4, numInputRows: null, inputRowsPerSecond: null, processedRowsPerSecond: null, durationMs: null });
+    for (const p of s.kafka.partitions) {
+      assert.equal(p.sparkOffset, null);
+      assert.equal(p.lag, null);
+    }
+    assert.equal(s.kafka.totalLag, null);
+  });
+
+  it('prints no NaN or Infinity anywhere (every moment of kafka-down, sampled)', () => {
+    const answers = answersFromFixture('kafka-down');
+    for (let at = 0; at < answers.length; at += 50) {
+      const text = JSON.stringify(toStatusJson(derivedFromFixture('kafka-down', { at })));
+      assert.ok(!/NaN|Infinity/.test(text), `index ${at}`);
+    }
+  });
+});
