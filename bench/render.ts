@@ -1,0 +1,77 @@
+/**
+ * Frame time (derive + Ink render + layout) with a big pipeline: 1,000 partitions × 200 executors.
+ * The model is fed the steady recording with every Kafka answer widened to 1,000 partitions, every
+ * executor list to 200 executors and every progress event's offsets to 1,000 partitions.
+ *
+ *   node --import tsx bench/render.ts [--partitions 1000] [--executors 200] [--frames 60]
+ *
+ * Goal (issue #3): < 30 ms per frame. Prints one JSON object.
+ */
+import { performance } from 'node:perf_hooks';
+import { createElement } from 'react';
+import { applySample, createModel, derive } from '../src/model/index.js';
+import type { Sample } from '../src/model/samples.js';
+import { App } from '../src/ui/App.js';
+import { renderVirtual } from '../src/ui/virtualTerminal.js';
+import { samplesFromFixture } from '../test/support/samplesFromFixture.js';
+import { argValue } from './common.js';
+
+process.env.NODE_ENV ??= 'production';
+const partitions = Number(argValue('partitions', '1000'));
+const executors = Number(argValue('executors', '200'));
+const frames = Number(argValue('frames', '60'));
+
+function widen(s: Sample): Sample {
+  if (s.kind === 'kafka') {
+    const base = s.data.partitions[0]!;
+    return { ...s, data: { ...s.data, partitions: Array.from({ length: partitions }, (_, p) => ({ ...base, partition: p, logEndOffset: base.logEndOffset + p })) } };
+  }
+  if (s.kind === 'executors') {
+    const worker = s.data.executors.find((e) => e.id !== 'driver') ?? s.data.executors[0]!;
+    const driver = s.data.executors.filter((e) => e.id === 'driver');
+    const many = Array.from({ length: executors }, (_, i) => ({ ...worker, id: String(i), totalDuration: worker.totalDuration * (1 + (i % 7) / 10) }));
+    return { ...s, data: { ...s.data, executors: [...driver, ...many] } };
+  }
+  if (s.kind === 'progress') {
+    const progress = s.data.progress.map((p) => ({
+      ...p,
+      sources: p.sources.map((src) => {
+        const end = src.endOffset as Record<string, Record<string, number>> | null;
+        const topic = end ? Object.keys(end)[0] : undefined;
+        if (!end || !topic) return src;
+        const first = Object.values(end[topic]!)[0] ?? 0;
+        return { ...src, endOffset: { [topic]: Object.fromEntries(Array.from({ length: partitions }, (_, i) => [String(i), first + i])) } };
+      }),
+    }));
+    return { ...s, data: { ...s.data, progress } };
+  }
+  return s;
+}
+
+const samples = samplesFromFixture('steady').map(widen);
+const model = createModel({ topic: 'logs' });
+for (const s of samples) applySample(model, s);
+const t0 = samples.at(-1)!.t;
+
+const results: Record<string, { p50: number; p95: number; max: number }> = {};
+for (const [columns, rows] of [
+  [120, 40],
+  [160, 48],
+]) {
+  const term = renderVirtual(createElement(App, { derived: derive(model, t0), onQuit: () => undefined, color: true, ascii: false }), { columns: columns!, rows: rows! });
+  const times: number[] = [];
+  for (let i = 1; i <= frames; i++) {
+    // A new Kafka reading each frame, as at 1 Hz, so derive and render have real work to do.
+    const k = samples.filter((s) => s.kind === 'kafka').at(-1)!;
+    applySample(model, { ...k, t: t0 + i * 1000 } as Sample);
+    const start = performance.now();
+    const d = derive(model, t0 + i * 1000);
+    await term.rerender(createElement(App, { derived: d, onQuit: () => undefined, color: true, ascii: false }));
+    times.push(performance.now() - start);
+  }
+  term.unmount();
+  times.sort((a, b) => a - b);
+  const q = (f: number) => Number(times[Math.min(times.length - 1, Math.floor(f * times.length))]!.toFixed(1));
+  results[`${columns}x${rows}`] = { p50: q(0.5), p95: q(0.95), max: Number(times.at(-1)!.toFixed(1)) };
+}
+console.log(JSON.stringify({ benchmark: 'render', at: new Date().toISOString(), partitions, executors, frames, frameMs: results, goalMs: 30 }, null, 2));
