@@ -33,6 +33,12 @@ export function project(endpoint: string, body: unknown): unknown {
   if (endpoint === 'driver:/environment' && body && typeof body === 'object' && 'sparkProperties' in body) {
     return { sparkProperties: (body as { sparkProperties: unknown }).sparkProperties };
   }
+  if (endpoint === 'driver:/metrics/prometheus' && typeof body === 'string') {
+    return body
+      .split('\n')
+      .filter((l) => l.includes('_spark_streaming_'))
+      .join('\n');
+  }
   const keep = KEEP[endpoint];
   if (!keep || !Array.isArray(body)) return body;
   return body.map((row: Record<string, unknown>) => Object.fromEntries(keep.filter((k) => k in row).map((k) => [k, row[k]])));
@@ -114,6 +120,7 @@ while (Date.now() - t0 < seconds * 1000) {
     const base = `${driver}/api/v1/applications/${appId}`;
     await http('driver:/allexecutors', `${base}/allexecutors`);
     if (tick % 2 === 0) {
+      await http('driver:/metrics/prometheus', `${driver}/metrics/prometheus/`);
       await http('driver:/stages', `${base}/stages?status=active&status=complete&status=failed`);
       await http('driver:/jobs', `${base}/jobs`);
     }

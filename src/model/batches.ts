@@ -5,7 +5,7 @@
  */
 import type { BatchRow } from './derived.js';
 import { Ring } from './ring.js';
-import type { DerivedBatch, ProgressSample, QueryProgress } from './samples.js';
+import type { DerivedBatch, ProgressSample, QueryProgress, StreamingMetrics } from './samples.js';
 
 export interface StoredProgress {
   /** When it was delivered (sample time). */
@@ -19,11 +19,13 @@ export interface BatchesState {
   rows: Ring<BatchRow>;
   /** (runId, batchId) → its row while the row is retained. */
   byKey: Map<string, BatchRow>;
+  /** Spark's streaming gauges from the last derived sample (rates when there is no listener). */
+  metrics: StreamingMetrics[];
   version: number;
 }
 
 export function createBatches(capacity: number): BatchesState {
-  return { events: new Ring(capacity), rows: new Ring(capacity), byKey: new Map(), version: 0 };
+  return { events: new Ring(capacity), rows: new Ring(capacity), byKey: new Map(), metrics: [], version: 0 };
 }
 
 const keyOf = (runId: string, batchId: number) => `${runId}/${batchId}`;
@@ -75,7 +77,7 @@ export function rowOfDerivedBatch(b: DerivedBatch, appId: string | null): BatchR
     runId: b.runId,
     batchId: b.batchId,
     t: b.startedAt,
-    numInputRows: NaN,
+    numInputRows: null,
     inputRps: null,
     processedRps: null,
     durationMs: b.durationMs,
@@ -125,6 +127,11 @@ export function applyProgressSample(state: BatchesState, t: number, sample: Prog
       fresh.push(p);
     }
   } else {
+    const metrics = sample.metrics ?? [];
+    if (JSON.stringify(metrics) !== JSON.stringify(state.metrics)) {
+      state.metrics = metrics;
+      changed = true;
+    }
     const oldest = state.rows.size === state.rows.capacity ? state.rows.oldest() : undefined;
     for (const b of sample.derivedBatches) {
       const existing = state.byKey.get(keyOf(b.runId, b.batchId));

@@ -12,6 +12,7 @@ import { derivePartitions, totalLagGrowing } from './lag.js';
 import { batchSeries, durationPercentiles } from './rates.js';
 import { deriveStages } from './stages.js';
 import type { ModelState } from './store.js';
+import type { StreamingMetrics } from './samples.js';
 
 function memo<T>(state: ModelState, name: string, key: string, build: () => T): T {
   const hit = state.memo.get(name);
@@ -35,6 +36,16 @@ function currentAppBatches(rows: BatchRow[], appId: string | null, max: number):
   return out;
 }
 
+/** Sum over the app's queries; null when no query reports the gauge. */
+function streamingGaugeRates(metrics: StreamingMetrics[]): { inputRps: number | null; processedRps: number | null } | null {
+  if (metrics.length === 0) return null;
+  const sum = (pick: (m: StreamingMetrics) => number | null) => {
+    const known = metrics.map(pick).filter((v): v is number => v !== null);
+    return known.length > 0 ? known.reduce((s, v) => s + v, 0) : null;
+  };
+  return { inputRps: sum((m) => m.inputRps), processedRps: sum((m) => m.processedRps) };
+}
+
 export function derive(state: ModelState, now: number): Derived {
   const o = state.options;
   const sources = {
@@ -52,6 +63,8 @@ export function derive(state: ModelState, now: number): Derived {
   const percentiles = memo(state, 'percentiles', `${bv}/${appId}`, () => durationPercentiles(recent));
   const series = memo(state, 'rateSeries', bv, () => batchSeries(rows, o.capacity.rateSeries));
   const lastListener = last?.origin === 'derived' ? null : last;
+  // Without the listener, Spark's own streaming gauges (when the app enables them) give the rates.
+  const gauges = last?.origin === 'derived' ? streamingGaugeRates(state.batches.metrics) : null;
 
   const partitions = derivePartitions(state.lag, state.kafka, {
     now,
@@ -95,8 +108,8 @@ export function derive(state: ModelState, now: number): Derived {
     resources,
     generators: deriveGenerators(state.generators),
     rates: {
-      inputRps: lastListener?.inputRps ?? null,
-      processedRps: lastListener?.processedRps ?? null,
+      inputRps: lastListener?.inputRps ?? gauges?.inputRps ?? null,
+      processedRps: lastListener?.processedRps ?? gauges?.processedRps ?? null,
       produceRps: partitions.produceRps,
       series,
     },

@@ -21,7 +21,7 @@ export interface BatchRow {
   batchId: number;
   /** Batch start, epoch ms. */
   t: number;
-  numInputRows: number;
+  numInputRows: number | null;
   inputRps: number | null;
   processedRps: number | null;
   durationMs: number | null;
@@ -38,7 +38,7 @@ export interface BatchRow {
   watermark: string | null;
   /**
    * Where the row came from (added by the model): 'derived' = seen only in the driver's jobs API,
-   * so rows and rates are unknown (numInputRows is NaN there: the field is not nullable).
+   * so rows and rates are unknown (null).
    */
   origin?: 'listener' | 'derived';
 }

@@ -132,6 +132,16 @@ export interface DerivedBatch {
   durationMs: number | null;
 }
 
+/** Spark's streaming gauges for one query (spark.sql.streaming.metricsEnabled), from the driver's /metrics/prometheus. */
+export interface StreamingMetrics {
+  query: string;
+  inputRps: number | null;
+  processedRps: number | null;
+  latencyMs: number | null;
+  stateRows: number | null;
+  stateBytes: number | null;
+}
+
 export interface ProgressSample {
   /** Where the batches came from: the listener, or derived from the driver's jobs API (fewer fields). */
   origin: 'listener' | 'derived';
@@ -141,6 +151,8 @@ export interface ProgressSample {
   terminated: Array<{ id: string; runId: string; exception: string | null }>;
   /** With origin 'derived': the batches seen in the jobs API (all retained ones, newest last). */
   derivedBatches: DerivedBatch[];
+  /** With origin 'derived': Spark's streaming gauges when the app has them enabled (rates without the listener). */
+  metrics?: StreamingMetrics[];
 }
 
 export interface MasterSample {

@@ -13,6 +13,7 @@ import {
   parseListenerProgress,
   parseMaster,
   parseStages,
+  parseStreamingMetrics,
   PayloadError,
   type DriverApp,
 } from './parse.js';
@@ -25,7 +26,8 @@ export type EndpointName =
   | 'driver:/stages'
   | 'driver:/jobs'
   | 'driver:/environment'
-  | 'listener:/progress';
+  | 'listener:/progress'
+  | 'driver:/metrics/prometheus';
 
 /** What an endpoint answered: status null = no answer (body is `{error}`), else the HTTP status (0 for Kafka). */
 export interface EndpointAnswer {
@@ -55,6 +57,7 @@ export class AnswerInterpreter {
   private app: DriverApp | null = null;
   private properties: Record<string, string> | null = null;
   private listenerOk = false;
+  private metrics: ReturnType<typeof parseStreamingMetrics> = [];
 
   /** The running app the driver reports (null before the first answer). */
   get currentApp(): DriverApp | null {
@@ -73,6 +76,11 @@ export class AnswerInterpreter {
   interpret(a: EndpointAnswer): Sample[] {
     const source = sourceOf(a.endpoint);
     const failed = failure(a);
+    if (failed && a.endpoint === 'driver:/metrics/prometheus') {
+      // Optional: most apps do not configure the servlet. Its absence says nothing about the driver.
+      this.metrics = [];
+      return [];
+    }
     if (failed) {
       if (source === 'progress') this.listenerOk = false;
       return [{ t: a.t, kind: 'source-error', data: { source, message: failed } }];
@@ -119,11 +127,22 @@ export class AnswerInterpreter {
           out.push({
             t,
             kind: 'progress',
-            data: { origin: 'derived', queries: [], progress: [], terminated: [], derivedBatches: derivedBatchesFromJobs(jobs.jobs) },
+            data: {
+              origin: 'derived',
+              queries: [],
+              progress: [],
+              terminated: [],
+              derivedBatches: derivedBatchesFromJobs(jobs.jobs),
+              metrics: this.metrics,
+            },
           });
         }
         return out;
       }
+      case 'driver:/metrics/prometheus':
+        // A 404 (servlet not configured) arrives as a failure above and leaves the metrics empty.
+        this.metrics = parseStreamingMetrics(a.body);
+        return [];
       case 'listener:/progress': {
         const p = parseListenerProgress(a.body);
         this.listenerOk = true;

@@ -15,6 +15,7 @@ import type {
   ProgressSample,
   QueryProgress,
   StageSample,
+  StreamingMetrics,
   StagesSample,
 } from '../model/samples.js';
 
@@ -315,4 +316,29 @@ export function parseMaster(body: unknown): MasterSample {
     })),
     completedapps: m.completedapps.map((a) => ({ id: a.id, name: a.name, state: a.state })),
   };
+}
+
+const GAUGE = /_driver_spark_streaming_(.+)_(inputRate_total|processingRate_total|latency|states_rowsTotal|states_usedBytes)_Value\{type="gauges"\} (\S+)$/;
+
+/**
+ * Spark's streaming gauges from the driver's PrometheusServlet text (present when the app sets
+ * spark.sql.streaming.metricsEnabled and the servlet sink): rates without the listener.
+ */
+export function parseStreamingMetrics(body: unknown): StreamingMetrics[] {
+  if (typeof body !== 'string') throw new PayloadError('driver /metrics/prometheus: expected Prometheus text');
+  const byQuery = new Map<string, StreamingMetrics>();
+  for (const line of body.split('\n')) {
+    const m = GAUGE.exec(line.trim());
+    if (!m) continue;
+    const value = Number(m[3]);
+    const q = byQuery.get(m[1]!) ?? { query: m[1]!, inputRps: null, processedRps: null, latencyMs: null, stateRows: null, stateBytes: null };
+    const v = Number.isFinite(value) && value >= 0 ? value : null;
+    if (m[2] === 'inputRate_total') q.inputRps = v;
+    else if (m[2] === 'processingRate_total') q.processedRps = v;
+    else if (m[2] === 'latency') q.latencyMs = v;
+    else if (m[2] === 'states_rowsTotal') q.stateRows = v;
+    else q.stateBytes = v;
+    byQuery.set(m[1]!, q);
+  }
+  return [...byQuery.values()];
 }

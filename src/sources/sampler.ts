@@ -103,6 +103,9 @@ export class Sampler {
     if (this.interpreter.needsEnvironment) work.push(this.driver.get(`${base}/environment`).then((a) => this.emit('driver:/environment', a)));
     work.push(this.driver.get(`${base}/allexecutors`).then((a) => this.emit('driver:/allexecutors', a)));
     if (n % 2 === 0) work.push(this.pollStages(base, current.id, n % 10 === 0 || this.stagesApp !== current.id));
+    if (!this.interpreter.listenerAvailable && n % 2 === 0) {
+      work.push(this.driver.get('/metrics/prometheus/').then((a) => this.emit('driver:/metrics/prometheus', a)));
+    }
     if (!this.interpreter.listenerAvailable ? n % 2 === 0 : n % 5 === 0) {
       work.push(this.driver.get(`${base}/jobs`).then((a) => this.emit('driver:/jobs', a)));
     }
