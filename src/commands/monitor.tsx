@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { useEffect, useState } from 'react';
 import { resolveWatchConfig, type WatchConfig, type WatchFlags } from '../config.js';
@@ -12,16 +13,23 @@ import { enterFullScreen } from '../ui/screen.js';
 interface LiveProps {
   model: ModelState;
   config: WatchConfig;
+  /** Emits 'batch' when a micro-batch arrives, so it is drawn at once rather than at the next tick. */
+  news: EventEmitter;
   onQuit: () => void;
 }
 
-/** Re-derives once per refresh; the model itself is fed by the sampler between frames. */
-function Live({ model, config, onQuit }: LiveProps) {
+/** Re-derives once per refresh, and at once when a batch arrives; the sampler feeds the model in between. */
+function Live({ model, config, news, onQuit }: LiveProps) {
   const [derived, setDerived] = useState<Derived>(() => derive(model, Date.now()));
   useEffect(() => {
-    const timer = setInterval(() => setDerived(derive(model, Date.now())), config.refreshMs);
-    return () => clearInterval(timer);
-  }, [model, config.refreshMs]);
+    const update = () => setDerived(derive(model, Date.now()));
+    const timer = setInterval(update, config.refreshMs);
+    news.on('batch', update);
+    return () => {
+      clearInterval(timer);
+      news.off('batch', update);
+    };
+  }, [model, news, config.refreshMs]);
   return <App derived={derived} onQuit={onQuit} color={config.color} ascii={config.ascii} />;
 }
 
@@ -33,7 +41,11 @@ export async function monitorCommand(flags: WatchFlags): Promise<number> {
     return 2;
   }
   const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic });
-  const sampler = samplerFor(config, (s: Sample) => applySample(model, s));
+  const news = new EventEmitter();
+  const sampler = samplerFor(config, (s: Sample) => {
+    applySample(model, s);
+    if (s.kind === 'progress' && s.data.progress.length > 0) news.emit('batch');
+  });
   const restoreScreen = enterFullScreen(process.stdout);
   // Ink 6.8's incremental writer drifts by one line (see frameSink.ts): Ink renders whole frames in
   // debug mode into the sink, which rewrites only the changed lines at their absolute rows.
@@ -42,7 +54,7 @@ export async function monitorCommand(flags: WatchFlags): Promise<number> {
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  const instance = render(<Live model={model} config={config} onQuit={() => quit()} />, {
+  const instance = render(<Live model={model} config={config} news={news} onQuit={() => quit()} />, {
     stdout: sink.stream,
     debug: true,
     exitOnCtrlC: true,
