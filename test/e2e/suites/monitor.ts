@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { defaultCacheDir } from '../../../src/lab/paths.js';
 import { after, describe, it } from 'node:test';
 import { isAlive } from '../../../src/lab/processes.js';
 import { eventually, getJson, runCli } from '../helpers.js';
@@ -94,6 +97,38 @@ export function monitorSuite(): void {
     }, 5 * MIN);
     const status = await statusJson();
     assert.ok(status.spark.batch?.batchId !== null && status.spark.batch!.batchId! >= next, 'status --json agrees with the screen');
+    tmux.kill();
+  });
+
+  it('scales the generators with + and -, changes their rate with ] and [, pauses and resumes with 0', async () => {
+    const tmux = new TmuxSession(120, 40);
+    sessions.push(tmux);
+    const generatorsDir = path.join(defaultCacheDir(), 'lab', 'generators');
+    const control = (n: number) => JSON.parse(fs.readFileSync(path.join(generatorsDir, `generator-${n}.control.json`), 'utf8')) as { targetRps: number; paused: boolean };
+    const upGenerators = async () => {
+      const r = await runCli(['lab', 'status', '--json'], { timeoutMs: MIN });
+      return (JSON.parse(r.stdout) as { components: Array<{ name: string; up: boolean }> }).components.filter((c) => c.name.startsWith('generator-') && c.up).map((c) => c.name);
+    };
+    await eventually('the overview', async () => (tmux.capture().includes('Partitions') ? true : undefined), MIN);
+
+    tmux.sendKeys('+');
+    await eventually('a second generator', async () => ((await upGenerators()).length === 2 ? true : undefined), MIN);
+    await eventually('the action on the status line', async () => (/generators 1 → 2/.test(tmux.capture()) ? true : undefined), 30_000, 500);
+
+    tmux.sendKeys(']');
+    await eventually('rate 20 000 in both control files', async () => (control(1).targetRps === 20_000 && control(2).targetRps === 20_000 ? true : undefined), 30_000, 500);
+    tmux.sendKeys('[');
+    await eventually('rate back to 10 000', async () => (control(1).targetRps === 10_000 && control(2).targetRps === 10_000 ? true : undefined), 30_000, 500);
+
+    tmux.sendKeys('0');
+    await eventually('generators paused', async () => (control(1).paused && control(2).paused ? true : undefined), 30_000, 500);
+    tmux.sendKeys('0');
+    await eventually('generators resumed', async () => (!control(1).paused && !control(2).paused ? true : undefined), 30_000, 500);
+
+    tmux.sendKeys('-');
+    await eventually('back to one generator', async () => ((await upGenerators()).length === 1 ? true : undefined), MIN);
+    tmux.sendKeys('6');
+    await eventually('the actions in the events view', async () => (/generators 2 → 1/.test(tmux.capture()) ? true : undefined), 30_000, 500);
     tmux.kill();
   });
 

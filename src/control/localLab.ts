@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import { logFileFor, startComponent } from '../lab/components.js';
+import { generatorFiles, generatorSpec } from '../lab/generators.js';
+import type { LabConfig } from '../lab/labConfig.js';
+import type { LabPaths } from '../lab/paths.js';
+import { isAlive, stopProcess } from '../lab/processes.js';
+import { readState, updateState } from '../lab/state.js';
+import { MAX_GENERATORS, type ActionResult, type GeneratorsState, type PipelineControl } from './types.js';
+
+const index = (name: string) => Number(name.slice('generator-'.length));
+
+/** Acts on the local lab: its generators are processes sparktop started, steered through their control files. */
+export class LocalLabControl implements PipelineControl {
+  readonly target = 'local' as const;
+  readonly unavailableReason = null;
+
+  constructor(private readonly paths: LabPaths) {}
+
+  private config(): LabConfig {
+    const c = readState(this.paths.stateFile).config;
+    if (!c) throw new Error('the local lab has no recorded configuration (run `sparktop lab up`)');
+    return c;
+  }
+
+  private running(): string[] {
+    const state = readState(this.paths.stateFile);
+    return Object.values(state.components)
+      .filter((c) => c.name.startsWith('generator-') && isAlive(c))
+      .map((c) => c.name)
+      .sort((a, b) => index(a) - index(b));
+  }
+
+  /** Paused is what the generators' control files say (so it survives a restart of the monitor). */
+  private get paused(): boolean {
+    const first = this.running()[0];
+    if (!first) return false;
+    try {
+      return (JSON.parse(fs.readFileSync(generatorFiles(this.paths, index(first)).controlFile, 'utf8')) as { paused?: boolean }).paused === true;
+    } catch {
+      return false;
+    }
+  }
+
+  generators(): GeneratorsState | null {
+    try {
+      return { count: this.running().length, ratePerGenerator: this.config().rps, paused: this.paused };
+    } catch {
+      return null;
+    }
+  }
+
+  private writeControl(names: string[], rps: number, paused: boolean): void {
+    for (const name of names) {
+      const { controlFile } = generatorFiles(this.paths, index(name));
+      const tmp = `${controlFile}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ targetRps: rps, paused }));
+      fs.renameSync(tmp, controlFile);
+    }
+  }
+
+  async scaleGenerators(count: number): Promise<ActionResult> {
+    if (!Number.isInteger(count) || count < 0 || count > MAX_GENERATORS) {
+      return { ok: false, message: `generators stay between 0 and ${MAX_GENERATORS}` };
+    }
+    const config = this.config();
+    const running = this.running();
+    const paused = this.paused;
+    if (count === running.length) return { ok: true, message: `${count} generators already` };
+    if (count > running.length) {
+      const used = new Set(running.map(index));
+      let next = 1;
+      for (let n = running.length; n < count; n++) {
+        while (used.has(next)) next++;
+        used.add(next);
+        const name = `generator-${next}`;
+        await startComponent(this.paths, name, generatorSpec(config, this.paths, next, logFileFor(this.paths, name)), null, null);
+        // A new generator starts at the lab's rate; keep it paused if the others are.
+        this.writeControl([name], config.rps, paused);
+      }
+    } else {
+      const state = readState(this.paths.stateFile);
+      for (const name of running.slice(count).reverse()) {
+        const rec = state.components[name];
+        if (rec) await stopProcess(rec, 10_000);
+        updateState(this.paths.stateFile, (s) => {
+          delete s.components[name];
+        });
+        fs.rmSync(generatorFiles(this.paths, index(name)).statsFile, { force: true });
+      }
+    }
+    updateState(this.paths.stateFile, (s) => {
+      if (s.config) s.config.generators = count;
+    });
+    return { ok: true, message: `generators ${running.length} → ${count} × ${config.rps.toLocaleString('en-US').replace(/,/g, ' ')} rec/s` };
+  }
+
+  async setRate(ratePerGenerator: number): Promise<ActionResult> {
+    if (!Number.isInteger(ratePerGenerator) || ratePerGenerator < 1 || ratePerGenerator > 10_000_000) {
+      return { ok: false, message: 'the rate per generator stays between 1 and 10 000 000 rec/s' };
+    }
+    const before = this.config().rps;
+    this.writeControl(this.running(), ratePerGenerator, this.paused);
+    updateState(this.paths.stateFile, (s) => {
+      if (s.config) s.config.rps = ratePerGenerator;
+    });
+    const fmt = (n: number) => n.toLocaleString('en-US').replace(/,/g, ' ');
+    return { ok: true, message: `rate per generator ${fmt(before)} → ${fmt(ratePerGenerator)} rec/s` };
+  }
+
+  async setPaused(paused: boolean): Promise<ActionResult> {
+    const names = this.running();
+    this.writeControl(names, this.config().rps, paused);
+    return { ok: true, message: `${names.length} generator${names.length === 1 ? '' : 's'} ${paused ? 'paused' : 'resumed'}` };
+  }
+}

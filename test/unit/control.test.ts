@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { planHotkey } from '../../src/control/hotkeys.js';
+import { LocalLabControl } from '../../src/control/localLab.js';
+import { nextRate, previousRate, rateSteps } from '../../src/control/rateSteps.js';
+import { WatchOnly } from '../../src/control/types.js';
+import { defaultLabConfig } from '../../src/lab/labConfig.js';
+import { labPaths } from '../../src/lab/paths.js';
+import { writeState } from '../../src/lab/state.js';
+
+describe('rate steps for ] and [', () => {
+  it('goes 1k, 2k, 5k, 10k, 20k, 50k, 100k …', () => {
+    assert.deepEqual(rateSteps().slice(0, 7), [1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]);
+    assert.equal(nextRate(10_000), 20_000);
+    assert.equal(nextRate(12_345), 20_000);
+    assert.equal(previousRate(10_000), 5000);
+    assert.equal(previousRate(1000), 1000);
+    assert.equal(nextRate(10_000_000), 10_000_000);
+  });
+});
+
+describe('pipeline hotkeys', () => {
+  it('say why they cannot act on a pipeline sparktop only watches', () => {
+    const control = new WatchOnly('sparktop only watches http://remote:4040');
+    for (const key of ['+', '-', ']', '[', '0']) assert.equal(planHotkey(key, control), 'sparktop only watches http://remote:4040');
+    assert.equal(planHotkey('x', control), null);
+    assert.match(String(planHotkey('r', control)), /resubmit form \(r\) is not available yet/);
+  });
+
+  it('plan actions on the local lab within bounds', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-control-'));
+    const paths = labPaths(dir);
+    writeState(paths.stateFile, { config: { ...defaultLabConfig(dir), rps: 10_000 }, components: {} });
+    const control = new LocalLabControl(paths);
+    assert.deepEqual(control.generators(), { count: 0, ratePerGenerator: 10_000, paused: false });
+    assert.equal(planHotkey('-', control), 'no generator is running');
+    const plus = planHotkey('+', control);
+    assert.ok(plus && typeof plus !== 'string');
+    assert.deepEqual(plus.detail, { from: 0, to: 1 });
+    const faster = planHotkey(']', control);
+    assert.ok(faster && typeof faster !== 'string');
+    assert.deepEqual(faster.detail, { from: 10_000, to: 20_000 });
+    const pause = planHotkey('0', control);
+    assert.ok(pause && typeof pause !== 'string');
+    assert.equal(pause.action, 'pause-generators');
+  });
+});
