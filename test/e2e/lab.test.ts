@@ -9,6 +9,7 @@ import { defaultCacheDir } from '../../src/lab/paths.js';
 import { eventually, getJson, runCli } from './helpers.js';
 import { generatorSuite } from './suites/generator.js';
 import { monitorSuite } from './suites/monitor.js';
+import { sourcesSuite } from './suites/sources.js';
 
 const KAFKA = '127.0.0.1:9094';
 const MASTER = 'http://127.0.0.1:8080';
@@ -181,6 +182,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
 
   describe('load generator against the lab broker', () => {
     generatorSuite({ kafka: () => KAFKA });
+  });
+
+  describe('sources against the live lab', () => {
+    sourcesSuite();
   });
 
   describe('monitor in tmux against the live lab', () => {
