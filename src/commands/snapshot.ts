@@ -6,17 +6,7 @@ import { Sampler } from '../sources/sampler.js';
 
 /** A sampler watching what the configuration points at. */
 export function samplerFor(config: WatchConfig, onSample: (s: Sample) => void): Sampler {
-  return new Sampler({
-    kafka: config.kafka,
-    topic: config.topic,
-    group: config.group,
-    sparkUi: config.sparkUi,
-    sparkMaster: config.sparkMaster,
-    progressUrl: config.progressUrl,
-    refreshMs: config.refreshMs,
-    generatorsDir: config.generatorsDir,
-    onSample,
-  });
+  return new Sampler({ ...config, onSample });
 }
 
 /**

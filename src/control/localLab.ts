@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { logFileFor, startComponent } from '../lab/components.js';
 import { generatorFiles, generatorSpec } from '../lab/generators.js';
+import { writeJsonFileAtomic } from '../lab/jsonFile.js';
 import type { LabConfig } from '../lab/labConfig.js';
 import type { LabPaths } from '../lab/paths.js';
 import { isAlive, stopProcess } from '../lab/processes.js';
@@ -51,10 +52,7 @@ export class LocalLabControl implements PipelineControl {
 
   private writeControl(names: string[], rps: number, paused: boolean): void {
     for (const name of names) {
-      const { controlFile } = generatorFiles(this.paths, index(name));
-      const tmp = `${controlFile}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify({ targetRps: rps, paused }));
-      fs.renameSync(tmp, controlFile);
+      writeJsonFileAtomic(generatorFiles(this.paths, index(name)).controlFile, { targetRps: rps, paused });
     }
   }
 

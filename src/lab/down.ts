@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { acquireLock } from './lock.js';
 import type { LabPaths } from './paths.js';
-import { isPortFree } from './ports.js';
+import { waitPortFree } from './ports.js';
 import { stopProcess } from './processes.js';
 import { componentOrder, readState, writeState } from './state.js';
-import { waitFor } from './wait.js';
 
 export interface DownResult {
   stopped: Array<{ name: string; pid: number; how: string }>;
@@ -33,9 +32,7 @@ export async function labDown(paths: LabPaths, opts: { purge: boolean; log: (lin
     }
     for (const rec of recs) if (rec.port !== null) ports.add(rec.port);
     for (const port of ports) {
-      await waitFor(`port ${port} to be released`, async () => ((await isPortFree(port)) ? true : undefined), { timeoutMs: 30_000 }).catch(
-        (err: Error) => opts.log(`warning: ${err.message} (something else may be using it)`),
-      );
+      if (!(await waitPortFree(port, 30_000))) opts.log(`warning: port ${port} is still in use after 30 s (something else may be using it)`);
     }
     const purged: string[] = [];
     if (opts.purge) {

@@ -4,7 +4,9 @@ import type { LabConfig } from './labConfig.js';
 import { kafkaBootstrap } from './labConfig.js';
 import type { LabPaths } from './paths.js';
 import { SPARKTOP_BIN } from './paths.js';
+import { writeJsonFileAtomic } from './jsonFile.js';
 import type { DetachedSpec } from './processes.js';
+import type { GeneratorStatsFile } from '../generator/stats.js';
 
 export interface GeneratorFiles {
   statsFile: string;
@@ -23,7 +25,7 @@ export function generatorSpec(config: LabConfig, paths: LabPaths, index: number,
   const files = generatorFiles(paths, index);
   fs.mkdirSync(paths.generatorsDir, { recursive: true });
   fs.rmSync(files.statsFile, { force: true });
-  fs.writeFileSync(files.controlFile, JSON.stringify({ targetRps: config.rps, paused: false }));
+  writeJsonFileAtomic(files.controlFile, { targetRps: config.rps, paused: false });
   return {
     command: process.execPath,
     args: [
@@ -49,21 +51,10 @@ export function generatorSpec(config: LabConfig, paths: LabPaths, index: number,
   };
 }
 
-export interface GeneratorStats {
-  pid: number;
-  targetRps: number;
-  achievedRps: number | null;
-  sent: number;
-  acked: number;
-  errors: number;
-  lastError: string | null;
-  paused: boolean;
-  at: string;
-}
-
-export function readGeneratorStats(file: string): GeneratorStats | null {
+/** One generator's stats file (src/generator/stats.ts), or null while it is missing or being replaced. */
+export function readGeneratorStatsFile(file: string): GeneratorStatsFile | null {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as GeneratorStats;
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as GeneratorStatsFile;
   } catch {
     return null;
   }

@@ -97,3 +97,14 @@ export function describePortTaken(port: number, what: string): string {
   const by = owner ? ` by pid ${owner.pid} (${owner.command || 'unknown command'})` : '';
   return `port ${port} (${what}) is already in use${by}`;
 }
+
+/** Polls until the port is free; false when it is still taken after `timeoutMs`. */
+export async function waitPortFree(port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    signal?.throwIfAborted();
+    if (await isPortFree(port)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

@@ -42,24 +42,19 @@ export function spawnDetached(spec: DetachedSpec): Promise<ProcessRecord> {
   });
 }
 
-/** Field 22 of /proc/<pid>/stat: start time in clock ticks since boot; null when unavailable. */
-export function processStartTime(pid: number): string | null {
+/** The fields of /proc/<pid>/stat after the command name (state first); null when unavailable. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const afterComm = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return afterComm[19] ?? null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
 }
 
-function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
+/** Field 22 of /proc/<pid>/stat: start time in clock ticks since boot; null when unavailable. */
+export function processStartTime(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
 }
 
 export function isAlive(rec: ProcessRecord): boolean {
@@ -68,10 +63,11 @@ export function isAlive(rec: ProcessRecord): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  if (isZombie(rec.pid)) return false;
-  if (rec.startTime === null) return true;
-  const now = processStartTime(rec.pid);
-  return now === null || now === rec.startTime;
+  const fields = statFields(rec.pid);
+  // A zombie has exited; its parent (not sparktop, for detached components) has not reaped it yet.
+  if (fields?.[0] === 'Z') return false;
+  if (rec.startTime === null || !fields) return true;
+  return fields[19] === rec.startTime;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { writeJsonFileAtomic } from './jsonFile.js';
 import type { ProcessRecord } from './processes.js';
 import type { LabConfig } from './labConfig.js';
 
@@ -28,12 +28,8 @@ export function readState(file: string): LabState {
   }
 }
 
-/** Atomic write: a crash mid-write leaves the previous state, never a torn file. */
 export function writeState(file: string, state: LabState): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
-  fs.renameSync(tmp, file);
+  writeJsonFileAtomic(file, state, 2);
 }
 
 export function updateState(file: string, fn: (s: LabState) => void): LabState {

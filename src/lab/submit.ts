@@ -5,7 +5,7 @@ import { diedReason, logFileFor, startComponent } from './components.js';
 import type { LabConfig } from './labConfig.js';
 import { driverUi, listenerUrl } from './labConfig.js';
 import type { LabPaths } from './paths.js';
-import { describePortTaken, isPortFree } from './ports.js';
+import { describePortTaken, waitPortFree } from './ports.js';
 import { stopProcess } from './processes.js';
 import type { Provisioned } from './provision/provision.js';
 import {
@@ -74,9 +74,7 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
     [config.driverUiPort, 'Spark driver UI'],
     [config.listenerPort, 'progress listener'],
   ] as const) {
-    await waitFor(`port ${port} to be released`, async () => ((await isPortFree(port)) ? true : undefined), { timeoutMs: 15_000, signal }).catch(() => {
-      throw new Error(describePortTaken(port, what));
-    });
+    if (!(await waitPortFree(port, 15_000, signal))) throw new Error(describePortTaken(port, what));
   }
   const r = opts.resources;
   if (r.numExecutors !== undefined && r.totalExecutorCores === undefined) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { diedReason, logFileFor, startComponent } from './components.js';
-import { generatorSpec, generatorFiles, readGeneratorStats } from './generators.js';
+import { generatorSpec, generatorFiles, readGeneratorStatsFile } from './generators.js';
 import { brokerReady, ensureStorageFormatted, ensureTopic, kafkaSpec, writeKafkaConfig } from './kafkaBroker.js';
 import type { LabConfig } from './labConfig.js';
 import { kafkaBootstrap, masterUi } from './labConfig.js';
@@ -92,7 +92,7 @@ async function startGenerator(config: LabConfig, paths: LabPaths, index: number,
   const rec = await startComponent(paths, name, generatorSpec(config, paths, index, logFileFor(paths, name)), null, null);
   const { statsFile } = generatorFiles(paths, index);
   await waitFor(`load generator ${index} to get its first acks`, async () => {
-    const s = readGeneratorStats(statsFile);
+    const s = readGeneratorStatsFile(statsFile);
     return s && s.acked > 0 ? true : undefined;
   }, { timeoutMs: 60_000, failFast: diedReason(rec), signal });
 }

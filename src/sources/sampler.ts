@@ -3,25 +3,18 @@
  * Load on the driver stays at about 2 requests/s at the default 1 s refresh; each endpoint has at
  * most one request in flight; timeouts are 2 s.
  */
+import type { WatchConfig } from '../config.js';
 import type { Sample } from '../model/samples.js';
 import { AnswerInterpreter, type EndpointAnswer, type EndpointName } from './answers.js';
 import { readGeneratorStats } from './generators.js';
 import { HttpEndpoint, type HttpAnswer } from './http.js';
 import { KafkaOffsetsReader } from './kafka.js';
 
-export interface SamplerOptions {
-  kafka: string;
-  topic: string;
-  group: string | null;
-  sparkUi: string;
-  sparkMaster: string;
-  progressUrl: string;
-  refreshMs: number;
-  /** The local lab's generator stats folder, when watching the local lab. */
-  generatorsDir: string | null;
+/** Where to look and how often (the watch configuration's fields), and where samples go. */
+export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sparkUi' | 'sparkMaster' | 'progressUrl' | 'refreshMs' | 'generatorsDir'> & {
   onSample: (sample: Sample) => void;
   now?: () => number;
-}
+};
 
 const STAGES_KEPT = 200;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { logLevel } from 'kafkajs';
-import { describeError, kafkaLogCreator } from '../../src/generator/generator.js';
+import { describeError, kafkaLogCreator } from '../../src/generator/kafkaLog.js';
 import {
   GeneratorOptionsError,
   parseGeneratorControl,
