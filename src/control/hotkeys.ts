@@ -15,15 +15,13 @@ export interface PlannedAction {
  */
 /** Keys of later steps of issue #4 and #6: they say so instead of doing nothing. */
 const NOT_YET: Record<string, string> = {
-  r: 'the resubmit form',
-  k: 'killing the job from the monitor',
   m: 'marks',
   s: 'snapshots',
   e: 'the experiments export',
 };
 
 export function planHotkey(key: string, control: PipelineControl): PlannedAction | string | null {
-  if (NOT_YET[key]) return `${NOT_YET[key]} (${key}) is not available yet; \`sparktop submit\` resubmits from a shell`;
+  if (NOT_YET[key]) return `${NOT_YET[key]} (${key}) is not available yet`;
   if (!['+', '-', ']', '[', '0'].includes(key)) return null;
   if (control.unavailableReason) return control.unavailableReason;
   const g = control.generators();

@@ -6,7 +6,19 @@ import type { LabConfig } from '../lab/labConfig.js';
 import type { LabPaths } from '../lab/paths.js';
 import { isAlive, stopProcess } from '../lab/processes.js';
 import { readState, updateState } from '../lab/state.js';
-import { MAX_GENERATORS, type ActionResult, type GeneratorsState, type PipelineControl } from './types.js';
+import { resubmitLab, reviewSubmission, runningLabConfig } from '../lab/resubmit.js';
+import { stopJob } from '../lab/submit.js';
+import { acquireLock } from '../lab/lock.js';
+import { activeAppsOfOurs } from '../lab/sparkJob.js';
+import type { JobResources } from './resources.js';
+import {
+  MAX_GENERATORS,
+  type ActionResult,
+  type GeneratorsState,
+  type PipelineControl,
+  type ResubmitProgress,
+  type ReviewedResubmit,
+} from './types.js';
 
 const index = (name: string) => Number(name.slice('generator-'.length));
 
@@ -109,5 +121,52 @@ export class LocalLabControl implements PipelineControl {
     const names = this.running();
     this.writeControl(names, this.config().rps, paused);
     return { ok: true, message: `${names.length} generator${names.length === 1 ? '' : 's'} ${paused ? 'paused' : 'resumed'}` };
+  }
+
+  jobResources(): JobResources | null {
+    try {
+      return this.config().resources;
+    } catch {
+      return null;
+    }
+  }
+
+  async reviewResubmit(resources: JobResources): Promise<ReviewedResubmit> {
+    const config = runningLabConfig(this.paths);
+    if (typeof config === 'string') return { ok: false, message: config };
+    try {
+      return { ok: true, ...(await reviewSubmission(this.paths, { ...config, resources }, resources)) };
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async resubmit(resources: JobResources, progress: ResubmitProgress): Promise<ActionResult> {
+    const config = runningLabConfig(this.paths);
+    if (typeof config === 'string') return { ok: false, message: config };
+    const result = await resubmitLab({
+      paths: this.paths,
+      config: { ...config, resources },
+      log: () => undefined,
+      onStep: progress.onStep,
+      checkpointDir: progress.reviewed?.checkpointDir,
+    });
+    const last = result.steps.at(-1);
+    return { ok: true, message: `${result.appId} is running${last ? `, ${last.step}` : ''}` };
+  }
+
+  async killJob(): Promise<ActionResult> {
+    const config = runningLabConfig(this.paths);
+    if (typeof config === 'string') return { ok: false, message: config };
+    const running = await activeAppsOfOurs(config);
+    const ours = readState(this.paths.stateFile).components['spark-app'];
+    if (running.length === 0 && !(ours && isAlive(ours))) return { ok: false, message: 'no job running' };
+    const release = acquireLock(this.paths.lockFile, 'kill');
+    try {
+      await stopJob(config, this.paths, () => undefined);
+    } finally {
+      release();
+    }
+    return { ok: true, message: `killed ${running.join(', ') || 'the job'}; no job running (r resubmits)` };
   }
 }

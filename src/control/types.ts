@@ -1,9 +1,19 @@
 import type { ControlSample } from '../model/samples.js';
+import type { JobResources } from './resources.js';
 
 /** What an action did, for the status line, the events view and the recording. */
 export interface ActionResult {
   ok: boolean;
   message: string;
+}
+
+/** A resubmission reviewed before it runs: the exact command line, and what makes it exact. */
+export type ReviewedResubmit = { ok: true; commandLine: string; checkpointDir: string } | { ok: false; message: string };
+
+export interface ResubmitProgress {
+  /** Each step as it completes: stopping app, resources free, submitted app-…, first batch #… */
+  onStep: (step: string, ms: number) => void;
+  reviewed?: { checkpointDir: string };
 }
 
 export interface GeneratorsState {
@@ -24,6 +34,11 @@ export interface PipelineControl {
   scaleGenerators(count: number): Promise<ActionResult>;
   setRate(ratePerGenerator: number): Promise<ActionResult>;
   setPaused(paused: boolean): Promise<ActionResult>;
+  /** The resources the job runs with now (to prefill the resubmit form); null when unknown. */
+  jobResources(): JobResources | null;
+  reviewResubmit(resources: JobResources): Promise<ReviewedResubmit>;
+  resubmit(resources: JobResources, progress: ResubmitProgress): Promise<ActionResult>;
+  killJob(): Promise<ActionResult>;
 }
 
 export const MAX_GENERATORS = 16;
@@ -50,6 +65,18 @@ export class WatchOnly implements PipelineControl {
     return this.refuse();
   }
   setPaused(): Promise<ActionResult> {
+    return this.refuse();
+  }
+  jobResources(): JobResources | null {
+    return null;
+  }
+  reviewResubmit(): Promise<ReviewedResubmit> {
+    return Promise.resolve({ ok: false, message: this.unavailableReason });
+  }
+  resubmit(): Promise<ActionResult> {
+    return this.refuse();
+  }
+  killJob(): Promise<ActionResult> {
     return this.refuse();
   }
 }

@@ -37,6 +37,10 @@ export interface SubmitOptions {
   log: (line: string) => void;
   signal?: AbortSignal;
   waitForFirstBatch: boolean;
+  /** The checkpoint directory shown in a reviewed command line; a new one by default. */
+  checkpointDir?: string;
+  /** Each step as it completes (stopping app, resources free, submitted …, first batch …), ms since the start. */
+  onStep?: (step: string, ms: number) => void;
 }
 
 /** Stops the running job (ours by pid; any leftover app of ours through the master) and waits until the master has freed its cores. */
@@ -65,9 +69,11 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
   const t0 = Date.now();
   const mark = (step: string) => {
     steps.push({ step, ms: Date.now() - t0 });
+    opts.onStep?.(step, Date.now() - t0);
     log(`  ${step} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   };
   const before = new Set(await activeAppsOfOurs(config));
+  if (before.size > 0) opts.onStep?.('stopping app', 0);
   await stopJob(config, paths, log, signal);
   if (before.size > 0) mark('resources free');
   for (const [port, what] of [
@@ -83,7 +89,7 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
         `For ${r.numExecutors} executors pass --total-executor-cores ${r.numExecutors * (r.executorCores ?? 1)}.`,
     );
   }
-  const plan = planSubmission(config, paths, prov, opts.resources, newCheckpointDir(paths, config.query));
+  const plan = planSubmission(config, paths, prov, opts.resources, opts.checkpointDir ?? newCheckpointDir(paths, config.query));
   const commandLine = formatCommandLine(plan);
   log(`  ${commandLine}`);
   const record = await startComponent(

@@ -3,13 +3,16 @@ import type { Derived } from './derived.js';
 import type { GeneratorsSample, MasterSample, QueryProgress } from './samples.js';
 
 export function deriveMaster(sample: MasterSample | null): Derived['master'] {
-  if (!sample) return { workers: null, coresTotal: null, coresUsed: null, memoryTotalMb: null, memoryUsedMb: null };
+  if (!sample) return { workers: null, coresTotal: null, coresUsed: null, memoryTotalMb: null, memoryUsedMb: null, largestWorker: null };
+  const alive = sample.workers.filter((w) => w.state === 'ALIVE');
   return {
-    workers: sample.workers.filter((w) => w.state === 'ALIVE').length,
+    workers: alive.length,
     coresTotal: sample.cores,
     coresUsed: sample.coresused,
     memoryTotalMb: sample.memory,
     memoryUsedMb: sample.memoryused,
+    largestWorker:
+      alive.length === 0 ? null : { cores: Math.max(...alive.map((w) => w.cores)), memoryMb: Math.max(...alive.map((w) => w.memory)) },
   };
 }
 

@@ -159,6 +159,8 @@ export interface Derived {
     coresUsed: number | null;
     memoryTotalMb: number | null;
     memoryUsedMb: number | null;
+    /** The most cores and memory one alive worker offers (one executor must fit on one worker). */
+    largestWorker: { cores: number; memoryMb: number } | null;
   };
   /** Times at which the application changed (resubmission) and user marks: annotated on charts. */
   appChanges: Array<{ t: number; appId: string }>;

@@ -83,7 +83,14 @@ export function toStatusJson(d: Derived): StatusJson {
           }
         : null,
     },
-    master: { ok: d.sources.master.ok, ...d.master },
+    master: {
+      ok: d.sources.master.ok,
+      workers: d.master.workers,
+      coresTotal: d.master.coresTotal,
+      coresUsed: d.master.coresUsed,
+      memoryTotalMb: d.master.memoryTotalMb,
+      memoryUsedMb: d.master.memoryUsedMb,
+    },
     generators: { count: d.generators.count, targetRps: d.generators.targetRps },
     findings: d.findings,
   };

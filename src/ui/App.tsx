@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Box, useInput, useStdin, type Key } from 'ink';
 import type { Derived } from '../model/derived.js';
 import { FindingsLine } from './FindingsLine.js';
@@ -6,7 +6,7 @@ import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { actionFor, keyName, type ViewId } from './keymap.js';
-import { computeLayout, viewTableRows, type FittingLayout } from './layout.js';
+import { computeLayout, viewTableRows, type FittingLayout, type PanelSize } from './layout.js';
 import { Overview } from './Overview.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { TooSmall } from './TooSmall.js';
@@ -28,6 +28,13 @@ export interface AppProps {
   statusLine?: string;
   /** Keys the ui does not handle itself (pipeline actions: + - ] [ 0 r k m s e, and any other). */
   onKey?: (key: string) => void;
+  /** A form or question in place of the body: while it is open, every key goes to it. */
+  modal?: Modal;
+}
+
+export interface Modal {
+  render: (size: PanelSize) => ReactNode;
+  onInput: (input: string, key: Key) => void;
 }
 
 /** The full-screen monitor: the current view, the help overlay, and the frozen display. */
@@ -48,10 +55,14 @@ export function App(props: AppProps) {
   latest.current = { props, derived, layout, view, help };
 
   const onInput = useCallback((input: string, key: Key) => {
+    const now = latest.current;
+    if (now.props.modal) {
+      now.props.modal.onInput(input, key);
+      return;
+    }
     const name = keyName(input, key);
     if (name === '') return;
     const action = actionFor(name);
-    const now = latest.current;
     switch (action.kind) {
       case 'view':
         setView(action.view);
@@ -94,7 +105,13 @@ export function App(props: AppProps) {
       {layout.fits ? (
         <Box flexDirection="column" width={layout.columns} height={layout.height} overflow="hidden">
           <Header derived={derived} width={layout.columns} title={props.title ?? 'sparktop'} frozen={frozen !== null} />
-          {help ? <HelpOverlay size={layout.body} withActions={props.onKey !== undefined} /> : <Body view={view} derived={derived} layout={layout} offset={offset} />}
+          {props.modal ? (
+            props.modal.render(layout.body)
+          ) : help ? (
+            <HelpOverlay size={layout.body} withActions={props.onKey !== undefined} />
+          ) : (
+            <Body view={view} derived={derived} layout={layout} offset={offset} />
+          )}
           <FindingsLine findings={derived.findings} statusLine={props.statusLine} width={layout.columns} />
           <Footer view={view} width={layout.columns} />
         </Box>

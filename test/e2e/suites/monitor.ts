@@ -165,5 +165,66 @@ export function monitorSuite(): void {
     }, 60_000);
     tmux.kill();
   });
-}
 
+  it('r resubmits from the form (an invalid value changes nothing), k kills after asking', async () => {
+    interface Master {
+      activeapps: Array<{ id: string }>;
+      completedapps: Array<{ id: string }>;
+    }
+    const master = () => getJson<Master>('http://127.0.0.1:8080/json/');
+    const tmux = new TmuxSession(120, 40);
+    sessions.push(tmux);
+    await eventually('the overview', async () => (tmux.capture().includes('Partitions') ? true : undefined), MIN);
+    const before = await master();
+    assert.equal(before.activeapps.length, 1);
+    const oldId = before.activeapps[0]!.id;
+
+    tmux.sendKeys('r');
+    await eventually('the form', async () => (/Resubmit the Spark job/.test(tmux.capture()) ? true : undefined), 10_000, 200);
+    assert.match(tmux.capture(), /executor cores\s+1/, 'prefilled with the lab job\'s resources');
+    tmux.sendKeys('Tab', 'Tab', '99', 'Enter');
+    await eventually('the invalid field named', async () => (/total executor cores\s+99.*at most 2/.test(tmux.capture()) && /1 field is invalid/.test(tmux.capture()) ? true : undefined), 10_000, 200);
+    assert.deepEqual((await master()).activeapps.map((a) => a.id), [oldId], 'the master\'s apps are unchanged');
+
+    tmux.sendKeys('BSpace', 'BSpace', '2', 'Enter');
+    await eventually('the review with the exact command line', async () => (/spark-submit .*--executor-cores 1/.test(tmux.capture().replace(/\n│?\s*/g, ' ')) ? true : undefined), 30_000, 200);
+    assert.match(tmux.capture().replace(/[│\n]/g, ' ').replace(/\s+/g, ' '), /--total-executor-cores 2/);
+    const applied = Date.now();
+    tmux.sendKeys('Enter');
+    await eventually('the steps on the status line', async () => (/resubmitting · \d+ s/.test(tmux.capture()) ? true : undefined), 10_000, 200);
+    await eventually('the old app finished in the master', async () => {
+      const m = await master();
+      return m.completedapps.some((a) => a.id === oldId) && m.activeapps.length === 1 && m.activeapps[0]!.id !== oldId ? true : undefined;
+    }, 90_000);
+    tmux.sendKeys('2');
+    const shown = await eventually('2 executors in the executors view', async () => {
+      const ids = tmux.lines().flatMap((l) => {
+        const m = /^[│|]\s?(\d+)\s+\S+\s/.exec(l);
+        return m ? [m[1]!] : [];
+      });
+      return new Set(ids).size === 2 ? ids : undefined;
+    }, 90_000, 500);
+    assert.equal(new Set(shown).size, 2);
+    process.stdout.write(`# resubmit from the form: 2 executors on screen after ${((Date.now() - applied) / 1000).toFixed(1)} s\n`);
+    await eventually('the resubmission done', async () => (/app-\S+ is running/.test(tmux.capture()) ? true : undefined), 4 * MIN, 500);
+
+    tmux.sendKeys('k');
+    await eventually('the question', async () => (/Kill the Spark job/.test(tmux.capture()) ? true : undefined), 10_000, 200);
+    tmux.sendKeys('n');
+    await eventually('kept', async () => (/kill cancelled/.test(tmux.capture()) ? true : undefined), 10_000, 200);
+    assert.equal((await master()).activeapps.length, 1);
+    tmux.sendKeys('k', 'y');
+    await eventually('killed', async () => (/killed app-/.test(tmux.capture()) ? true : undefined), 2 * MIN, 500);
+    assert.equal((await master()).activeapps.length, 0, 'no app in the master');
+    tmux.sendKeys('k', 'y');
+    await eventually('the honest state', async () => (/failed: no job running/.test(tmux.capture()) ? true : undefined), MIN, 500);
+
+    // Leave the lab as the next tests expect it: the job running with the baseline resources.
+    tmux.sendKeys('r', 'Tab', 'Tab', 'C-u', 'Enter');
+    await eventually('the review', async () => (/argument by argument/.test(tmux.capture()) ? true : undefined), 30_000, 200);
+    tmux.sendKeys('Enter');
+    await eventually('running again', async () => (/app-\S+ is running/.test(tmux.capture()) ? true : undefined), 4 * MIN, 500);
+    assert.equal((await master()).activeapps.length, 1);
+    tmux.kill();
+  });
+}

@@ -1,0 +1,196 @@
+import type { EventEmitter } from 'node:events';
+import { useEffect, useRef, useState } from 'react';
+import type { Key } from 'ink';
+import type { WatchConfig } from '../config.js';
+import { planHotkey } from '../control/hotkeys.js';
+import { BASELINE_RESOURCES, type JobResources } from '../control/resources.js';
+import { controlSample, type ActionResult, type PipelineControl } from '../control/types.js';
+import type { Derived } from '../model/derived.js';
+import { applySample, derive, type ModelState } from '../model/index.js';
+import { App, type Modal } from '../ui/App.js';
+import { Dialog } from '../ui/forms/Dialog.js';
+import { editKey } from '../ui/forms/lineEdit.js';
+import { ResubmitForm } from '../ui/forms/ResubmitForm.js';
+import { formKey, openResubmitForm, reviewed, type ClusterLimits, type ResubmitFormState } from '../ui/forms/resubmitForm.js';
+import { progressLine, type ActionProgress } from './actionProgress.js';
+
+export interface LiveProps {
+  model: ModelState;
+  config: WatchConfig;
+  control: PipelineControl;
+  /** Emits 'batch' when a micro-batch arrives, so it is drawn at once rather than at the next tick. */
+  news: EventEmitter;
+  onQuit: () => void;
+}
+
+type OpenDialog = { kind: 'resubmit'; form: ResubmitFormState } | { kind: 'kill'; appId: string | null };
+
+interface RunningAction {
+  action: string;
+  detail: Record<string, unknown>;
+  doing: string;
+  /** Long actions (resubmit, kill) are recorded when they start too, so a segment begins there. */
+  recordStart: boolean;
+  run: (onStep: (step: string, ms: number) => void) => Promise<ActionResult>;
+}
+
+function clusterLimits(d: Derived): ClusterLimits {
+  return { totalCores: d.master.coresTotal, workerCores: d.master.largestWorker?.cores ?? null, workerMemoryMb: d.master.largestWorker?.memoryMb ?? null };
+}
+
+/** The live monitor: re-derives once per refresh and at once when a batch arrives; runs the pipeline actions. */
+export function Live({ model, config, control, news, onQuit }: LiveProps) {
+  const [derived, setDerived] = useState<Derived>(() => derive(model, Date.now()));
+  const [statusLine, setStatusLine] = useState<string | undefined>(undefined);
+  const [dialog, setDialog] = useState<OpenDialog | null>(null);
+  const [progress, setProgress] = useState<ActionProgress | null>(null);
+  const busy = useRef(false);
+  // Redraws the elapsed time of a running action once a second.
+  const [, setTick] = useState(0);
+
+  useEffect(() => {
+    const update = () => setDerived(derive(model, Date.now()));
+    const timer = setInterval(update, config.refreshMs);
+    news.on('batch', update);
+    return () => {
+      clearInterval(timer);
+      news.off('batch', update);
+    };
+  }, [model, news, config.refreshMs]);
+
+  useEffect(() => {
+    if (!progress) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [progress]);
+
+  const record = (action: string, detail: Record<string, unknown>, result: ActionResult | 'started', ms: number | null) => {
+    const data =
+      result === 'started'
+        ? { action, detail, result: 'started' as const, durationMs: null, message: null }
+        : controlSample(action, detail, result, ms ?? 0);
+    applySample(model, { t: Date.now(), kind: 'control', data });
+  };
+
+  const run = (a: RunningAction) => {
+    if (busy.current) {
+      setStatusLine('an action is still running');
+      return;
+    }
+    busy.current = true;
+    const p: { doing: string; startedAt: number; steps: ActionProgress['steps'] } = { doing: a.doing, startedAt: Date.now(), steps: [] };
+    setProgress(p);
+    setStatusLine(undefined);
+    if (a.recordStart) record(a.action, a.detail, 'started', null);
+    const onStep = (step: string, ms: number) => {
+      p.steps = [...p.steps, { step, ms }];
+      setProgress({ ...p });
+    };
+    a.run(onStep)
+      .catch((err: unknown): ActionResult => ({ ok: false, message: err instanceof Error ? err.message : String(err) }))
+      .then((result) => {
+        const ms = Date.now() - p.startedAt;
+        record(a.action, a.detail, result, ms);
+        setStatusLine(`${result.ok ? '' : 'failed: '}${result.message} (${(ms / 1000).toFixed(1)} s)`);
+        setDerived(derive(model, Date.now()));
+      })
+      .finally(() => {
+        busy.current = false;
+        setProgress(null);
+      });
+  };
+
+  const openResubmit = () => {
+    if (control.unavailableReason) return setStatusLine(control.unavailableReason);
+    if (busy.current) return setStatusLine('an action is still running');
+    setDialog({ kind: 'resubmit', form: openResubmitForm(control.jobResources() ?? BASELINE_RESOURCES, clusterLimits(derived)) });
+  };
+
+  const applyResubmit = (resources: JobResources, commandLine: string, checkpointDir: string) => {
+    setDialog(null);
+    run({
+      action: 'resubmit',
+      detail: { resources, commandLine, fromApp: derived.app.id },
+      doing: 'resubmitting',
+      recordStart: true,
+      run: (onStep) => control.resubmit(resources, { onStep, reviewed: { checkpointDir } }),
+    });
+  };
+
+  const onResubmitKey = (form: ResubmitFormState, input: string, key: Key) => {
+    const { state, effect } = formKey(form, editKey(input, key));
+    switch (effect.kind) {
+      case 'cancel':
+        setDialog(null);
+        setStatusLine('resubmit cancelled: nothing changed');
+        return;
+      case 'apply':
+        if (state.review) applyResubmit(state.review.resources, state.review.commandLine, state.review.checkpointDir);
+        return;
+      case 'review':
+        setDialog({ kind: 'resubmit', form: state });
+        void control.reviewResubmit(effect.resources).then((r) =>
+          setDialog((d) => (d?.kind === 'resubmit' ? { kind: 'resubmit', form: reviewed(d.form, r.ok ? { ...r, resources: effect.resources } : r) } : d)),
+        );
+        return;
+      case 'none':
+        setDialog({ kind: 'resubmit', form: state });
+    }
+  };
+
+  const onKillKey = (appId: string | null, input: string, key: Key) => {
+    if (input === 'y' || input === 'Y') {
+      setDialog(null);
+      run({ action: 'kill-job', detail: { appId }, doing: 'killing the job', recordStart: true, run: () => control.killJob() });
+    } else if (input === 'n' || input === 'N' || key.escape) {
+      setDialog(null);
+      setStatusLine('kill cancelled: the job keeps running');
+    }
+  };
+
+  const onKey = (key: string) => {
+    if (key === 'r') return openResubmit();
+    if (key === 'k') {
+      if (control.unavailableReason) return setStatusLine(control.unavailableReason);
+      if (busy.current) return setStatusLine('an action is still running');
+      return setDialog({ kind: 'kill', appId: derived.app.id });
+    }
+    const plan = planHotkey(key, control);
+    if (plan === null) return;
+    if (typeof plan === 'string') return setStatusLine(plan);
+    run({ ...plan, recordStart: false, run: () => plan.run(control) });
+  };
+
+  const modal: Modal | undefined =
+    dialog === null
+      ? undefined
+      : dialog.kind === 'resubmit'
+        ? { render: (size) => <ResubmitForm form={dialog.form} size={size} />, onInput: (input, key) => onResubmitKey(dialog.form, input, key) }
+        : {
+            render: (size) => (
+              <Dialog
+                title="Kill the Spark job"
+                keys="y kill · n/esc keep"
+                size={size}
+                lines={[
+                  [{ text: ` Kill ${dialog.appId ?? 'the running job'}?`, bold: true }],
+                  [],
+                  [{ text: ' The generators keep writing: the lag grows until the job is resubmitted (r).', tone: 'muted' }],
+                ]}
+              />
+            ),
+            onInput: (input, key) => onKillKey(dialog.appId, input, key),
+          };
+
+  return (
+    <App
+      derived={derived}
+      onQuit={onQuit}
+      color={config.color}
+      ascii={config.ascii}
+      statusLine={progress ? `${progressLine(progress, Date.now())}${statusLine ? ` (${statusLine})` : ''}` : statusLine}
+      onKey={onKey}
+      modal={modal}
+    />
+  );
+}

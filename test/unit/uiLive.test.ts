@@ -1,0 +1,156 @@
+/**
+ * The live monitor's action flow (resubmit form, kill confirmation) rendered in a virtual terminal
+ * over a model fed by a real lab fixture. The control is a stand-in for sparktop's own
+ * PipelineControl interface (what the hotkeys call), so the ui flow is tested without a lab; the
+ * real actions are tested against the live lab in test/e2e.
+ */
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, it } from 'node:test';
+import { createElement } from 'react';
+import { Live } from '../../src/commands/live.js';
+import { resolveWatchConfig } from '../../src/config.js';
+import type { JobResources } from '../../src/control/resources.js';
+import { WatchOnly, type ActionResult, type GeneratorsState, type PipelineControl, type ResubmitProgress, type ReviewedResubmit } from '../../src/control/types.js';
+import { derive } from '../../src/model/index.js';
+import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import { modelFromAnswers } from '../support/derivedFromFixture.js';
+import { answersFromFixture } from '../support/samplesFromFixture.js';
+
+class StandInControl implements PipelineControl {
+  readonly target = 'local' as const;
+  readonly unavailableReason = null;
+  calls: Array<{ method: string; resources?: JobResources; reviewed?: unknown }> = [];
+  finishResubmit: (r: ActionResult) => void = () => undefined;
+  steps: ResubmitProgress['onStep'] = () => undefined;
+  generators(): GeneratorsState | null {
+    return { count: 1, ratePerGenerator: 10_000, paused: false };
+  }
+  scaleGenerators(): Promise<ActionResult> {
+    return Promise.resolve({ ok: true, message: 'scaled' });
+  }
+  setRate(): Promise<ActionResult> {
+    return Promise.resolve({ ok: true, message: 'rate set' });
+  }
+  setPaused(): Promise<ActionResult> {
+    return Promise.resolve({ ok: true, message: 'paused' });
+  }
+  jobResources(): JobResources {
+    return { executorCores: 1, executorMemory: '1g', driverMemory: '1g', conf: {} };
+  }
+  reviewResubmit(resources: JobResources): Promise<ReviewedResubmit> {
+    this.calls.push({ method: 'review', resources });
+    return Promise.resolve({ ok: true, commandLine: `spark-submit --total-executor-cores ${resources.totalExecutorCores} app.py`, checkpointDir: '/tmp/ck-1' });
+  }
+  resubmit(resources: JobResources, progress: ResubmitProgress): Promise<ActionResult> {
+    this.calls.push({ method: 'resubmit', resources, reviewed: progress.reviewed });
+    this.steps = progress.onStep;
+    return new Promise((resolve) => (this.finishResubmit = resolve));
+  }
+  killJob(): Promise<ActionResult> {
+    this.calls.push({ method: 'kill' });
+    return Promise.resolve({ ok: true, message: 'killed app-1; no job running (r resubmits)' });
+  }
+}
+
+const open: VirtualTerminal[] = [];
+afterEach(() => {
+  for (const t of open.splice(0)) t.unmount();
+});
+
+// eslint-disable-next-line no-control-regex
+const plain = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, '');
+const ENTER = '\r';
+const ESC = '\x1b';
+const TAB = '\t';
+const BACKSPACE = '\x7f';
+
+function showLive(control: PipelineControl) {
+  const { model } = modelFromAnswers(answersFromFixture('steady'));
+  const config = resolveWatchConfig({});
+  const t = renderVirtual(createElement(Live, { model, config, control, news: new EventEmitter(), onQuit: () => undefined }), { columns: 120, rows: 40 });
+  open.push(t);
+  return { t, model };
+}
+
+async function until(t: VirtualTerminal, re: RegExp): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const frame = plain(t.lastFrame());
+    if (re.test(frame)) return frame;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.fail(`never showed ${re}:\n${plain(t.lastFrame())}`);
+}
+
+describe('live monitor actions', () => {
+  it('r: the form, a refused invalid value, the review, apply with its steps, recorded', async () => {
+    const control = new StandInControl();
+    const { t, model } = showLive(control);
+    await t.press('r');
+    let frame = await until(t, /Resubmit the Spark job/);
+    assert.match(frame, /executor cores\s+1▏/, 'prefilled and focused');
+    assert.match(frame, /executor memory\s+1g/);
+    await t.press(TAB);
+    await t.press(TAB);
+    await t.press('9');
+    await t.press(ENTER);
+    frame = await until(t, /1 field is invalid/);
+    assert.match(frame, /total executor cores\s+9▏\s+at most \d+: the cluster's cores/);
+    await t.press('+');
+    assert.match(plain(t.lastFrame()), /total executor cores\s+9\+▏/, 'other hotkeys are inactive while the form is open');
+    await t.press(BACKSPACE);
+    await t.press(BACKSPACE);
+    await t.press('2');
+    await t.press(ENTER);
+    frame = await until(t, /spark-submit --total-executor-cores 2 app\.py/);
+    assert.deepEqual(control.calls[0], { method: 'review', resources: { executorCores: 1, executorMemory: '1g', totalExecutorCores: 2, driverMemory: '1g', conf: {} } });
+    await t.press(ENTER);
+    await until(t, /resubmitting · \d+ s …/);
+    assert.equal(control.calls[1]!.method, 'resubmit');
+    assert.deepEqual(control.calls[1]!.reviewed, { checkpointDir: '/tmp/ck-1' }, 'the reviewed command line is the one that runs');
+    control.steps('stopping app', 0);
+    control.steps('resources free', 3100);
+    await until(t, /stopping app 0\.0 s → resources free 3\.1 s → …/);
+    await t.press('k');
+    await until(t, /an action is still running/);
+    control.finishResubmit({ ok: true, message: 'app-2 is running, first batch #0 (10 rows)' });
+    await until(t, /app-2 is running, first batch #0 \(10 rows\) \(\d+\.\d s\)/);
+    const events = derive(model, Date.now()).events.map((e) => e.text).join('\n');
+    assert.match(events, /resubmit/);
+  });
+
+  it('esc leaves the form without acting', async () => {
+    const control = new StandInControl();
+    const { t } = showLive(control);
+    await t.press('r');
+    await until(t, /Resubmit the Spark job/);
+    await t.press(ESC);
+    await until(t, /resubmit cancelled: nothing changed/);
+    assert.deepEqual(control.calls, []);
+  });
+
+  it('k asks first; n keeps the job, y kills it', async () => {
+    const control = new StandInControl();
+    const { t } = showLive(control);
+    await t.press('k');
+    await until(t, /Kill the Spark job/);
+    await t.press('x');
+    assert.match(plain(t.lastFrame()), /Kill the Spark job/, 'another key does not answer');
+    await t.press('n');
+    await until(t, /kill cancelled: the job keeps running/);
+    assert.deepEqual(control.calls, []);
+    await t.press('k');
+    await t.press('y');
+    await until(t, /killed app-1; no job running/);
+    assert.deepEqual(control.calls, [{ method: 'kill' }]);
+  });
+
+  it('says why r and k cannot act on a pipeline sparktop only watches', async () => {
+    const { t } = showLive(new WatchOnly('sparktop only watches http://remote:4040'));
+    await t.press('r');
+    await until(t, /sparktop only watches http:\/\/remote:4040/);
+    assert.doesNotMatch(plain(t.lastFrame()), /Resubmit the Spark job/);
+    await t.press('k');
+    assert.doesNotMatch(plain(t.lastFrame()), /Kill the Spark job/);
+  });
+});
