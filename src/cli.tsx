@@ -1,12 +1,6 @@
 import meow from 'meow';
-import { genCommand } from './commands/gen.js';
-import { labDownCommand, labLogsCommand, labProvisionCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
-import { checkCommand } from './commands/check.js';
-import { monitorCommand } from './commands/monitor.js';
-import { startCommand } from './commands/start.js';
-import { statusCommand } from './commands/status.js';
+import { attachDashValues, unknownFlags } from './cliArgs.js';
 import { InvalidConfigFile } from './config.js';
-import { submitCommand } from './commands/submit.js';
 import { InvalidResource } from './control/resources.js';
 import { GeneratorOptionsError } from './generator/options.js';
 import { MissingPrerequisite } from './lab/provision/prereqs.js';
@@ -49,11 +43,7 @@ const usage = `
 
 const str = { type: 'string' } as const;
 
-const cli = meow(usage, {
-  importMeta: import.meta,
-  allowUnknownFlags: false,
-  autoHelp: true,
-  flags: {
+const flagDefinitions = {
     cacheDir: str,
     python: str,
     partitions: str,
@@ -61,7 +51,7 @@ const cli = meow(usage, {
     workerCores: str,
     workerMemory: str,
     generators: str,
-    rps: { type: 'string', aliases: ['targetRps'] },
+    rps: { type: 'string' as const, aliases: ['targetRps'] },
     query: str,
     topic: str,
     startingOffsets: str,
@@ -80,9 +70,9 @@ const cli = meow(usage, {
     shufflePartitions: str,
     maxOffsetsPerTrigger: str,
     trigger: str,
-    conf: { type: 'string', isMultiple: true },
-    purge: { type: 'boolean' },
-    json: { type: 'boolean' },
+    conf: { type: 'string' as const, isMultiple: true as const },
+    purge: { type: 'boolean' as const },
+    json: { type: 'boolean' as const },
     lines: str,
     kafka: str,
     group: str,
@@ -92,8 +82,8 @@ const cli = meow(usage, {
     refresh: str,
     targetBatch: str,
     config: str,
-    color: { type: 'boolean' },
-    ascii: { type: 'boolean' },
+    color: { type: 'boolean' as const },
+    ascii: { type: 'boolean' as const },
     maxBatchMs: str,
     minRatio: str,
     additionalTerm: str,
@@ -101,7 +91,20 @@ const cli = meow(usage, {
     acks: str,
     statsFile: str,
     controlFile: str,
-  },
+};
+
+const definedFlags = [...Object.keys(flagDefinitions), 'targetRps', 'help', 'version'];
+const valueFlags = Object.entries(flagDefinitions)
+  .filter(([, d]) => d.type === 'string')
+  .map(([name]) => name);
+
+const cli = meow(usage, {
+  importMeta: import.meta,
+  // Unknown flags are reported by dispatch, with the usage, like every other usage error.
+  allowUnknownFlags: true,
+  autoHelp: true,
+  argv: attachDashValues(process.argv.slice(2), valueFlags, definedFlags),
+  flags: flagDefinitions,
 });
 
 type Flags = typeof cli.flags;
@@ -140,6 +143,8 @@ function checkFlags(command: string, flags: Flags): string | null {
 }
 
 async function dispatch(input: string[], flags: Flags): Promise<number> {
+  const unknown = unknownFlags(cli.unnormalizedFlags, definedFlags);
+  if (unknown.length > 0) return usageError(`unknown flag ${unknown.join(', ')}`);
   const [cmd = 'monitor', sub, ...rest] = input;
   const command = cmd === 'lab' ? `lab ${sub ?? ''}`.trim() : cmd;
   if (!(command in ALLOWED)) return usageError(`unknown command "${input.join(' ')}"`);
@@ -147,29 +152,30 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
   if (extra.length > 0) return usageError(`unexpected argument "${extra.join(' ')}" for \`sparktop ${command}\``);
   const bad = checkFlags(command, flags);
   if (bad) return usageError(bad);
+  // Commands are loaded on use: a usage error or `status` does not pay for Ink and React.
   switch (command) {
     case 'monitor':
-      return monitorCommand(flags);
+      return (await import('./commands/monitor.js')).monitorCommand(flags);
     case 'status':
-      return statusCommand(flags);
+      return (await import('./commands/status.js')).statusCommand(flags);
     case 'check':
-      return checkCommand(flags);
+      return (await import('./commands/check.js')).checkCommand(flags);
     case 'lab up':
-      return labUpCommand(flags);
+      return (await import('./commands/lab.js')).labUpCommand(flags);
     case 'start':
-      return startCommand(flags);
+      return (await import('./commands/start.js')).startCommand(flags);
     case 'lab down':
-      return labDownCommand(flags);
+      return (await import('./commands/lab.js')).labDownCommand(flags);
     case 'lab status':
-      return labStatusCommand(flags);
+      return (await import('./commands/lab.js')).labStatusCommand(flags);
     case 'lab provision':
-      return labProvisionCommand(flags);
+      return (await import('./commands/lab.js')).labProvisionCommand(flags);
     case 'lab logs':
-      return labLogsCommand(flags, rest[0]);
+      return (await import('./commands/lab.js')).labLogsCommand(flags, rest[0]);
     case 'submit':
-      return submitCommand(flags);
+      return (await import('./commands/submit.js')).submitCommand(flags);
     case 'gen':
-      return genCommand({
+      return (await import('./commands/gen.js')).genCommand({
         broker: flags.kafka,
         topic: flags.topic,
         targetRps: flags.rps,
