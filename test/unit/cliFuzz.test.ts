@@ -12,22 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { mulberry32 as rng } from '../../src/generator/records.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'sparktop.js');
 const CASES = Number(process.env.SPARKTOP_FUZZ_CASES ?? 48);
 const SEED = Number(process.env.SPARKTOP_FUZZ_SEED ?? Date.now() % 100_000);
-
-/** mulberry32: small, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'int' | 'port' | 'memory' | 'duration' | 'url' | 'broker' | 'query' | 'offsets' | 'acks' | 'conf' | 'topic' | 'config';
 
