@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SPARKTOP_BIN } from '../src/lab/paths.js';
-import { argValue } from './common.js';
+import { argValue, CLK_TCK, cpuTicks, rssMb, slope } from './common.js';
 
 const columns = Number(argValue('columns', '120'));
 const rows = Number(argValue('rows', '40'));
@@ -21,28 +21,6 @@ const seconds = Number(argValue('seconds', '300'));
 const warmup = Number(argValue('warmup', '15'));
 const session = `sparktop-bench-${process.pid}`;
 const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-bench-')), 'pane.bytes');
-const CLK_TCK = 100;
-
-function cpuTicks(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-function slope(points: Array<[number, number]>): number {
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p[0], 0) / n;
-  const my = points.reduce((s, p) => s + p[1], 0) / n;
-  const num = points.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0);
-  const den = points.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
-  return den === 0 ? 0 : num / den;
-}
-
 execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), '-e', 'CI=false', process.execPath, SPARKTOP_BIN]);
 try {
   const pid = Number(execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim());

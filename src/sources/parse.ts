@@ -29,7 +29,9 @@ const sparkTime = z.string().max(64).nullable().optional();
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   if (typeof body === 'string') {
     const snippet = body.trim().slice(0, 40).replace(/\s+/g, ' ');
-    throw new PayloadError(`${what}: expected JSON, got ${/^<(!doctype|html)/i.test(body.trim()) ? 'HTML' : 'text'} ("${snippet}…")`);
+    const trimmed = body.trim();
+    const kind = /^<(!doctype|html)/i.test(trimmed) ? 'HTML' : /^[[{]/.test(trimmed) ? 'invalid JSON (truncated, or NaN/Infinity in it)' : 'text';
+    throw new PayloadError(`${what}: expected JSON, got ${kind} ("${snippet}…")`);
   }
   const r = schema.safeParse(body);
   if (!r.success) {

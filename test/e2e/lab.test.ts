@@ -9,6 +9,7 @@ import { defaultCacheDir } from '../../src/lab/paths.js';
 import { eventually, getJson, runCli } from './helpers.js';
 import { generatorSuite } from './suites/generator.js';
 import { monitorSuite } from './suites/monitor.js';
+import { resilienceSuite } from './suites/resilience.js';
 import { sourcesSuite } from './suites/sources.js';
 
 const KAFKA = '127.0.0.1:9094';
@@ -190,6 +191,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
 
   describe('monitor in tmux against the live lab', () => {
     monitorSuite();
+  });
+
+  describe('resilience: garbage from every endpoint, resize storms', () => {
+    resilienceSuite();
   });
 
   it('resubmits with --executor-cores 1 --total-executor-cores 2: the old app finishes, the new one has 2 executors', async () => {

@@ -68,10 +68,11 @@ describe('source boundary: garbage is rejected with a reason', () => {
     rows[0]!.totalDuration = Number.NaN;
     rejects(() => parseExecutors({ id: 'x', name: 'n', startedAt: null, completed: false }, rows, null), /unexpected shape/);
   });
-  it('truncated JSON arrives as text and is named as such', () => {
+  it('truncated JSON arrives as text and is named as invalid JSON', () => {
     const a = first('master:/json');
     const truncated = JSON.stringify(a.body).slice(0, 50);
-    rejects(() => parseMaster(truncated), /expected JSON, got text/);
+    rejects(() => parseMaster(truncated), /expected JSON, got invalid JSON \(truncated/);
+    rejects(() => parseMaster('Service Unavailable'), /expected JSON, got text/);
   });
   it('an interpreter turns bad answers into source errors and keeps going', () => {
     const interp = new AnswerInterpreter();
