@@ -28,7 +28,7 @@ import { LocalLabControl } from '../src/control/localLab.js';
 import { BASELINE_RESOURCES, parseResources } from '../src/control/resources.js';
 import { labPaths, defaultCacheDir } from '../src/lab/paths.js';
 import { provision } from '../src/lab/provision/provision.js';
-import { readState } from '../src/lab/state.js';
+import { readState, updateState } from '../src/lab/state.js';
 import { submitJob } from '../src/lab/submit.js';
 import { readGeneratorStatsAnswer } from '../src/sources/generators.js';
 
@@ -160,6 +160,10 @@ const EXPERIMENT_STEPS: Step[] = [
       );
       const prov = await provision(paths, config.python, () => {});
       const result = await submitJob({ config: { ...config, resources }, paths, prov, resources, log: (l) => console.log(l), waitForFirstBatch: false });
+      // As `sparktop submit` does: the lab's configuration follows what runs.
+      updateState(paths.stateFile, (s) => {
+        s.config = { ...config, resources };
+      });
       return { detail: { resources, commandLine: result.commandLine, appId: result.appId }, ok: true, message: `resubmitted as ${result.appId}` };
     },
   },
@@ -213,5 +217,5 @@ while (Date.now() - t0 < seconds * 1000) {
 await Promise.all(running);
 if (adminConnected) await admin.disconnect();
 out.end();
-await new Promise((r) => out.once('finish', r));
+await new Promise<void>((r) => out.once('finish', () => r()));
 console.log(`recorded ${tick} rounds into ${file}`);
