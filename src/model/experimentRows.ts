@@ -22,7 +22,7 @@ function resourcesOf(s: Segment): ExperimentRow['resources'] {
   return {
     executors: s.executors ?? r?.numExecutors ?? null,
     coresPerExecutor,
-    executorMemory: p['spark.executor.memory'] ?? r?.executorMemory ?? null,
+    executorMemory: p['spark.executor.memory'] ?? r?.executorMemory ?? (s.masterMemoryMb === null ? null : `${s.masterMemoryMb}m`),
     totalCores: positiveInt(p['spark.cores.max']) ?? r?.totalExecutorCores ?? s.masterCores ?? null,
     shufflePartitions: positiveInt(p['spark.sql.shuffle.partitions']) ?? r?.shufflePartitions ?? s.stateShufflePartitions,
     maxOffsetsPerTrigger: r?.maxOffsetsPerTrigger ?? null,
