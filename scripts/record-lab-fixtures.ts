@@ -7,6 +7,13 @@
  *   node --import tsx scripts/record-lab-fixtures.ts --scenario steady --seconds 90
  *
  * Options: --out DIR (test/fixtures/lab) --driver URL --master URL --listener URL --kafka HOST:PORT --topic T
+ *          --generators DIR (the local lab's generator stats; recorded as endpoint `generators:stats`)
+ *
+ * `--scenario experiments` also acts on the local lab while it records (see EXPERIMENT_STEPS): one
+ * more generator, a higher rate, then a resubmission with other resources. Each action is recorded
+ * as a `control` line, as the monitor records its hotkeys' actions. It was recorded with
+ *   sparktop lab up --rps 3000 --shuffle-partitions 4
+ *   node --import tsx scripts/record-lab-fixtures.ts --scenario experiments --seconds 330
  *
  * Driver answers are stored projected onto the fields sparktop reads (stack traces of call sites and
  * per-RDD lists would make a minute of recording tens of MB); values are never changed.
@@ -16,17 +23,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { controlSample } from '../src/control/types.js';
+import { LocalLabControl } from '../src/control/localLab.js';
+import { BASELINE_RESOURCES, parseResources } from '../src/control/resources.js';
+import { labPaths, defaultCacheDir } from '../src/lab/paths.js';
+import { provision } from '../src/lab/provision/provision.js';
+import { readState, updateState } from '../src/lab/state.js';
+import { submitJob } from '../src/lab/submit.js';
+import { readGeneratorStatsAnswer } from '../src/sources/generators.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-/** Fields kept per driver endpoint (a superset of what src/sources/parse.ts reads). */
+/**
+ * Fields kept per driver endpoint: those src/sources/parse.ts reads (executors keep a few more).
+ * Stages and jobs are listed whole on every answer, so each extra field costs megabytes.
+ */
 const KEEP: Record<string, readonly string[]> = {
   'driver:/allexecutors': ['id', 'hostPort', 'isActive', 'totalCores', 'maxTasks', 'activeTasks', 'completedTasks', 'failedTasks', 'totalTasks', 'totalDuration', 'totalGCTime', 'totalInputBytes', 'totalShuffleRead', 'totalShuffleWrite', 'memoryUsed', 'maxMemory', 'diskUsed', 'addTime', 'removeTime', 'removeReason'],
-  'driver:/stages': ['status', 'stageId', 'attemptId', 'numTasks', 'numActiveTasks', 'numCompleteTasks', 'numFailedTasks', 'numKilledTasks', 'submissionTime', 'firstTaskLaunchedTime', 'completionTime', 'executorRunTime', 'executorCpuTime', 'jvmGcTime', 'memoryBytesSpilled', 'diskBytesSpilled', 'peakExecutionMemory', 'inputBytes', 'inputRecords', 'outputBytes', 'outputRecords', 'shuffleReadBytes', 'shuffleReadRecords', 'shuffleWriteBytes', 'shuffleWriteRecords', 'name', 'description', 'schedulingPool'],
-  'driver:/jobs': ['jobId', 'name', 'description', 'submissionTime', 'completionTime', 'stageIds', 'jobGroup', 'status', 'numTasks', 'numActiveTasks', 'numCompletedTasks', 'numSkippedTasks', 'numFailedTasks', 'numActiveStages', 'numCompletedStages', 'numFailedStages'],
+  'driver:/stages': ['status', 'stageId', 'attemptId', 'numTasks', 'numActiveTasks', 'numCompleteTasks', 'numFailedTasks', 'submissionTime', 'completionTime', 'executorRunTime', 'memoryBytesSpilled', 'diskBytesSpilled', 'inputBytes', 'inputRecords', 'shuffleReadBytes', 'shuffleReadRecords', 'shuffleWriteBytes', 'shuffleWriteRecords', 'name', 'description'],
+  'driver:/jobs': ['jobId', 'name', 'description', 'submissionTime', 'completionTime', 'stageIds', 'jobGroup', 'status', 'numTasks'],
 };
 
 export function project(endpoint: string, body: unknown): unknown {
@@ -65,6 +83,8 @@ const master = arg('master', 'http://127.0.0.1:8080');
 const listener = arg('listener', 'http://127.0.0.1:4090');
 const bootstrap = arg('kafka', '127.0.0.1:9094');
 const topic = arg('topic', 'logs');
+const paths = labPaths(defaultCacheDir());
+const generatorsDir = arg('generators', paths.generatorsDir);
 
 fs.mkdirSync(outDir, { recursive: true });
 const file = path.join(outDir, `${scenario}.jsonl`);
@@ -106,12 +126,71 @@ async function kafka(): Promise<void> {
   }
 }
 
+type Step = { atS: number; action: string; run: () => Promise<{ detail: Record<string, unknown>; ok: boolean; message: string }> };
+
+const lab = new LocalLabControl(paths);
+/** The load and resource changes of `--scenario experiments`, at seconds after the recording starts. */
+const EXPERIMENT_STEPS: Step[] = [
+  {
+    atS: 60,
+    action: 'scale-generators',
+    run: async () => {
+      const r = await lab.scaleGenerators(2);
+      return { detail: { from: 1, to: 2 }, ...r };
+    },
+  },
+  {
+    atS: 120,
+    action: 'set-rate',
+    run: async () => {
+      const from = lab.generators()?.ratePerGenerator ?? null;
+      const r = await lab.setRate(12_000);
+      return { detail: { from, to: 12_000 }, ...r };
+    },
+  },
+  {
+    atS: 180,
+    action: 'resubmit',
+    run: async () => {
+      const config = readState(paths.stateFile).config;
+      if (!config) throw new Error('no local lab configuration');
+      const resources = parseResources(
+        { executorCores: 1, totalExecutorCores: 1, shufflePartitions: 4 },
+        { ...BASELINE_RESOURCES, driverMemory: config.resources.driverMemory ?? '1g' },
+      );
+      const prov = await provision(paths, config.python, () => {});
+      const result = await submitJob({ config: { ...config, resources }, paths, prov, resources, log: (l) => console.log(l), waitForFirstBatch: false });
+      // As `sparktop submit` does: the lab's configuration follows what runs.
+      updateState(paths.stateFile, (s) => {
+        s.config = { ...config, resources };
+      });
+      return { detail: { resources, commandLine: result.commandLine, appId: result.appId }, ok: true, message: `resubmitted as ${result.appId}` };
+    },
+  },
+];
+
+async function runStep(step: Step): Promise<void> {
+  const started = Date.now();
+  try {
+    const r = await step.run();
+    write('control', 0, controlSample(step.action, r.detail, r, Date.now() - started));
+  } catch (err) {
+    write('control', 0, controlSample(step.action, {}, { ok: false, message: (err as Error).message }, Date.now() - started));
+  }
+  console.log(`${step.action} done after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 const t0 = Date.now();
+const pending = scenario === 'experiments' ? [...EXPERIMENT_STEPS] : [];
+const running: Array<Promise<void>> = [];
 let since = -1;
 let environmentDone = '';
 let tick = 0;
 while (Date.now() - t0 < seconds * 1000) {
   const started = Date.now();
+  while (pending[0] && started - t0 >= pending[0].atS * 1000) running.push(runStep(pending.shift()!));
+  const stats = readGeneratorStatsAnswer(generatorsDir);
+  if (stats) write('generators:stats', 0, stats);
   await kafka();
   await http('master:/json', `${master}/json/`);
   const apps = (await http('driver:/applications', `${driver}/api/v1/applications`)) as Array<{ id: string }> | null;
@@ -135,7 +214,8 @@ while (Date.now() - t0 < seconds * 1000) {
   tick++;
   await delay(Math.max(0, 1000 - (Date.now() - started)));
 }
+await Promise.all(running);
 if (adminConnected) await admin.disconnect();
 out.end();
-await new Promise((r) => out.once('finish', r));
+await new Promise<void>((r) => out.once('finish', () => r()));
 console.log(`recorded ${tick} rounds into ${file}`);

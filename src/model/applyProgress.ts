@@ -1,5 +1,6 @@
 /** A progress sample touches three concerns: the queries, the batch history, and Spark's committed offsets (lag). */
 import { applyProgressSample } from './batches.js';
+import { noteExperimentBatch } from './experiments.js';
 import { applyCommits } from './lag.js';
 import { applyQueries } from './queries.js';
 import type { ProgressSample } from './samples.js';
@@ -9,6 +10,15 @@ import type { ModelState } from './store.js';
 export function applyProgress(state: ModelState, t: number, sample: ProgressSample): void {
   applyQueries(state.queries, state.events, t, sample);
   const fresh = applyProgressSample(state.batches, t, sample, state.app.id);
+  const rowOf = (runId: string, batchId: number) => state.batches.byKey.get(`${runId}/${batchId}`);
+  for (const p of fresh) {
+    const row = rowOf(p.runId, p.batchId);
+    if (row) noteExperimentBatch(state.experiments, row, p);
+  }
+  for (const b of sample.derivedBatches) {
+    const row = b.durationMs === null ? undefined : rowOf(b.runId, b.batchId);
+    if (row?.origin === 'derived') noteExperimentBatch(state.experiments, row, null);
+  }
   if (fresh.length === 0) return;
   // Without a topic option or a Kafka answer yet, the query's only input topic is the one watched.
   if (state.kafka.topic === null) {

@@ -29,7 +29,7 @@ export function deriveGenerators(sample: GeneratorsSample | null): Derived['gene
   return { count: sample.generators.length, targetRps, achievedRps, errors };
 }
 
-function positiveInt(s: string | undefined): number | null {
+export function positiveInt(s: string | undefined): number | null {
   if (s === undefined || !/^\d+$/.test(s.trim())) return null;
   const n = Number(s);
   return n > 0 ? n : null;

@@ -6,6 +6,7 @@
 import type { BatchRow, Derived } from './derived.js';
 import { deriveGenerators, deriveMaster, deriveResources } from './cluster.js';
 import { deriveExecutors, type ExecutorsDerived } from './executors.js';
+import { deriveExperiments } from './experimentRows.js';
 import { deriveFindings } from './findings.js';
 import { healthOf } from './health.js';
 import { derivePartitions, totalLagGrowing } from './lag.js';
@@ -44,6 +45,15 @@ function streamingGaugeRates(metrics: StreamingMetrics[]): { inputRps: number | 
     return known.length > 0 ? known.reduce((s, v) => s + v, 0) : null;
   };
   return { inputRps: sum((m) => m.inputRps), processedRps: sum((m) => m.processedRps) };
+}
+
+/** Rows are rebuilt when a segment changes; between changes only the current one's duration moves. */
+function experimentsAt(state: ModelState, now: number): Derived['experiments'] {
+  const exp = state.experiments;
+  const rows = memo(state, 'experiments', `${exp.version}`, () => deriveExperiments(exp, now, state.options.targetBatchMs));
+  const last = rows[rows.length - 1];
+  if (!last || !last.current || last.durationMs === now - last.start) return rows;
+  return [...rows.slice(0, -1), { ...last, durationMs: Math.max(0, now - last.start) }];
 }
 
 export function derive(state: ModelState, now: number): Derived {
@@ -127,6 +137,7 @@ export function derive(state: ModelState, now: number): Derived {
     appChanges: memo(state, 'appChanges', `${state.appChanges.size}/${state.appChanges.newest()?.t}`, () => state.appChanges.toArray()),
     marks: memo(state, 'marks', `${state.marks.size}/${state.marks.newest()?.t}`, () => state.marks.toArray()),
     events: memo(state, 'events', `${state.events.version}`, () => state.events.rows.toArray()),
+    experiments: experimentsAt(state, now),
   };
   return { ...derived, findings: deriveFindings(derived) };
 }

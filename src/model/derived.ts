@@ -2,6 +2,7 @@
  * What the ui renders and `status --json` prints: everything the model derives from the samples,
  * display-ready. Unknown is null (shown as `–`), never 0.
  */
+import type { JobResources } from '../control/resources.js';
 import type { SourceName } from './samples.js';
 
 export type Health = 'keeping-up' | 'falling-behind' | 'idle' | 'down';
@@ -106,6 +107,58 @@ export interface Finding {
   message: string;
 }
 
+export interface ExperimentVerdict {
+  /** null: not enough data (fewer than 3 batches) or a criterion unknown; the reasons say which. */
+  sustainable: boolean | null;
+  /** When false: every failed criterion; when true: the criteria that held; when null: why unknown. */
+  reasons: string[];
+}
+
+/** One experiment segment (view 7): a stretch of constant resources and load. */
+export interface ExperimentRow {
+  /** Running number since sparktop started (1 = first segment seen). */
+  index: number;
+  /** The newest segment, still going. */
+  current: boolean;
+  /** What started it: the first sample, a new application id, a generators change, a resubmit action. */
+  cause: 'start' | 'app' | 'generators' | 'resubmit';
+  appId: string | null;
+  start: number;
+  /** null while current. */
+  end: number | null;
+  durationMs: number;
+  resources: {
+    executors: number | null;
+    coresPerExecutor: number | null;
+    executorMemory: string | null;
+    totalCores: number | null;
+    shufflePartitions: number | null;
+    maxOffsetsPerTrigger: number | null;
+    trigger: string | null;
+    /** What the resubmit action asked for (control sample detail), when sparktop made it. */
+    requested: JobResources | null;
+    commandLine: string | null;
+  };
+  /** e.g. "2×1c 1G sp200". */
+  resourcesLabel: string;
+  generators: { count: number; ratePerGenerator: number | null; targetRps: number; paused: boolean } | null;
+  /** Batches counted in rates and durations, and warm-up batches left out (a run's first two). */
+  batches: number;
+  warmupBatches: number;
+  /** Row-weighted: Σ rows ÷ Σ seconds Spark measured (input: since the previous batch; processed: batch duration). */
+  inputRps: number | null;
+  processedRps: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+  /** Total lag (records) at the segment's first and last Kafka sample measured against its own app. */
+  lagStart: number | null;
+  lagEnd: number | null;
+  /** Least-squares slope of total lag over time, records/s. */
+  lagSlope: number | null;
+  verdict: ExperimentVerdict;
+}
+
 export interface Derived {
   at: number;
   health: Health;
@@ -166,5 +219,7 @@ export interface Derived {
   appChanges: Array<{ t: number; appId: string }>;
   marks: Array<{ t: number; note: string }>;
   events: EventRow[];
+  /** Experiment segments, oldest first (at most 200). */
+  experiments: ExperimentRow[];
   findings: Finding[];
 }

@@ -40,6 +40,8 @@ export interface ModelCapacity {
   marks: number;
   appChanges: number;
   stages: number;
+  /** Experiment segments kept (view 7). */
+  experiments: number;
 }
 
 export interface ModelOptions {
@@ -85,6 +87,7 @@ export const DEFAULT_CAPACITY: ModelCapacity = {
   marks: 200,
   appChanges: 100,
   stages: 500,
+  experiments: 200,
 };
 
 export function resolveOptions(options: ModelOptions = {}): ResolvedModelOptions {

@@ -18,6 +18,11 @@ export interface RetainedSizes {
   terminatedRuns: number;
   seenRuns: number;
   memo: number;
+  experiments: number;
+  /** The largest per-segment duration sample, and the run/derived-batch bookkeeping of experiments. */
+  experimentDurations: number;
+  experimentRuns: number;
+  experimentDerivedKeys: number;
 }
 
 export function retainedSizes(state: ModelState): RetainedSizes {
@@ -39,5 +44,9 @@ export function retainedSizes(state: ModelState): RetainedSizes {
     terminatedRuns: state.queries.terminated.size,
     seenRuns: state.queries.seenRuns.size,
     memo: state.memo.size,
+    experiments: state.experiments.segments.size,
+    experimentDurations: Math.max(0, ...state.experiments.segments.toArray().map((s) => Math.max(s.listener.durations.size, s.derived.durations.size))),
+    experimentRuns: state.experiments.runBatches.size,
+    experimentDerivedKeys: state.experiments.countedDerivedSet.size,
   };
 }

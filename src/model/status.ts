@@ -1,5 +1,14 @@
 /** `sparktop status --json`: exactly the shape of DESIGN.md ("CLI contract"); unknown is null, never 0. */
-import type { Derived, Finding, Health } from './derived.js';
+import type { Derived, ExperimentRow, Finding, Health } from './derived.js';
+
+/** One experiment segment as `status --json` prints it (times ISO-8601; view 7 has the same figures). */
+export type StatusExperiment = Omit<ExperimentRow, 'start' | 'end' | 'resources' | 'resourcesLabel' | 'batches' | 'warmupBatches' | 'verdict'> & {
+  start: string;
+  end: string | null;
+  resources: string;
+  sustainable: boolean | null;
+  reasons: string[];
+};
 
 export interface StatusJson {
   at: string;
@@ -33,6 +42,8 @@ export interface StatusJson {
   master: { ok: boolean | null; workers: number | null; coresTotal: number | null; coresUsed: number | null; memoryTotalMb: number | null; memoryUsedMb: number | null };
   generators: { count: number | null; targetRps: number | null };
   findings: Finding[];
+  /** Oldest first (view 7). */
+  experiments: StatusExperiment[];
 }
 
 /** NaN and ±Infinity are not JSON numbers (JSON.stringify would print null anyway): say so explicitly. */
@@ -93,5 +104,26 @@ export function toStatusJson(d: Derived): StatusJson {
     },
     generators: { count: d.generators.count, targetRps: d.generators.targetRps },
     findings: d.findings,
+    experiments: d.experiments.map((r) => ({
+      index: r.index,
+      current: r.current,
+      cause: r.cause,
+      appId: r.appId,
+      start: new Date(r.start).toISOString(),
+      end: r.end === null ? null : new Date(r.end).toISOString(),
+      durationMs: r.durationMs,
+      resources: r.resourcesLabel,
+      generators: r.generators,
+      inputRps: known(r.inputRps),
+      processedRps: known(r.processedRps),
+      p50Ms: r.p50Ms,
+      p95Ms: r.p95Ms,
+      maxMs: r.maxMs,
+      lagStart: r.lagStart,
+      lagEnd: r.lagEnd,
+      lagSlope: known(r.lagSlope),
+      sustainable: r.verdict.sustainable,
+      reasons: r.verdict.reasons,
+    })),
   };
 }

@@ -6,6 +6,16 @@ import { applyProgress } from './applyProgress.js';
 import { createBatches, type BatchesState } from './batches.js';
 import type { EventRow } from './derived.js';
 import { createEventLog, logEvent, type EventLog } from './events.js';
+import {
+  createExperiments,
+  noteExperimentApp,
+  noteExperimentControl,
+  noteExperimentExecutors,
+  noteExperimentLag,
+  noteExperimentLoad,
+  noteExperimentMaster,
+  type ExperimentsState,
+} from './experiments.js';
 import { applyExecutorsSample, createExecutors, type ExecutorsState } from './executors.js';
 import { applyKafkaSample, createKafkaState, type KafkaState } from './kafkaState.js';
 import { createLagState, onKafkaSample, onKafkaUnreachable, type LagState } from './lag.js';
@@ -40,6 +50,7 @@ export interface ModelState {
   stages: StagesSample | null;
   master: MasterSample | null;
   generators: GeneratorsSample | null;
+  experiments: ExperimentsState;
   /** derive's cache of display arrays, keyed by the versions they were built from. */
   memo: Map<string, { key: string; value: unknown }>;
 }
@@ -62,6 +73,7 @@ export function createModel(options: ModelOptions = {}): ModelState {
     stages: null,
     master: null,
     generators: null,
+    experiments: createExperiments(o.capacity.experiments),
     memo: new Map(),
   };
 }
@@ -69,6 +81,7 @@ export function createModel(options: ModelOptions = {}): ModelState {
 /** Notes the application a driver answer is about; a different id than before is a resubmission. */
 function noteApp(state: ModelState, t: number, appId: string, details?: { name: string; startedAt: number | null; properties: Record<string, string> | null }): void {
   const app = state.app;
+  noteExperimentApp(state.experiments, t, appId);
   if (app.id !== appId) {
     if (app.id !== null) {
       state.appChanges.push({ t, appId });
@@ -99,12 +112,17 @@ export function applySample(state: ModelState, sample: Sample): ModelState {
   switch (sample.kind) {
     case 'kafka':
       markSourceOk(state.sources, state.events, 'kafka', t);
-      if (applyKafkaSample(state.kafka, t, sample.data)) onKafkaSample(state.lag, state.kafka, t);
+      if (applyKafkaSample(state.kafka, t, sample.data)) {
+        onKafkaSample(state.lag, state.kafka, t);
+        const lag = state.lag.series.newest()?.lag ?? null;
+        noteExperimentLag(state.experiments, t, lag, state.lag.reference?.appId ?? null, state.sources.driver.ok === true);
+      }
       break;
     case 'executors': {
       const d = sample.data;
       markSourceOk(state.sources, state.events, 'driver', t);
       noteApp(state, t, d.appId, { name: d.appName, startedAt: d.appStartedAt, properties: d.sparkProperties });
+      noteExperimentExecutors(state.experiments, t, d);
       const { windows, capacity } = state.options;
       const changes = applyExecutorsSample(state.executors, t, d, capacity.executorHistory, windows.executorMs);
       for (const e of changes.added) logEvent(state.events, t, 'info', `executor ${e.id} added (${e.hostPort}, ${e.totalCores} core${e.totalCores === 1 ? '' : 's'})`);
@@ -128,9 +146,11 @@ export function applySample(state: ModelState, sample: Sample): ModelState {
     case 'master':
       markSourceOk(state.sources, state.events, 'master', t);
       state.master = sample.data;
+      noteExperimentMaster(state.experiments, t, sample.data);
       break;
     case 'generators':
       state.generators = sample.data;
+      noteExperimentLoad(state.experiments, t, sample.data);
       break;
     case 'source-error':
       markSourceError(state.sources, state.events, sample.data.source, t, sample.data.message);
@@ -140,6 +160,7 @@ export function applySample(state: ModelState, sample: Sample): ModelState {
       const c = sample.data;
       const level: EventRow['level'] = c.result === 'failed' ? 'error' : 'info';
       logEvent(state.events, t, level, controlText(c));
+      noteExperimentControl(state.experiments, t, c);
       break;
     }
     case 'mark':

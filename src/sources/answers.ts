@@ -2,7 +2,8 @@
  * One place that turns an endpoint's answer into samples, used by the live sampler and by the
  * fixture replays of the tests alike: the tests exercise exactly the code the monitor runs.
  */
-import type { Sample, SourceName } from '../model/samples.js';
+import type { ControlSample, Sample, SourceName } from '../model/samples.js';
+import { parseGeneratorStats, type GeneratorStatsAnswer } from './generators.js';
 import {
   derivedBatchesFromJobs,
   parseApplications,
@@ -27,7 +28,10 @@ export type EndpointName =
   | 'driver:/jobs'
   | 'driver:/environment'
   | 'listener:/progress'
-  | 'driver:/metrics/prometheus';
+  | 'driver:/metrics/prometheus'
+  | 'generators:stats'
+  /** Not an endpoint: an action sparktop (or the fixture recorder) took, recorded in the same stream. */
+  | 'control';
 
 /** What an endpoint answered: status null = no answer (body is `{error}`), else the HTTP status (0 for Kafka). */
 export interface EndpointAnswer {
@@ -74,8 +78,18 @@ export class AnswerInterpreter {
   }
 
   interpret(a: EndpointAnswer): Sample[] {
-    const source = sourceOf(a.endpoint);
     const failed = failure(a);
+    // Local, optional readings that no source state depends on: a failure just yields nothing.
+    if (a.endpoint === 'generators:stats' || a.endpoint === 'control') {
+      if (failed) return [];
+      try {
+        return this.samplesOf(a);
+      } catch (err) {
+        if (err instanceof PayloadError) return [];
+        throw err;
+      }
+    }
+    const source = sourceOf(a.endpoint);
     if (failed && a.endpoint === 'driver:/metrics/prometheus') {
       // Optional: most apps do not configure the servlet. Its absence says nothing about the driver.
       this.metrics = [];
@@ -143,6 +157,16 @@ export class AnswerInterpreter {
         // A 404 (servlet not configured) arrives as a failure above and leaves the metrics empty.
         this.metrics = parseStreamingMetrics(a.body);
         return [];
+      case 'generators:stats': {
+        const body = a.body as GeneratorStatsAnswer | null;
+        if (!Array.isArray(body?.generators)) throw new PayloadError('generator stats: no generators list');
+        return [{ t, kind: 'generators', data: parseGeneratorStats(body) }];
+      }
+      case 'control': {
+        const body = a.body as ControlSample | null;
+        if (typeof body?.action !== 'string') throw new PayloadError('control: no action');
+        return [{ t, kind: 'control', data: body }];
+      }
       case 'listener:/progress': {
         const p = parseListenerProgress(a.body);
         this.listenerOk = true;

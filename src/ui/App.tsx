@@ -14,6 +14,7 @@ import { useTerminalSize } from './useTerminalSize.js';
 import { BatchesView } from './views/BatchesView.js';
 import { EventsView } from './views/EventsView.js';
 import { ExecutorsView } from './views/ExecutorsView.js';
+import { ExperimentsView } from './views/ExperimentsView.js';
 import { PartitionsView } from './views/PartitionsView.js';
 import { StagesView } from './views/StagesView.js';
 
@@ -138,6 +139,8 @@ function Body(props: { view: ViewId; derived: Derived; layout: FittingLayout; of
       return <StagesView {...common} />;
     case 'events':
       return <EventsView {...common} />;
+    case 'experiments':
+      return <ExperimentsView {...common} />;
   }
 }
 
@@ -155,5 +158,7 @@ function scrollableRows(view: ViewId, d: Derived): number {
       return d.stages.rows.length;
     case 'events':
       return d.events.length;
+    case 'experiments':
+      return d.experiments.length;
   }
 }

@@ -5,7 +5,8 @@ import { derive, toStatusJson } from '../../src/model/index.js';
 import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 
-const TOP = ['at', 'health', 'kafka', 'spark', 'master', 'generators', 'findings'];
+const TOP = ['at', 'health', 'kafka', 'spark', 'master', 'generators', 'findings', 'experiments'];
+const EXPERIMENT = ['index', 'current', 'cause', 'appId', 'start', 'end', 'durationMs', 'resources', 'generators', 'inputRps', 'processedRps', 'p50Ms', 'p95Ms', 'maxMs', 'lagStart', 'lagEnd', 'lagSlope', 'sustainable', 'reasons'];
 const KAFKA = ['ok', 'topic', 'partitions', 'totalLag', 'produceRate'];
 const PARTITION = ['partition', 'logEndOffset', 'sparkOffset', 'lag', 'produceRate'];
 const SPARK = ['ok', 'appId', 'appName', 'executors', 'batch'];
@@ -32,6 +33,20 @@ describe('status --json shape', () => {
     assert.deepEqual(keys(s.master), MASTER);
     assert.deepEqual(keys(s.generators), ['count', 'targetRps']);
     for (const f of s.findings) assert.deepEqual(keys(f), ['id', 'severity', 'message']);
+    assert.equal(s.experiments.length, 1);
+    for (const e of s.experiments) assert.deepEqual(keys(e), EXPERIMENT);
+  });
+
+  it('prints the experiment segments with ISO times and unknown as null (experiments, end)', () => {
+    const d = derivedFromFixture('experiments');
+    const s = printed(d);
+    assert.deepEqual(
+      s.experiments.map((e) => [e.index, e.start, e.end, e.resources, e.sustainable]),
+      d.experiments.map((r) => [r.index, new Date(r.start).toISOString(), r.end === null ? null : new Date(r.end).toISOString(), r.resourcesLabel, r.verdict.sustainable]),
+    );
+    const current = s.experiments.at(-1)!;
+    assert.equal(current.end, null);
+    assert.equal(current.inputRps, null, 'no counted batch yet: unknown, not 0');
   });
 
   it('carries the derived values (steady, end)', () => {

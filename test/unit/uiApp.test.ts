@@ -62,7 +62,7 @@ describe('ui App: layout on real data', () => {
         const frame = linesOf(t).join('\n');
         for (const title of ['Rates', 'Batches', 'Partitions', 'Executors']) assert.match(frame, new RegExp(`┌ ${title}\\b`), `${title} panel`);
         assertFits(t, size, 'overview');
-        for (const key of ['2', '3', '4', '5', '6', '?']) {
+        for (const key of ['2', '3', '4', '5', '6', '7', '?']) {
           await t.press(key);
           assertFits(t, size, `after ${key}`);
         }
@@ -153,7 +153,7 @@ describe('ui App: what the data says', () => {
 });
 
 describe('ui App: keys', () => {
-  it('switches views with 1-6', async () => {
+  it('switches views with 1-7', async () => {
     const t = show(derivedFromFixture('kafka-down'), { columns: 120, rows: 40 });
     const expected: Array<[string, RegExp]> = [
       ['2', /┌ Executors \d+ active, \d+ removed/],
@@ -161,6 +161,7 @@ describe('ui App: keys', () => {
       ['4', /┌ Batches ─+ p50 /],
       ['5', /┌ Stages recent/],
       ['6', /┌ Events/],
+      ['7', /┌ Experiments ─+ \d+ segments? · target/],
       ['1', /┌ Rates/],
     ];
     for (const [key, title] of expected) {
@@ -217,7 +218,7 @@ describe('ui App: keys', () => {
     const t = show(derivedFromFixture('steady'), { columns: 80, rows: 24 }, { onQuit: () => quits++, onKey: (k) => keys.push(k) });
     await t.press('+');
     await t.press('r');
-    await t.press('7');
+    await t.press('8');
     await t.press('\x1b');
     await t.press('?');
     await t.press('\x1b');
@@ -225,6 +226,6 @@ describe('ui App: keys', () => {
     assert.equal(quits, 0);
     await t.press('q');
     assert.equal(quits, 1);
-    assert.deepEqual(keys, ['+', 'r', '7', 'escape'], 'esc goes to the caller only when help is not open');
+    assert.deepEqual(keys, ['+', 'r', '8', 'escape'], 'esc goes to the caller only when help is not open');
   });
 });
