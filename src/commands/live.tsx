@@ -13,6 +13,7 @@ import { editKey } from '../ui/forms/lineEdit.js';
 import { ResubmitForm } from '../ui/forms/ResubmitForm.js';
 import { formKey, openResubmitForm, reviewed, type ClusterLimits, type ResubmitFormState } from '../ui/forms/resubmitForm.js';
 import { progressLine, type ActionProgress } from './actionProgress.js';
+import { writeExperiments } from '../record/experimentsExport.js';
 
 export interface LiveProps {
   model: ModelState;
@@ -90,7 +91,7 @@ export function Live({ model, config, control, news, onQuit }: LiveProps) {
       .catch((err: unknown): ActionResult => ({ ok: false, message: err instanceof Error ? err.message : String(err) }))
       .then((result) => {
         const ms = Date.now() - p.startedAt;
-        record(a.action, a.detail, result, ms);
+        record(a.action, { ...a.detail, ...result.detail }, result, ms);
         setStatusLine(`${result.ok ? '' : 'failed: '}${result.message} (${(ms / 1000).toFixed(1)} s)`);
         setDerived(derive(model, Date.now()));
       })
@@ -148,6 +149,19 @@ export function Live({ model, config, control, news, onQuit }: LiveProps) {
     }
   };
 
+  const exportExperiments = () => {
+    const started = Date.now();
+    let result: ActionResult;
+    try {
+      const paths = writeExperiments(process.cwd(), derived.experiments, { at: derived.at, targetBatchMs: derived.batches.targetMs, source: config.sparkUi });
+      result = { ok: true, message: `${derived.experiments.length} experiment(s) written to ${paths.md} and ${paths.csv}`, detail: paths };
+    } catch (err) {
+      result = { ok: false, message: `cannot write the experiments: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    record('export-experiments', { rows: derived.experiments.length, ...result.detail }, result, Date.now() - started);
+    setStatusLine(result.ok ? result.message : `failed: ${result.message}`);
+  };
+
   const onKey = (key: string) => {
     if (key === 'r') return openResubmit();
     if (key === 'k') {
@@ -155,6 +169,7 @@ export function Live({ model, config, control, news, onQuit }: LiveProps) {
       if (busy.current) return setStatusLine('an action is still running');
       return setDialog({ kind: 'kill', appId: derived.app.id });
     }
+    if (key === 'e') return exportExperiments();
     const plan = planHotkey(key, control);
     if (plan === null) return;
     if (typeof plan === 'string') return setStatusLine(plan);

@@ -17,7 +17,6 @@ export interface PlannedAction {
 const NOT_YET: Record<string, string> = {
   m: 'marks',
   s: 'snapshots',
-  e: 'the experiments export',
 };
 
 export function planHotkey(key: string, control: PipelineControl): PlannedAction | string | null {

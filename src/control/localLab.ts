@@ -152,7 +152,7 @@ export class LocalLabControl implements PipelineControl {
       checkpointDir: progress.reviewed?.checkpointDir,
     });
     const last = result.steps.at(-1);
-    return { ok: true, message: `${result.appId} is running${last ? `, ${last.step}` : ''}` };
+    return { ok: true, message: `${result.appId} is running${last ? `, ${last.step}` : ''}`, detail: { appId: result.appId } };
   }
 
   async killJob(): Promise<ActionResult> {

@@ -5,6 +5,8 @@ import type { JobResources } from './resources.js';
 export interface ActionResult {
   ok: boolean;
   message: string;
+  /** What the action learned (e.g. the new app id of a resubmission), added to the recorded detail. */
+  detail?: Record<string, unknown>;
 }
 
 /** A resubmission reviewed before it runs: the exact command line, and what makes it exact. */

@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { createElement } from 'react';
 import { Live } from '../../src/commands/live.js';
@@ -152,5 +155,28 @@ describe('live monitor actions', () => {
     assert.doesNotMatch(plain(t.lastFrame()), /Resubmit the Spark job/);
     await t.press('k');
     assert.doesNotMatch(plain(t.lastFrame()), /Kill the Spark job/);
+  });
+
+  it('e writes the experiments table to the current directory and says where; a failure is said, not thrown', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-export-'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const { t, model } = showLive(new StandInControl());
+      await t.press('e');
+      const frame = await until(t, /experiment\(s\) written to/);
+      const rows = derive(model, Date.now()).experiments.length;
+      assert.ok(rows >= 1);
+      assert.match(frame, new RegExp(`${rows} experiment\\(s\\) written to ${dir}/experiments\\.md`));
+      assert.match(fs.readFileSync(path.join(dir, 'experiments.md'), 'utf8'), /\|/);
+      assert.equal(fs.readFileSync(path.join(dir, 'experiments.csv'), 'utf8').trim().split('\r\n').length, rows + 1, 'a header and one line per segment');
+      fs.rmSync(path.join(dir, 'experiments.md'));
+      fs.mkdirSync(path.join(dir, 'experiments.md'));
+      await t.press('e');
+      await until(t, /failed: cannot write the experiments/);
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

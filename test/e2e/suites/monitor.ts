@@ -207,6 +207,12 @@ export function monitorSuite(): void {
     assert.equal(new Set(shown).size, 2);
     process.stdout.write(`# resubmit from the form: 2 executors on screen after ${((Date.now() - applied) / 1000).toFixed(1)} s\n`);
     await eventually('the resubmission done', async () => (/app-\S+ is running/.test(tmux.capture()) ? true : undefined), 4 * MIN, 500);
+    tmux.sendKeys('7');
+    await eventually('two experiment segments, the current one marked', async () => {
+      const text = tmux.capture();
+      const m = /Experiments ─+ (\d+) segments/.exec(text);
+      return m && Number(m[1]) >= 2 && /^│ +\*\d+ /m.test(text) ? true : undefined;
+    }, 30_000, 500);
 
     tmux.sendKeys('k');
     await eventually('the question', async () => (/Kill the Spark job/.test(tmux.capture()) ? true : undefined), 10_000, 200);
