@@ -3,6 +3,7 @@ import { genCommand } from './commands/gen.js';
 import { labDownCommand, labLogsCommand, labProvisionCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
 import { checkCommand } from './commands/check.js';
 import { monitorCommand } from './commands/monitor.js';
+import { replayCommand } from './commands/replay.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { InvalidConfigFile } from './config.js';
@@ -20,6 +21,7 @@ const usage = `
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
     $ sparktop start                     lab up, then the monitor (what \`npm start\` runs)
+    $ sparktop replay FILE [--speed N]   a recording (--record) on the same screen; space ← → > <
 
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
     --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
@@ -101,6 +103,7 @@ const cli = meow(usage, {
     acks: str,
     statsFile: str,
     controlFile: str,
+    speed: str,
   },
 });
 
@@ -122,6 +125,7 @@ const ALLOWED: Record<string, string[]> = {
   'lab logs': [...LAB, 'lines'],
   'lab provision': ['cacheDir', 'python'],
   submit: [...LAB, ...RESOURCES, 'query', 'startingOffsets'],
+  replay: ['speed', 'color', 'ascii'],
   gen: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile'],
 };
 
@@ -143,7 +147,10 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
   const [cmd = 'monitor', sub, ...rest] = input;
   const command = cmd === 'lab' ? `lab ${sub ?? ''}`.trim() : cmd;
   if (!(command in ALLOWED)) return usageError(`unknown command "${input.join(' ')}"`);
-  const extra = cmd === 'lab' ? (command === 'lab logs' ? rest.slice(1) : rest) : [sub, ...rest].filter((x) => x !== undefined);
+  // Commands that take one positional argument: `lab logs <component>`, `replay FILE`.
+  const positional = command === 'lab logs' || command === 'replay';
+  const args = cmd === 'lab' ? rest : [sub, ...rest].filter((x) => x !== undefined);
+  const extra = positional ? args.slice(1) : args;
   if (extra.length > 0) return usageError(`unexpected argument "${extra.join(' ')}" for \`sparktop ${command}\``);
   const bad = checkFlags(command, flags);
   if (bad) return usageError(bad);
@@ -168,6 +175,9 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
       return labLogsCommand(flags, rest[0]);
     case 'submit':
       return submitCommand(flags);
+    case 'replay':
+      if (sub === undefined) return usageError('`sparktop replay` needs the recording: sparktop replay FILE');
+      return replayCommand(sub, { speed: flags.speed, color: flags.color, ascii: flags.ascii });
     case 'gen':
       return genCommand({
         broker: flags.kafka,

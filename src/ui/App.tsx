@@ -28,6 +28,8 @@ export interface AppProps {
   statusLine?: string;
   /** Keys the ui does not handle itself (pipeline actions: + - ] [ 0 r k m s e, and any other). */
   onKey?: (key: string) => void;
+  /** Sees every key first (by `keyName`); returning true means it was handled (replay: space, ←, →). */
+  interceptKey?: (key: string) => boolean;
 }
 
 /** The full-screen monitor: the current view, the help overlay, and the frozen display. */
@@ -50,8 +52,9 @@ export function App(props: AppProps) {
   const onInput = useCallback((input: string, key: Key) => {
     const name = keyName(input, key);
     if (name === '') return;
-    const action = actionFor(name);
     const now = latest.current;
+    if (now.props.interceptKey?.(name)) return;
+    const action = actionFor(name);
     switch (action.kind) {
       case 'view':
         setView(action.view);
