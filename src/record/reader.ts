@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import type { Sample } from '../model/samples.js';
+import { createRowDecoder } from './repeatRows.js';
 import { RECORDING_FORMAT, SAMPLE_KINDS, type RecordingHeader } from './recordingFormat.js';
 
 export type RecordingProblem = 'missing' | 'unreadable' | 'empty' | 'foreign' | 'truncated' | 'newer' | 'corrupt';
@@ -118,6 +119,7 @@ export async function openRecording(file: string): Promise<RecordingStream> {
     throw err;
   }
   let torn = false;
+  const decodeRows = createRowDecoder();
   async function* samples(): AsyncGenerator<Sample, void, undefined> {
     try {
       let line = pending;
@@ -129,8 +131,11 @@ export async function openRecording(file: string): Promise<RecordingStream> {
           // Unparseable: fine as the last line (torn by a kill), damage anywhere else.
           if (next === null) torn = true;
           else throw new RecordingError('corrupt', `${file}: line ${at} is not valid JSON (the file is damaged)`);
-        } else if (typeof parsed === 'string') throw new RecordingError('corrupt', `${file}: line ${at}: ${parsed}`);
-        else yield parsed;
+        } else {
+          const sample = typeof parsed === 'string' ? parsed : decodeRows(parsed);
+          if (typeof sample === 'string') throw new RecordingError('corrupt', `${file}: line ${at}: ${sample}`);
+          yield sample;
+        }
         line = next;
         at = lineNo;
       }

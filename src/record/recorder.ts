@@ -2,7 +2,7 @@
 import type { WatchConfig } from '../config.js';
 import type { Sample } from '../model/samples.js';
 import { openLineWriter, type LineWriterOptions } from './lineWriter.js';
-import { recordingHeader, sampleLine } from './recordingFormat.js';
+import { createSampleEncoder, recordingHeader } from './recordingFormat.js';
 
 export interface Recorder {
   record(s: Sample): void;
@@ -15,8 +15,9 @@ export interface Recorder {
 /** Throws TargetNotWritable when the file cannot be created or is not empty. */
 export function openRecorder(file: string, config: WatchConfig, startedAt: number, options: LineWriterOptions = {}): Recorder {
   const writer = openLineWriter(file, `${JSON.stringify(recordingHeader(config, startedAt))}\n`, options);
+  const line = createSampleEncoder();
   return {
-    record: (s) => writer.append(sampleLine(s)),
+    record: (s) => writer.append(line(s)),
     flush: writer.flush,
     close: writer.close,
     error: writer.error,

@@ -1,11 +1,13 @@
 /**
  * The recording file (DESIGN.md "Recording"): JSON Lines, a header line then one line per sample
- * `{"t","kind","data"}`. Shared by the recorder, the reader, replay and (later) the report.
+ * `{"t","kind","data"}`, where a stage or job row equal to the previous line's is written as
+ * `{"=": key}` (repeatRows.ts). Shared by the recorder, the reader, replay and (later) the report.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import type { WatchConfig } from '../config.js';
 import type { Sample, SampleKind } from '../model/samples.js';
+import { createRowEncoder } from './repeatRows.js';
 
 export const RECORDING_FORMAT = 1;
 
@@ -83,7 +85,11 @@ export function recordingHeader(config: WatchConfig, startedAt: number): Recordi
   };
 }
 
-/** One line (with its newline) of a sample: only t, kind and data, in that order. */
-export function sampleLine(s: Sample): string {
-  return `${JSON.stringify({ t: s.t, kind: s.kind, data: s.data })}\n`;
+/**
+ * Turns samples into lines (with their newline): only t, kind and data, in that order, with rows
+ * repeated from the previous line of the kind written short (repeatRows.ts). One per file.
+ */
+export function createSampleEncoder(): (s: Sample) => string {
+  const encodeRows = createRowEncoder();
+  return (s) => `${JSON.stringify({ t: s.t, kind: s.kind, data: encodeRows(s) })}\n`;
 }

@@ -52,6 +52,23 @@ describe('recording: write and read back', () => {
     assert.deepEqual(read.samples, viaJson(samples));
   });
 
+  it('writes stage and job rows that did not change as repeats, and reads them back whole', async () => {
+    const samples = samplesFromFixture('resubmit');
+    const file = await writeRecording(samples);
+    const text = fs.readFileSync(file, 'utf8');
+    const plain = samples.reduce((n, s) => n + JSON.stringify(s).length + 1, 0);
+    assert.ok(text.length < plain * 0.4, `${text.length} bytes, ${plain} without repeats`);
+    const lines = text.split('\n');
+    const stageLines = lines.filter((l) => l.includes('"kind":"stages"'));
+    assert.match(stageLines[5]!, /\{"=":"\d+\/\d+"\}/);
+    const jobLines = lines.filter((l) => l.includes('"kind":"jobs"'));
+    assert.match(jobLines[5]!, /\{"=":"\d+"\}/);
+    // The round trip above compares every sample; here: a repeat is the very row of the line before.
+    const read = await readRecording(file);
+    const stages = read.samples.filter((x) => x.kind === 'stages');
+    assert.deepEqual(stages.map((x) => x.data), viaJson(samples.filter((x) => x.kind === 'stages').map((x) => x.data)));
+  });
+
   it('records control and mark samples as given', async () => {
     const file = await writeRecording([
       { t: 1, kind: 'control', data: { action: 'rate', detail: { to: 2000 }, result: 'ok', durationMs: 12, message: 'rate 2000/s' } },
@@ -161,5 +178,7 @@ describe('recording: reading bad files', () => {
     await rejectsWith(file, 'corrupt', /line 4: unknown kind "weather"/);
     fs.writeFileSync(file, [...lines.slice(0, 3), '{"t":"soon","kind":"mark","data":{}}', ...lines.slice(4)].join('\n'));
     await rejectsWith(file, 'corrupt', /line 4: no numeric "t"/);
+    fs.writeFileSync(file, [...lines.slice(0, 3), '{"t":5,"kind":"stages","data":{"appId":"a","stages":[{"=":"7/0"}]}}', ...lines.slice(4)].join('\n'));
+    await rejectsWith(file, 'corrupt', /line 4: repeats stages row 7\/0 that the line before does not have/);
   });
 });
