@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { RecordingError, readRecording } from '../record/reader.js';
 import { writeSnapshot } from '../record/snapshot.js';
 import { modelOptionsOf, ReplayPlayer, MAX_SPEED, MIN_SPEED } from '../record/replaySource.js';
+import { wantsColor } from '../config.js';
 import { InvalidResource } from '../control/resources.js';
 import type { Derived } from '../model/derived.js';
 import { App } from '../ui/App.js';
@@ -12,6 +13,21 @@ import { enterFullScreen } from '../ui/screen.js';
 
 /** Pipeline hotkeys of the live monitor: a replay only shows what happened. */
 const ACTION_KEYS = new Set(['+', '-', ']', '[', '0', 'r', 'k', 'm', 'e']);
+
+/** Replay's own keys (before the App's: space is not freeze, ← → are not scroll); each may return a note. */
+const REPLAY_KEYS: Record<string, (player: ReplayPlayer) => string | undefined> = {
+  space: (p) => void p.togglePause(),
+  left: (p) => void p.step(-1),
+  right: (p) => void p.step(1),
+  '>': (p) => changeSpeed(p, 1),
+  '<': (p) => changeSpeed(p, -1),
+};
+
+function changeSpeed(player: ReplayPlayer, direction: 1 | -1): string | undefined {
+  const before = player.speed;
+  player.changeSpeed(direction);
+  return player.speed === before ? `speed limits: ×${MIN_SPEED} to ×${MAX_SPEED}` : undefined;
+}
 
 export interface ReplayProps {
   player: ReplayPlayer;
@@ -53,23 +69,9 @@ export function Replay({ player, title, color, ascii, onQuit, note, onSnapshot, 
   }, [player, now, tickMs, redraw]);
 
   const interceptKey = (key: string): boolean => {
-    switch (key) {
-      case 'space':
-        player.togglePause();
-        break;
-      case 'left':
-      case 'right':
-        player.step(key === 'left' ? -1 : 1);
-        break;
-      case '>':
-      case '<':
-        player.changeSpeed(key === '>' ? 1 : -1);
-        if (player.speed === MAX_SPEED || player.speed === MIN_SPEED) setMessage(`speed limits: ×${MIN_SPEED} to ×${MAX_SPEED}`);
-        break;
-      default:
-        return false;
-    }
-    if (key !== '>' && key !== '<') setMessage(undefined);
+    const act = REPLAY_KEYS[key];
+    if (!act) return false;
+    setMessage(act(player));
     redraw();
     return true;
   };
@@ -115,8 +117,8 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
     model: modelOptionsOf(config),
     refreshMs: typeof config.refreshMs === 'number' ? config.refreshMs : 1000,
     speed,
+    startedAt: recording.header.startedAt,
   });
-  const noColor = (process.env.NO_COLOR ?? '') !== '' || process.env.TERM === 'dumb';
   const restoreScreen = enterFullScreen(process.stdout);
   const sink = createFrameSink(process.stdout);
   let quit: () => void = () => undefined;
@@ -135,7 +137,7 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
     <Replay
       player={player}
       title={`sparktop replay ${file}`}
-      color={flags.color !== false && !noColor}
+      color={wantsColor(flags.color)}
       ascii={flags.ascii === true}
       onQuit={() => quit()}
       note={recording.tornLastLine ? 'a torn last line was skipped' : undefined}

@@ -32,6 +32,8 @@ export interface ReplayOptions {
   /** One step of ← / → in recorded ms (the recording's refresh). */
   refreshMs?: number;
   speed?: number;
+  /** Where the clock starts when there are no samples (the header's startedAt). */
+  startedAt?: number;
 }
 
 export class ReplayPlayer {
@@ -50,7 +52,7 @@ export class ReplayPlayer {
   ) {
     this.refreshMs = options.refreshMs ?? 1000;
     this.speed = clampSpeed(options.speed ?? 1);
-    this.start = samples[0]?.t ?? 0;
+    this.start = samples[0]?.t ?? options.startedAt ?? 0;
     this.end = samples.reduce((max, s) => Math.max(max, s.t), this.start);
     this.model = createModel(options.model);
     this.position = this.start;

@@ -87,8 +87,9 @@ describe('replay: keys', () => {
     let now = 0;
     const player = new ReplayPlayer(samplesFromFixture('steady'), { refreshMs: 1000, speed });
     let quit = 0;
+    const onSnapshot = () => 'snapshot: /tmp/sparktop-x.txt';
     const t = renderVirtual(
-      createElement(Replay, { player, title: 'sparktop replay run.jsonl', color: false, ascii: false, onQuit: () => quit++, now: () => now, tickMs: 5 }),
+      createElement(Replay, { player, title: 'sparktop replay run.jsonl', color: false, ascii: false, onQuit: () => quit++, onSnapshot, now: () => now, tickMs: 5 }),
       { columns: 120, rows: 40 },
     );
     open.push(t);
@@ -135,6 +136,16 @@ describe('replay: keys', () => {
     await r.t.press(' ');
     await r.elapse(1000);
     assert.match(r.t.lastFrame(), /0:05 \/ 1:39 · ×2 · playing/);
+  });
+
+  it('says where the speed ends, and where a snapshot went', async () => {
+    const r = show();
+    for (let i = 0; i < 2; i++) await r.t.press('<');
+    assert.match(r.t.lastFrame(), /×0\.25 · playing\s/);
+    await r.t.press('<');
+    assert.match(r.t.lastFrame(), /×0\.25 · playing — speed limits: ×0\.25 to ×64/);
+    await r.t.press('s');
+    assert.match(r.t.lastFrame(), /— snapshot: \/tmp\/sparktop-x\.txt/);
   });
 
   it('pipeline hotkeys say that a replay cannot act; q quits', async () => {
