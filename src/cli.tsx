@@ -94,7 +94,8 @@ const cli = meow(usage, {
     refresh: str,
     targetBatch: str,
     config: str,
-    color: { type: 'boolean' },
+    // meow gives an undeclared boolean `false`, so without this default every run was colourless.
+    color: { type: 'boolean', default: true },
     ascii: { type: 'boolean' },
     maxBatchMs: str,
     minRatio: str,
@@ -134,10 +135,13 @@ function usageError(message: string): number {
   return 2;
 }
 
+/** Flags whose default is not `undefined`/`false`: at their default they were not given. */
+const DEFAULTS: Record<string, unknown> = { color: true };
+
 function checkFlags(command: string, flags: Flags): string | null {
   const allowed = ALLOWED[command] ?? [];
   for (const [key, value] of Object.entries(flags)) {
-    const given = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
+    const given = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false && value !== DEFAULTS[key];
     if (given && !allowed.includes(key)) return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to \`sparktop ${command}\``;
   }
   return null;
