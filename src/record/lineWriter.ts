@@ -28,9 +28,10 @@ export const DEFAULT_FLUSH_MS = 500;
 export class TargetNotWritable extends Error {}
 
 /**
- * Opens `file` for a new recording and writes `first` synchronously, so the file has its header
- * before anything else happens. Refuses a file that exists and is not empty: a recording is one
- * run, and appending a second run would put a header in the middle.
+ * Opens `file` for a new recording with `first` (the header) queued first. Opening is synchronous,
+ * so a path that cannot be created is known at once; write errors (ENOSPC…) come later through
+ * `onError`. Refuses a file that exists and is not empty: a recording is one run, and appending a
+ * second run would put a header in the middle.
  */
 export function openLineWriter(file: string, first: string, options: LineWriterOptions = {}): LineWriter {
   let fd: number;
@@ -40,12 +41,11 @@ export function openLineWriter(file: string, first: string, options: LineWriterO
       fs.closeSync(fd);
       throw new TargetNotWritable(`${file} exists and is not empty (choose a new file name)`);
     }
-    fs.writeSync(fd, first);
   } catch (err) {
     if (err instanceof TargetNotWritable) throw err;
     throw new TargetNotWritable(`cannot write ${file}: ${(err as Error).message}`);
   }
-  let queue: string[] = [];
+  let queue: string[] = [first];
   let failure: string | null = null;
   let closed = false;
   let closing: Promise<void> | null = null;

@@ -183,6 +183,17 @@ describe('recording session', () => {
     session.onSample(samplesFromFixture('steady')[0]!);
     await session.close();
     assert.equal(fs.readFileSync(taken, 'utf8'), 'an earlier run\n');
+    if (fs.existsSync('/dev/full')) {
+      const told: string[] = [];
+      const full = openRecordingSession({ record: '/dev/full', cast: null, config: TEST_CONFIG, size: { columns: 80, rows: 24 }, flushMs: 20, onError: (m) => told.push(m) });
+      assert.equal(full.error(), null, 'opened');
+      full.onSample(samplesFromFixture('steady')[0]!);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.match(full.error() ?? '', /^recording stopped: ENOSPC/);
+      assert.deepEqual(told, [full.error()]);
+      assert.equal(full.recording, false);
+      await full.close();
+    }
     const noCast = openRecordingSession({ record: null, cast: path.join(dir, 'missing', 'x.cast'), config: TEST_CONFIG, size: { columns: 80, rows: 24 } });
     assert.match(noCast.error() ?? '', /^no cast: cannot write .*ENOENT/);
     await noCast.close();

@@ -113,9 +113,23 @@ describe('recording: write and read back', () => {
     assert.equal((await readRecording(empty)).samples.length, 0);
   });
 
-  it('says why a path cannot be written', () => {
+  it('says why a path cannot be opened', () => {
     assert.throws(() => openRecorder(path.join(tempDir(), 'no', 'such', 'dir.jsonl'), TEST_CONFIG, 0), /cannot write .*ENOENT/);
-    if (fs.existsSync('/dev/full')) assert.throws(() => openRecorder('/dev/full', TEST_CONFIG, 0), /cannot write \/dev\/full: ENOSPC/);
+    assert.throws(() => openRecorder(tempDir(), TEST_CONFIG, 0), /cannot write .*EISDIR/);
+  });
+
+  it('a full disk stops the recording with a message, once, and nothing throws', { skip: !fs.existsSync('/dev/full') && 'no /dev/full' }, async () => {
+    const errors: string[] = [];
+    const recorder = openRecorder('/dev/full', TEST_CONFIG, 0, { flushMs: 50, onError: (m) => errors.push(m) });
+    assert.equal(recorder.error(), null);
+    const samples = samplesFromFixture('steady');
+    for (const s of samples.slice(0, 10)) recorder.record(s);
+    await sleep(200);
+    for (const s of samples.slice(10, 20)) recorder.record(s);
+    await recorder.flush();
+    await recorder.close();
+    assert.match(recorder.error() ?? '', /ENOSPC/);
+    assert.deepEqual(errors, [recorder.error()]);
   });
 });
 
