@@ -14,6 +14,7 @@ const usage = `
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
     $ sparktop start                     lab up, then the monitor (what \`npm start\` runs)
+    $ sparktop replay FILE [--speed N]   a recording (--record) on the same screen; space ← → > <
 
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
     --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
@@ -82,7 +83,8 @@ const flagDefinitions = {
     refresh: str,
     targetBatch: str,
     config: str,
-    color: { type: 'boolean' as const },
+    // meow gives an undeclared boolean `false`, so without this default every run was colourless.
+    color: { type: 'boolean' as const, default: true },
     ascii: { type: 'boolean' as const },
     maxBatchMs: str,
     minRatio: str,
@@ -91,6 +93,7 @@ const flagDefinitions = {
     acks: str,
     statsFile: str,
     controlFile: str,
+    speed: str,
 };
 
 const definedFlags = [...Object.keys(flagDefinitions), 'targetRps', 'help', 'version'];
@@ -125,6 +128,7 @@ const ALLOWED: Record<string, string[]> = {
   'lab logs': [...LAB, 'lines'],
   'lab provision': ['cacheDir', 'python'],
   submit: [...LAB, ...RESOURCES, 'query', 'startingOffsets'],
+  replay: ['speed', 'color', 'ascii'],
   gen: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile'],
 };
 
@@ -133,10 +137,13 @@ function usageError(message: string): number {
   return 2;
 }
 
+/** Flags whose default is not `undefined`/`false`: at their default they were not given. */
+const DEFAULTS: Record<string, unknown> = { color: true };
+
 function checkFlags(command: string, flags: Flags): string | null {
   const allowed = ALLOWED[command] ?? [];
   for (const [key, value] of Object.entries(flags)) {
-    const given = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
+    const given = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false && value !== DEFAULTS[key];
     if (given && !allowed.includes(key)) return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to \`sparktop ${command}\``;
   }
   return null;
@@ -148,7 +155,10 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
   const [cmd = 'monitor', sub, ...rest] = input;
   const command = cmd === 'lab' ? `lab ${sub ?? ''}`.trim() : cmd;
   if (!(command in ALLOWED)) return usageError(`unknown command "${input.join(' ')}"`);
-  const extra = cmd === 'lab' ? (command === 'lab logs' ? rest.slice(1) : rest) : [sub, ...rest].filter((x) => x !== undefined);
+  // Commands that take one positional argument: `lab logs <component>`, `replay FILE`.
+  const positional = command === 'lab logs' || command === 'replay';
+  const args = cmd === 'lab' ? rest : [sub, ...rest].filter((x) => x !== undefined);
+  const extra = positional ? args.slice(1) : args;
   if (extra.length > 0) return usageError(`unexpected argument "${extra.join(' ')}" for \`sparktop ${command}\``);
   const bad = checkFlags(command, flags);
   if (bad) return usageError(bad);
@@ -174,6 +184,9 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
       return (await import('./commands/lab.js')).labLogsCommand(flags, rest[0]);
     case 'submit':
       return (await import('./commands/submit.js')).submitCommand(flags);
+    case 'replay':
+      if (sub === undefined) return usageError('`sparktop replay` needs the recording: sparktop replay FILE');
+      return (await import('./commands/replay.js')).replayCommand(sub, { speed: flags.speed, color: flags.color, ascii: flags.ascii });
     case 'gen':
       return (await import('./commands/gen.js')).genCommand({
         broker: flags.kafka,

@@ -120,6 +120,11 @@ function httpUrl(flag: string, value: string): string {
   return value.replace(/\/$/, '');
 }
 
+/** Colour unless --no-color, NO_COLOR (non-empty) or TERM=dumb. */
+export function wantsColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return flag !== false && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
+}
+
 export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WatchConfig {
   const configPath = flags.config ? path.resolve(cwd, flags.config) : path.join(cwd, 'sparktop.config.json');
   const file = readConfigFile(configPath, Boolean(flags.config));
@@ -137,7 +142,6 @@ export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = p
   const kafka = hostPort('kafka', pick('kafka') ?? `127.0.0.1:${lab?.kafkaPort ?? 9094}`);
   const topic = pick('topic') ?? lab?.topic ?? 'logs';
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new InvalidResource('topic', `"${topic}" is not a valid Kafka topic name`);
-  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   const localLab = !pick('kafka') && !pick('sparkUi');
   return {
     kafka,
@@ -149,7 +153,7 @@ export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = p
     refreshMs: parseDurationMs('refresh', pick('refresh') ?? '1s', 200, 60_000),
     targetBatchMs: parseDurationMs('target-batch', pick('targetBatch') ?? '20s', 100, 3_600_000),
     generatorsDir: localLab ? paths.generatorsDir : null,
-    color: flags.color !== false && !noColor && env.TERM !== 'dumb',
+    color: wantsColor(flags.color, env),
     ascii: flags.ascii === true,
     record: flags.record ?? null,
     cast: flags.cast ?? null,

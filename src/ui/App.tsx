@@ -31,6 +31,8 @@ export interface AppProps {
   onKey?: (key: string) => void;
   /** A form or question in place of the body: while it is open, every key goes to it. */
   modal?: Modal;
+  /** Sees every key first (by `keyName`); returning true means it was handled (replay: space, ←, →). */
+  interceptKey?: (key: string) => boolean;
 }
 
 export interface Modal {
@@ -63,6 +65,7 @@ export function App(props: AppProps) {
     }
     const name = keyName(input, key);
     if (name === '') return;
+    if (now.props.interceptKey?.(name)) return;
     const action = actionFor(name);
     switch (action.kind) {
       case 'view':

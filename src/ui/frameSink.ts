@@ -36,8 +36,15 @@ export interface FrameSink {
   bytesWritten(): number;
   /** Redraw everything with the next frame (e.g. after something else wrote to the screen). */
   invalidate(): void;
+  /** The last whole frame Ink rendered (with its colour escapes), '' before the first. */
+  lastFrame(): string;
   /** Stops following the terminal's resize events. */
   dispose(): void;
+}
+
+export interface FrameSinkOptions {
+  /** Sees every chunk written to the terminal, after the write (e.g. a cast recorder). */
+  onWrite?: (data: string) => void;
 }
 
 /** The escapes that turn the `previous` frame on screen into `next` (empty when nothing changed). */
@@ -56,8 +63,9 @@ export function frameDiff(previous: readonly string[] | null, next: readonly str
   return out;
 }
 
-export function createFrameSink(terminal: TerminalStream): FrameSink {
+export function createFrameSink(terminal: TerminalStream, options: FrameSinkOptions = {}): FrameSink {
   let previous: string[] | null = null;
+  let last = '';
   let bytes = 0;
   const emitter = new EventEmitter();
   // Getters, not values: Ink and the App read the size again after each resize.
@@ -67,13 +75,15 @@ export function createFrameSink(terminal: TerminalStream): FrameSink {
     rows: { get: () => terminal.rows || 24 },
     write: {
       value(chunk: string | Uint8Array): boolean {
-        const next = String(chunk).split('\n');
+        last = String(chunk);
+        const next = last.split('\n');
         const diff = frameDiff(previous, next);
         previous = next;
         if (diff !== '') {
           const out = SYNC_START + diff + SYNC_END;
           bytes += Buffer.byteLength(out);
           terminal.write(out);
+          options.onWrite?.(out);
         }
         return true;
       },
@@ -88,6 +98,7 @@ export function createFrameSink(terminal: TerminalStream): FrameSink {
   return {
     stream: stream as unknown as NodeJS.WriteStream,
     bytesWritten: () => bytes,
+    lastFrame: () => last,
     invalidate: () => {
       previous = null;
     },

@@ -87,6 +87,8 @@ for (const binding of KEYMAP) for (const key of binding.keys) byKey.set(key, bin
 export interface KeyFlags {
   upArrow?: boolean;
   downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
   pageUp?: boolean;
   pageDown?: boolean;
   home?: boolean;
@@ -97,10 +99,12 @@ export interface KeyFlags {
   ctrl?: boolean;
 }
 
-/** One name per key: `q`, `+`, `space`, `up`, `escape`, `ctrl+c`. */
+/** One name per key: `q`, `+`, `space`, `up`, `left`, `escape`, `ctrl+c`. */
 export function keyName(input: string, key: KeyFlags): string {
   if (key.upArrow) return 'up';
   if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
   if (key.pageUp) return 'pageup';
   if (key.pageDown) return 'pagedown';
   if (key.home) return 'home';

@@ -10,6 +10,9 @@ export const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
 const CLEAR_AND_HOME = '\x1b[2J\x1b[H';
 const HIDE_CURSOR = '\x1b[?25l';
 const SHOW_CURSOR = '\x1b[?25h';
+/** What entering and leaving the full screen write (also what a cast starts and ends with). */
+export const ENTER_FULL_SCREEN = ENTER_ALTERNATE_SCREEN + CLEAR_AND_HOME + HIDE_CURSOR;
+export const LEAVE_FULL_SCREEN = SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN;
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -62,13 +65,13 @@ export function enterFullScreen(stdout: ScreenStream, proc: ProcessHooks = proce
     proc.off('exit', restore);
     proc.off('uncaughtExceptionMonitor', restore);
     for (const [signal, listener] of signalListeners) proc.off(signal, listener);
-    write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+    write(LEAVE_FULL_SCREEN);
   }
 
   proc.on('exit', restore);
   proc.on('uncaughtExceptionMonitor', restore);
   for (const [signal, listener] of signalListeners) proc.on(signal, listener);
   active.set(stdout, restore);
-  write(ENTER_ALTERNATE_SCREEN + CLEAR_AND_HOME + HIDE_CURSOR);
+  write(ENTER_FULL_SCREEN);
   return restore;
 }

@@ -1,0 +1,156 @@
+import { performance } from 'node:perf_hooks';
+import { render } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { RecordingError, readRecording } from '../record/reader.js';
+import { writeSnapshot } from '../record/snapshot.js';
+import { modelOptionsOf, ReplayPlayer, MAX_SPEED, MIN_SPEED } from '../record/replaySource.js';
+import { wantsColor } from '../config.js';
+import { InvalidResource } from '../control/resources.js';
+import type { Derived } from '../model/derived.js';
+import { App } from '../ui/App.js';
+import { createFrameSink } from '../ui/frameSink.js';
+import { enterFullScreen } from '../ui/screen.js';
+
+/** Pipeline hotkeys of the live monitor: a replay only shows what happened. */
+const ACTION_KEYS = new Set(['+', '-', ']', '[', '0', 'r', 'k', 'm', 'e']);
+
+/** Replay's own keys (before the App's: space is not freeze, ← → are not scroll); each may return a note. */
+const REPLAY_KEYS: Record<string, (player: ReplayPlayer) => string | undefined> = {
+  space: (p) => void p.togglePause(),
+  left: (p) => void p.step(-1),
+  right: (p) => void p.step(1),
+  '>': (p) => changeSpeed(p, 1),
+  '<': (p) => changeSpeed(p, -1),
+};
+
+function changeSpeed(player: ReplayPlayer, direction: 1 | -1): string | undefined {
+  const before = player.speed;
+  player.changeSpeed(direction);
+  return player.speed === before ? `speed limits: ×${MIN_SPEED} to ×${MAX_SPEED}` : undefined;
+}
+
+export interface ReplayProps {
+  player: ReplayPlayer;
+  title: string;
+  color: boolean;
+  ascii: boolean;
+  onQuit: () => void;
+  /** A note shown until the first key (e.g. that a torn last line was skipped). */
+  note?: string;
+  /** `s`: writes a snapshot and returns the sentence to show. */
+  onSnapshot?: () => string;
+  /** Real clock in ms (tests pass a fake) and how often it is read. */
+  now?: () => number;
+  tickMs?: number;
+}
+
+/** The App driven by a ReplayPlayer: the recorded clock runs at `speed` until paused or at the end. */
+export function Replay({ player, title, color, ascii, onQuit, note, onSnapshot, now = () => performance.now(), tickMs = 100 }: ReplayProps) {
+  const [derived, setDerived] = useState<Derived>(() => player.derive());
+  const [message, setMessage] = useState<string | undefined>(note);
+  const shown = useRef({ bucket: 0, end: false });
+
+  const redraw = useCallback(() => {
+    shown.current = { bucket: Math.floor((player.position - player.start) / player.refreshMs), end: player.atEnd() };
+    setDerived(player.derive());
+  }, [player]);
+
+  useEffect(() => {
+    let last = now();
+    const timer = setInterval(() => {
+      const t = now();
+      player.advance(t - last);
+      last = t;
+      // As live: one new picture per refresh of recorded time (and the last one at the end).
+      const bucket = Math.floor((player.position - player.start) / player.refreshMs);
+      if (bucket !== shown.current.bucket || player.atEnd() !== shown.current.end) redraw();
+    }, tickMs);
+    return () => clearInterval(timer);
+  }, [player, now, tickMs, redraw]);
+
+  const interceptKey = (key: string): boolean => {
+    const act = REPLAY_KEYS[key];
+    if (!act) return false;
+    setMessage(act(player));
+    redraw();
+    return true;
+  };
+  const onKey = (key: string) => {
+    if (ACTION_KEYS.has(key)) setMessage('a replay cannot act: it shows what was recorded');
+    else if (key === 's' && onSnapshot) setMessage(onSnapshot());
+  };
+  const statusLine = `replay ${player.status()}${message ? ` — ${message}` : ''}`;
+  return <App derived={derived} onQuit={onQuit} color={color} ascii={ascii} title={title} statusLine={statusLine} onKey={onKey} interceptKey={interceptKey} />;
+}
+
+export interface ReplayFlags {
+  speed?: string;
+  color?: boolean;
+  ascii?: boolean;
+}
+
+/** `--speed 2`, `2x`, `x0.5`; a usage error (InvalidResource) outside MIN_SPEED..MAX_SPEED. */
+export function parseSpeed(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value.trim().replace(/^[x×]|[x×]$/g, ''));
+  if (value.trim() === '' || !Number.isFinite(n) || n < MIN_SPEED || n > MAX_SPEED) throw new InvalidResource('speed', `expected a number from ${MIN_SPEED} to ${MAX_SPEED}, got "${value}"`);
+  return n;
+}
+
+/** `sparktop replay FILE [--speed N]`: the recorded run on the same screen as live. */
+export async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
+  const speed = parseSpeed(flags.speed);
+  let recording;
+  try {
+    recording = await readRecording(file);
+  } catch (err) {
+    if (!(err instanceof RecordingError)) throw err;
+    process.stderr.write(`sparktop: cannot replay: ${err.message}\n`);
+    return 2;
+  }
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('sparktop: replay needs an interactive terminal\n');
+    return 2;
+  }
+  const config = recording.header.config;
+  const player = new ReplayPlayer(recording.samples, {
+    model: modelOptionsOf(config),
+    refreshMs: typeof config.refreshMs === 'number' ? config.refreshMs : 1000,
+    speed,
+    startedAt: recording.header.startedAt,
+  });
+  const restoreScreen = enterFullScreen(process.stdout);
+  const sink = createFrameSink(process.stdout);
+  let quit: () => void = () => undefined;
+  const quitting = new Promise<void>((resolve) => {
+    quit = resolve;
+  });
+  const onSnapshot = () => {
+    try {
+      const paths = writeSnapshot(sink.lastFrame(), process.cwd());
+      return `snapshot: ${paths.txt}`;
+    } catch (err) {
+      return `snapshot failed: ${(err as Error).message}`;
+    }
+  };
+  const instance = render(
+    <Replay
+      player={player}
+      title={`sparktop replay ${file}`}
+      color={wantsColor(flags.color)}
+      ascii={flags.ascii === true}
+      onQuit={() => quit()}
+      note={recording.tornLastLine ? 'a torn last line was skipped' : undefined}
+      onSnapshot={onSnapshot}
+    />,
+    { stdout: sink.stream, debug: true, exitOnCtrlC: true, patchConsole: false },
+  );
+  try {
+    await Promise.race([quitting, instance.waitUntilExit()]);
+  } finally {
+    instance.unmount();
+    sink.dispose();
+    restoreScreen();
+  }
+  return 0;
+}
