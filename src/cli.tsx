@@ -15,6 +15,7 @@ const usage = `
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
     $ sparktop start                     lab up, then the monitor (what \`npm start\` runs)
     $ sparktop replay FILE [--speed N]   a recording (--record) on the same screen; space ← → > <
+    $ sparktop --record run.jsonl --cast run.cast   record the samples / the screen (asciicast v2)
 
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
     --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
@@ -94,6 +95,8 @@ const flagDefinitions = {
     statsFile: str,
     controlFile: str,
     speed: str,
+    record: str,
+    cast: str,
 };
 
 const definedFlags = [...Object.keys(flagDefinitions), 'targetRps', 'help', 'version'];
@@ -118,11 +121,11 @@ const RESOURCES = ['executorCores', 'executorMemory', 'totalExecutorCores', 'num
 const UP = [...LAB, ...RESOURCES, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
 const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'config', 'cacheDir'];
 const ALLOWED: Record<string, string[]> = {
-  monitor: [...WATCH, 'color', 'ascii'],
+  monitor: [...WATCH, 'color', 'ascii', 'record', 'cast'],
   status: [...WATCH, 'json'],
   check: [...WATCH, 'maxBatchMs', 'minRatio'],
   'lab up': UP,
-  start: UP,
+  start: [...UP, 'record', 'cast', 'color', 'ascii'],
   'lab down': [...LAB, 'purge'],
   'lab status': [...LAB, 'json'],
   'lab logs': [...LAB, 'lines'],

@@ -6,10 +6,11 @@ import { planHotkey } from '../control/hotkeys.js';
 import { BASELINE_RESOURCES, type JobResources } from '../control/resources.js';
 import { controlSample, type ActionResult, type PipelineControl } from '../control/types.js';
 import type { Derived } from '../model/derived.js';
-import { applySample, derive, type ModelState } from '../model/index.js';
+import { derive, type ModelState } from '../model/index.js';
+import type { Sample } from '../model/samples.js';
 import { App, type Modal } from '../ui/App.js';
-import { Dialog } from '../ui/forms/Dialog.js';
-import { editKey } from '../ui/forms/lineEdit.js';
+import { Dialog, fieldSpans } from '../ui/forms/Dialog.js';
+import { editKey, editLine } from '../ui/forms/lineEdit.js';
 import { ResubmitForm } from '../ui/forms/ResubmitForm.js';
 import { formKey, openResubmitForm, reviewed, type ClusterLimits, type ResubmitFormState } from '../ui/forms/resubmitForm.js';
 import { progressLine, type ActionProgress } from './actionProgress.js';
@@ -21,10 +22,24 @@ export interface LiveProps {
   control: PipelineControl;
   /** Emits 'batch' when a micro-batch arrives, so it is drawn at once rather than at the next tick. */
   news: EventEmitter;
+  recorder: LiveRecorder;
   onQuit: () => void;
 }
 
-type OpenDialog = { kind: 'resubmit'; form: ResubmitFormState } | { kind: 'kill'; appId: string | null };
+/** What the monitor records (--record, --cast) and snapshots; the live view only calls it. */
+export interface LiveRecorder {
+  /** Gives a sample to the model and to the recording. */
+  apply: (s: Sample) => void;
+  /** Adds a mark (charts, events, recording). */
+  mark: (note: string) => void;
+  /** Writes the current screen as .txt and .ans; throws on a write error. */
+  snapshot: () => { txt: string; ans: string };
+  recording: boolean;
+  /** Shown first, e.g. that the recording file could not be opened. */
+  firstNotice: string | null;
+}
+
+type OpenDialog = { kind: 'resubmit'; form: ResubmitFormState } | { kind: 'kill'; appId: string | null } | { kind: 'mark'; note: string };
 
 interface RunningAction {
   action: string;
@@ -40,9 +55,9 @@ function clusterLimits(d: Derived): ClusterLimits {
 }
 
 /** The live monitor: re-derives once per refresh and at once when a batch arrives; runs the pipeline actions. */
-export function Live({ model, config, control, news, onQuit }: LiveProps) {
+export function Live({ model, config, control, news, recorder, onQuit }: LiveProps) {
   const [derived, setDerived] = useState<Derived>(() => derive(model, Date.now()));
-  const [statusLine, setStatusLine] = useState<string | undefined>(undefined);
+  const [statusLine, setStatusLine] = useState<string | undefined>(recorder.firstNotice ?? undefined);
   const [dialog, setDialog] = useState<OpenDialog | null>(null);
   const [progress, setProgress] = useState<ActionProgress | null>(null);
   const busy = useRef(false);
@@ -53,9 +68,11 @@ export function Live({ model, config, control, news, onQuit }: LiveProps) {
     const update = () => setDerived(derive(model, Date.now()));
     const timer = setInterval(update, config.refreshMs);
     news.on('batch', update);
+    news.on('notice', setStatusLine);
     return () => {
       clearInterval(timer);
       news.off('batch', update);
+      news.off('notice', setStatusLine);
     };
   }, [model, news, config.refreshMs]);
 
@@ -70,7 +87,7 @@ export function Live({ model, config, control, news, onQuit }: LiveProps) {
       result === 'started'
         ? { action, detail, result: 'started' as const, durationMs: null, message: null }
         : controlSample(action, detail, result, ms ?? 0);
-    applySample(model, { t: Date.now(), kind: 'control', data });
+    recorder.apply({ t: Date.now(), kind: 'control', data });
   };
 
   const run = (a: RunningAction) => {
@@ -162,7 +179,34 @@ export function Live({ model, config, control, news, onQuit }: LiveProps) {
     setStatusLine(result.ok ? result.message : `failed: ${result.message}`);
   };
 
+  const snapshot = () => {
+    try {
+      const paths = recorder.snapshot();
+      setStatusLine(`snapshot: ${paths.txt} (and .ans)`);
+    } catch (err) {
+      setStatusLine(`failed: snapshot not written: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  const onMarkKey = (note: string, input: string, key: Key) => {
+    const k = editKey(input, key);
+    if (k.name === 'escape') {
+      setDialog(null);
+      setStatusLine('mark cancelled');
+    } else if (k.name === 'return') {
+      const text = note.trim() || 'mark';
+      recorder.mark(text);
+      setDialog(null);
+      setDerived(derive(model, Date.now()));
+      setStatusLine(`marked: ${text}${recorder.recording ? '' : ' (not recording: the mark is on the charts only)'}`);
+    } else {
+      setDialog({ kind: 'mark', note: editLine(note, k, 120) });
+    }
+  };
+
   const onKey = (key: string) => {
+    if (key === 'm') return setDialog({ kind: 'mark', note: '' });
+    if (key === 's') return snapshot();
     if (key === 'r') return openResubmit();
     if (key === 'k') {
       if (control.unavailableReason) return setStatusLine(control.unavailableReason);
@@ -181,7 +225,23 @@ export function Live({ model, config, control, news, onQuit }: LiveProps) {
       ? undefined
       : dialog.kind === 'resubmit'
         ? { render: (size) => <ResubmitForm form={dialog.form} size={size} />, onInput: (input, key) => onResubmitKey(dialog.form, input, key) }
-        : {
+        : dialog.kind === 'mark'
+          ? {
+              render: (size) => (
+                <Dialog
+                  title="Mark this moment"
+                  keys="enter mark · esc cancel"
+                  size={size}
+                  lines={[
+                    fieldSpans('note:', dialog.note, size.width - 2),
+                    [],
+                    [{ text: ' The mark shows on the charts, in the events view, the recording and the report.', tone: 'muted' }],
+                  ]}
+                />
+              ),
+              onInput: (input, key) => onMarkKey(dialog.note, input, key),
+            }
+          : {
             render: (size) => (
               <Dialog
                 title="Kill the Spark job"

@@ -4,10 +4,11 @@ import { resolveWatchConfig, type WatchFlags } from '../config.js';
 import { selectControl } from '../control/select.js';
 import { applySample, createModel } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
-import { Live } from './live.js';
+import { Live, type LiveRecorder } from './live.js';
 import { samplerFor } from './snapshot.js';
 import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
+import { openRecordingSession } from '../record/session.js';
 
 /** `sparktop` / `sparktop monitor`: the full-screen live view. */
 export async function monitorCommand(flags: WatchFlags): Promise<number> {
@@ -19,19 +20,40 @@ export async function monitorCommand(flags: WatchFlags): Promise<number> {
   const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic });
   const control = selectControl(config, flags.cacheDir);
   const news = new EventEmitter();
-  const sampler = samplerFor(config, (s: Sample) => {
+  // Opened before the screen is entered, so the cast starts with the enter-full-screen bytes.
+  const session = openRecordingSession({
+    record: config.record,
+    cast: config.cast,
+    config,
+    size: { columns: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 },
+    onError: (message) => news.emit('notice', message),
+  });
+  const apply = (s: Sample) => {
     applySample(model, s);
+    session.onSample(s);
+  };
+  const recorder: LiveRecorder = {
+    apply,
+    mark: (note) => applySample(model, session.mark(note)),
+    snapshot: () => session.snapshot(sink.lastFrame()),
+    recording: session.recording,
+    firstNotice: session.error(),
+  };
+  const sampler = samplerFor(config, (s: Sample) => {
+    apply(s);
     if (s.kind === 'progress' && s.data.progress.length > 0) news.emit('batch');
   });
   const restoreScreen = enterFullScreen(process.stdout);
+  const onResize = () => session.onResize(process.stdout.columns, process.stdout.rows);
+  process.stdout.on('resize', onResize);
   // Ink 6.8's incremental writer drifts by one line (see frameSink.ts): Ink renders whole frames in
   // debug mode into the sink, which rewrites only the changed lines at their absolute rows.
-  const sink = createFrameSink(process.stdout);
+  const sink = createFrameSink(process.stdout, { onWrite: session.sinkTap });
   let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  const instance = render(<Live model={model} config={config} control={control} news={news} onQuit={() => quit()} />, {
+  const instance = render(<Live model={model} config={config} control={control} news={news} recorder={recorder} onQuit={() => quit()} />, {
     stdout: sink.stream,
     debug: true,
     exitOnCtrlC: true,
@@ -43,8 +65,10 @@ export async function monitorCommand(flags: WatchFlags): Promise<number> {
   } finally {
     instance.unmount();
     await sampler.stop();
+    process.stdout.off('resize', onResize);
     sink.dispose();
     restoreScreen();
+    await session.close();
   }
   return 0;
 }

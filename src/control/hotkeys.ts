@@ -10,17 +10,10 @@ export interface PlannedAction {
 }
 
 /**
- * What a pipeline hotkey does now: an action to run, a sentence when it cannot (bounds, a remote
- * pipeline), or null for a key that is not a pipeline key.
+ * What a generator hotkey (+ - ] [ 0) does now: an action to run, a sentence when it cannot
+ * (bounds, a remote pipeline), or null for any other key (the monitor handles r k m s e itself).
  */
-/** Keys of later steps of issue #4 and #6: they say so instead of doing nothing. */
-const NOT_YET: Record<string, string> = {
-  m: 'marks',
-  s: 'snapshots',
-};
-
 export function planHotkey(key: string, control: PipelineControl): PlannedAction | string | null {
-  if (NOT_YET[key]) return `${NOT_YET[key]} (${key}) is not available yet`;
   if (!['+', '-', ']', '[', '0'].includes(key)) return null;
   if (control.unavailableReason) return control.unavailableReason;
   const g = control.generators();

@@ -11,11 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { createElement } from 'react';
-import { Live } from '../../src/commands/live.js';
+import { Live, type LiveRecorder } from '../../src/commands/live.js';
+import { readRecording } from '../../src/record/reader.js';
+import { openRecordingSession } from '../../src/record/session.js';
 import { resolveWatchConfig } from '../../src/config.js';
 import type { JobResources } from '../../src/control/resources.js';
 import { WatchOnly, type ActionResult, type GeneratorsState, type PipelineControl, type ResubmitProgress, type ReviewedResubmit } from '../../src/control/types.js';
-import { derive } from '../../src/model/index.js';
+import { applySample, derive } from '../../src/model/index.js';
 import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
 import { modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
@@ -68,12 +70,33 @@ const ESC = '\x1b';
 const TAB = '\t';
 const BACKSPACE = '\x7f';
 
+const tmpDirs: string[] = [];
+afterEach(() => {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** The live view with the monitor's own recording session, writing into a temporary directory. */
 function showLive(control: PipelineControl) {
   const { model } = modelFromAnswers(answersFromFixture('steady'));
   const config = resolveWatchConfig({});
-  const t = renderVirtual(createElement(Live, { model, config, control, news: new EventEmitter(), onQuit: () => undefined }), { columns: 120, rows: 40 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-live-'));
+  tmpDirs.push(dir);
+  const recordFile = path.join(dir, 'run.jsonl');
+  const session = openRecordingSession({ record: recordFile, cast: null, config, size: { columns: 120, rows: 40 } });
+  let t: VirtualTerminal | null = null;
+  const recorder: LiveRecorder = {
+    apply: (s) => {
+      applySample(model, s);
+      session.onSample(s);
+    },
+    mark: (note) => applySample(model, session.mark(note)),
+    snapshot: () => session.snapshot(t!.lastFrame(), dir),
+    recording: session.recording,
+    firstNotice: session.error(),
+  };
+  t = renderVirtual(createElement(Live, { model, config, control, news: new EventEmitter(), recorder, onQuit: () => undefined }), { columns: 120, rows: 40 });
   open.push(t);
-  return { t, model };
+  return { t, model, session, recordFile, dir };
 }
 
 async function until(t: VirtualTerminal, re: RegExp): Promise<string> {
@@ -178,5 +201,29 @@ describe('live monitor actions', () => {
       process.chdir(cwd);
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('m asks for a note and marks the moment (model and recording); s writes the screen; both recorded', async () => {
+    const { t, model, session, recordFile, dir } = showLive(new StandInControl());
+    await t.press('m');
+    await until(t, /Mark this moment/);
+    for (const c of 'rate x2') await t.press(c);
+    await t.press('+');
+    assert.match(plain(t.lastFrame()), /note: rate x2\+▏/, 'keys go to the note while it is open');
+    await t.press(BACKSPACE);
+    await t.press(ENTER);
+    await until(t, /marked: rate x2/);
+    assert.deepEqual(derive(model, Date.now()).marks.map((m) => m.note), ['rate x2']);
+    await t.press('s');
+    const frame = await until(t, /snapshot: \S+\.txt \(and \.ans\)/);
+    const txt = /snapshot: (\S+\.txt)/.exec(frame)![1]!;
+    assert.equal(path.dirname(txt), dir);
+    assert.match(fs.readFileSync(txt, 'utf8'), /Partitions/);
+    await t.press('m');
+    await t.press(ESC);
+    await until(t, /mark cancelled/);
+    await session.close();
+    const rec = await readRecording(recordFile);
+    assert.deepEqual(rec.samples.filter((s) => s.kind === 'mark').map((s) => (s.data as { note: string }).note), ['rate x2']);
   });
 });
