@@ -3,10 +3,10 @@
  * O(partitions + executors + retained batches); arrays that depend only on the state (not on
  * `now`) are cached by version, so an unchanged table keeps its identity between frames.
  */
+import { advisorView, evaluateAdvisor } from './advisor/index.js';
 import type { BatchRow, Derived } from './derived.js';
 import { deriveGenerators, deriveMaster, deriveResources } from './cluster.js';
 import { deriveExecutors, type ExecutorsDerived } from './executors.js';
-import { deriveFindings } from './findings.js';
 import { healthOf } from './health.js';
 import { derivePartitions, totalLagGrowing } from './lag.js';
 import { batchSeries, durationPercentiles } from './rates.js';
@@ -86,6 +86,7 @@ export function derive(state: ModelState, now: number): Derived {
   );
 
   const listenerRecent = recent.filter((r) => r.origin !== 'derived');
+  const lagGrowing = totalLagGrowing(state.lag, o.thresholds.behindBatches, o.thresholds.warnMinGrowthSeconds);
   const health = healthOf({
     now,
     sources,
@@ -95,12 +96,12 @@ export function derive(state: ModelState, now: number): Derived {
     produceRps: partitions.produceRps,
     recentBatches: listenerRecent,
     behindBatches: o.thresholds.behindBatches,
-    lagGrowing: totalLagGrowing(state.lag, o.thresholds.behindBatches, o.thresholds.warnMinGrowthSeconds),
+    lagGrowing,
     appHasBatches: recent.length > 0,
     startupGraceMs: o.thresholds.stopFloorMs,
   });
 
-  const derived: Omit<Derived, 'findings'> = {
+  const derived: Omit<Derived, 'findings' | 'advisor'> = {
     at: now,
     health,
     sources,
@@ -128,5 +129,20 @@ export function derive(state: ModelState, now: number): Derived {
     marks: memo(state, 'marks', `${state.marks.size}/${state.marks.newest()?.t}`, () => state.marks.toArray()),
     events: memo(state, 'events', `${state.events.version}`, () => state.events.rows.toArray()),
   };
-  return { ...derived, findings: deriveFindings(derived) };
+  evaluateAdvisor(
+    state.advisor,
+    o.advisor,
+    {
+      d: derived,
+      recent: listenerRecent,
+      behindBatches: o.thresholds.behindBatches,
+      lagGrowing,
+      properties: state.app.properties,
+      master: state.master,
+      generators: state.generators,
+      stages: state.stages,
+    },
+    now,
+  );
+  return { ...derived, ...memo(state, 'advisor', `${state.advisor.version}`, () => advisorView(state.advisor)) };
 }

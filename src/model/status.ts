@@ -1,6 +1,9 @@
 /** `sparktop status --json`: exactly the shape of DESIGN.md ("CLI contract"); unknown is null, never 0. */
 import type { Derived, Finding, Health } from './derived.js';
 
+/** A finding as printed: `since` as ISO-8601; `message` is the one-line summary DESIGN.md names. */
+export type StatusFinding = Omit<Finding, 'since'> & { since: string };
+
 export interface StatusJson {
   at: string;
   health: Health;
@@ -32,7 +35,7 @@ export interface StatusJson {
   };
   master: { ok: boolean | null; workers: number | null; coresTotal: number | null; coresUsed: number | null; memoryTotalMb: number | null; memoryUsedMb: number | null };
   generators: { count: number | null; targetRps: number | null };
-  findings: Finding[];
+  findings: StatusFinding[];
 }
 
 /** NaN and ±Infinity are not JSON numbers (JSON.stringify would print null anyway): say so explicitly. */
@@ -85,6 +88,14 @@ export function toStatusJson(d: Derived): StatusJson {
     },
     master: { ok: d.sources.master.ok, ...d.master },
     generators: { count: d.generators.count, targetRps: d.generators.targetRps },
-    findings: d.findings,
+    findings: d.findings.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      message: f.message,
+      title: f.title,
+      evidence: f.evidence,
+      suggestion: f.suggestion,
+      since: new Date(f.since).toISOString(),
+    })),
   };
 }

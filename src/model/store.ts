@@ -2,6 +2,7 @@
  * The model's state and the one way into it: `applySample`. Deterministic, no I/O, no clock: time
  * comes from `sample.t` (and from the `now` given to `derive`). Every history is a ring buffer.
  */
+import { createAdvisorState, type AdvisorState } from './advisor/index.js';
 import { applyProgress } from './applyProgress.js';
 import { createBatches, type BatchesState } from './batches.js';
 import type { EventRow } from './derived.js';
@@ -40,6 +41,8 @@ export interface ModelState {
   stages: StagesSample | null;
   master: MasterSample | null;
   generators: GeneratorsSample | null;
+  /** The advisor's hysteresis, advanced by derive (at most once per evaluation interval of its clock). */
+  advisor: AdvisorState;
   /** derive's cache of display arrays, keyed by the versions they were built from. */
   memo: Map<string, { key: string; value: unknown }>;
 }
@@ -62,6 +65,7 @@ export function createModel(options: ModelOptions = {}): ModelState {
     stages: null,
     master: null,
     generators: null,
+    advisor: createAdvisorState(o.advisor.hysteresis.cleared),
     memo: new Map(),
   };
 }
