@@ -15,7 +15,8 @@ const usage = `
   Usage
     $ sparktop [monitor]                 full-screen live view (local lab by default)
     $ sparktop status [--json]           one snapshot, no TUI
-    $ sparktop check [--max-batch-ms N] [--min-ratio R]   exit 0 healthy, 1 unhealthy, 2 unreachable
+    $ sparktop check [--max-batch-ms N] [--min-ratio R] [--fail-on error|warn|info|none|<finding ids>]
+                                         exit 0 healthy, 1 unhealthy, 2 unreachable
     $ sparktop lab up|down|status|logs <component>|provision
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
@@ -96,6 +97,7 @@ const cli = meow(usage, {
     ascii: { type: 'boolean' },
     maxBatchMs: str,
     minRatio: str,
+    failOn: str,
     additionalTerm: str,
     additionalTermRate: str,
     acks: str,
@@ -114,7 +116,7 @@ const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl
 const ALLOWED: Record<string, string[]> = {
   monitor: [...WATCH, 'color', 'ascii'],
   status: [...WATCH, 'json'],
-  check: [...WATCH, 'maxBatchMs', 'minRatio'],
+  check: [...WATCH, 'maxBatchMs', 'minRatio', 'failOn'],
   'lab up': UP,
   start: UP,
   'lab down': [...LAB, 'purge'],

@@ -11,6 +11,7 @@ import { Overview } from './Overview.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { TooSmall } from './TooSmall.js';
 import { useTerminalSize } from './useTerminalSize.js';
+import { AdvisorView, advisorRows } from './views/AdvisorView.js';
 import { BatchesView } from './views/BatchesView.js';
 import { EventsView } from './views/EventsView.js';
 import { ExecutorsView } from './views/ExecutorsView.js';
@@ -121,6 +122,8 @@ function Body(props: { view: ViewId; derived: Derived; layout: FittingLayout; of
       return <StagesView {...common} />;
     case 'events':
       return <EventsView {...common} />;
+    case 'advisor':
+      return <AdvisorView {...common} />;
   }
 }
 
@@ -138,5 +141,7 @@ function scrollableRows(view: ViewId, d: Derived): number {
       return d.stages.rows.length;
     case 'events':
       return d.events.length;
+    case 'advisor':
+      return advisorRows(d);
   }
 }

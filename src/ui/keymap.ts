@@ -3,7 +3,7 @@
  * prints it, so help and behaviour cannot disagree.
  */
 
-export type ViewId = 'overview' | 'executors' | 'partitions' | 'batches' | 'stages' | 'events';
+export type ViewId = 'overview' | 'executors' | 'partitions' | 'batches' | 'stages' | 'events' | 'advisor';
 
 export const VIEWS: ReadonlyArray<{ id: ViewId; key: string; label: string; short: string }> = [
   { id: 'overview', key: '1', label: 'overview', short: 'ovw' },
@@ -12,6 +12,7 @@ export const VIEWS: ReadonlyArray<{ id: ViewId; key: string; label: string; shor
   { id: 'batches', key: '4', label: 'batches', short: 'batch' },
   { id: 'stages', key: '5', label: 'stages', short: 'stage' },
   { id: 'events', key: '6', label: 'events', short: 'event' },
+  { id: 'advisor', key: '8', label: 'advisor', short: 'adv' },
 ];
 
 export type Action =

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { actionFor, helpBindings, KEYMAP, keyName, VIEWS } from '../../src/ui/keymap.js';
 
 describe('ui keymap', () => {
-  it('routes 1-6 to the six views, in the order of the design', () => {
+  it('routes 1-6 and 8 to the views, in the order of the design', () => {
     assert.deepEqual(
       VIEWS.map((v) => [v.key, v.id]),
       [
@@ -13,6 +13,7 @@ describe('ui keymap', () => {
         ['4', 'batches'],
         ['5', 'stages'],
         ['6', 'events'],
+        ['8', 'advisor'],
       ],
     );
     for (const v of VIEWS) assert.deepEqual(actionFor(v.key), { kind: 'view', view: v.id });

@@ -7,7 +7,7 @@ export function healthy(ctx: AdvisorContext): RawFinding {
   return {
     id: 'healthy',
     severity: 'info',
-    title: 'Healthy: Spark keeps up',
+    title: 'Spark keeps up',
     evidence: {
       facts: [
         { label: 'input', value: rate(d.rates.inputRps) },
