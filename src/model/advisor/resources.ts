@@ -2,6 +2,7 @@
  * resources-mismatch: what the application got (executors × cores from the driver, memory per
  * executor from the master) against what its Spark properties asked for.
  */
+import { plural } from './text.js';
 import type { AdvisorContext, RawFinding } from './types.js';
 import type { EvidenceFact } from '../derived.js';
 
@@ -34,7 +35,7 @@ export function resourcesMismatch(ctx: AdvisorContext): RawFinding | null {
   const facts: EvidenceFact[] = [{ label: 'got', value: `${executors.length} executors × ${gotEach} cores = ${gotCores} cores${app?.memoryperslave ? `, ${app.memoryperslave} MB each` : ''}` }];
   if (coresEach !== null && executors.some((e) => e.cores !== coresEach)) diffs.push(`spark.executor.cores=${coresEach} but executors have ${gotEach}`);
   if (coresMax !== null && gotCores < coresMax) {
-    diffs.push(`spark.cores.max=${coresMax} but the app got ${gotCores} cores${ctx.master ? ` (the cluster has ${ctx.master.cores}, ${ctx.master.coresused} in use)` : ''}`);
+    diffs.push(`spark.cores.max=${coresMax} but the app got ${plural(gotCores, 'core')}${ctx.master ? ` (the cluster has ${ctx.master.cores}, ${ctx.master.coresused} in use)` : ''}`);
   }
   if (instances !== null && instances !== executors.length) {
     diffs.push(
