@@ -14,7 +14,7 @@ export interface AdvisorThresholds {
   tinyTaskMs: number;
   /** state-growth: state rows grew over this many consecutive batches... */
   stateGrowthBatches: number;
-  /** ...by at least this fraction in total. */
+  /** ...by at least this fraction in total (a key space that is nearly full grows by less). */
   stateGrowthMin: number;
   /** generator-bound: produce rate below this fraction of generators × target rate. */
   generatorFraction: number;
@@ -52,8 +52,8 @@ export const DEFAULT_ADVISOR_THRESHOLDS: AdvisorThresholds = {
   memoryRatio: 0.8,
   shufflePerCore: 8,
   tinyTaskMs: 200,
-  stateGrowthBatches: 5,
-  stateGrowthMin: 0.2,
+  stateGrowthBatches: 10,
+  stateGrowthMin: 0.01,
   generatorFraction: 0.9,
   failureWindowMs: 60_000,
 };
