@@ -10,11 +10,11 @@ export function skew(ctx: AdvisorContext): RawFinding | null {
   const levels = ctx.thresholds.skew;
   const produce = maxOverMedian(ctx.d.partitions.rows.map((p) => p.produceRps).filter((r): r is number => r !== null));
   const measures = [
-    { what: 'executor task time', ratio: ctx.d.executors.skew.taskTime },
-    { what: 'executor shuffle read', ratio: ctx.d.executors.skew.shuffleRead },
-    { what: 'produce rate across partitions', ratio: produce },
+    { what: 'executor task time', label: 'task time', ratio: ctx.d.executors.skew.taskTime },
+    { what: 'executor shuffle read', label: 'shuffle read', ratio: ctx.d.executors.skew.shuffleRead },
+    { what: 'produce rate across partitions', label: 'produce rate', ratio: produce },
   ];
-  const over = measures.filter((m): m is { what: string; ratio: number } => m.ratio !== null && m.ratio >= levels.moderate);
+  const over = measures.filter((m): m is { what: string; label: string; ratio: number } => m.ratio !== null && m.ratio >= levels.moderate);
   if (over.length === 0) return null;
   const worst = Math.max(...over.map((m) => m.ratio));
   const level = worst >= levels.critical ? 'critical' : worst >= levels.severe ? 'severe' : 'moderate';
@@ -26,7 +26,10 @@ export function skew(ctx: AdvisorContext): RawFinding | null {
     title: `${level[0]!.toUpperCase()}${level.slice(1)} skew`,
     evidence: {
       facts: [
-        ...measures.map((m) => ({ label: `${m.what} max÷median`, value: m.ratio === null ? 'unknown' : times(m.ratio) })),
+        // the worst first: the findings line shows the first facts
+        ...[...measures]
+          .sort((a, b) => (b.ratio ?? -1) - (a.ratio ?? -1))
+          .map((m) => ({ label: m.label, value: m.ratio === null ? 'unknown' : `${times(m.ratio)} median` })),
         ...(busiest && inExecutors ? [{ label: 'busiest executor', value: `${busiest.id} (${pct(busiest.taskShare)} of task time)` }] : []),
       ],
       text: `${over.map((m) => `${m.what} ${times(m.ratio)}`).join(', ')} the median over the recent window (Dr. Elephant: ${levels.moderate} moderate, ${levels.severe} severe, ${levels.critical} critical).`,
