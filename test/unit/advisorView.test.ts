@@ -1,41 +1,18 @@
 /** View 8 (advisor) and the findings line, rendered from the real model on recorded runs. */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import { createElement } from 'react';
+import { describe, it } from 'node:test';
 import type { Derived } from '../../src/model/derived.js';
-import { App } from '../../src/ui/App.js';
-import { textWidth } from '../../src/ui/text.js';
 import { advisorLines } from '../../src/ui/views/advisorLines.js';
-import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import type { VirtualTerminal } from '../../src/ui/virtualTerminal.js';
 import { firstWith, runAdvisor, withExecutor } from '../support/advisorFixture.js';
+import { appShower, assertFits, DOWN, linesOf, SIZES } from '../support/screen.js';
 
-const SIZES = [
-  { columns: 80, rows: 24 },
-  { columns: 120, rows: 40 },
-  { columns: 160, rows: 48 },
-] as const;
-const DOWN = '\x1b[B';
+const show = appShower();
 
-const open: VirtualTerminal[] = [];
-afterEach(() => {
-  for (const t of open.splice(0)) t.unmount();
-});
-
-async function advisorView(derived: Derived, size: { columns: number; rows: number }, color = false): Promise<VirtualTerminal> {
-  const t = renderVirtual(createElement(App, { derived, onQuit: () => {}, color, ascii: false }), size);
-  open.push(t);
+async function advisorView(derived: Derived, size: { columns: number; rows: number }): Promise<VirtualTerminal> {
+  const t = show(derived, size, { color: false });
   await t.press('8');
   return t;
-}
-
-// eslint-disable-next-line no-control-regex
-const plain = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, '');
-const linesOf = (t: VirtualTerminal) => plain(t.lastFrame()).split('\n');
-
-function assertFits(t: VirtualTerminal, size: { columns: number; rows: number }) {
-  const lines = linesOf(t);
-  assert.ok(lines.length <= size.rows - 1, `${lines.length} lines in a ${size.rows}-row terminal`);
-  for (const line of lines) assert.ok(textWidth(line) <= size.columns, `line wider than ${size.columns}:\n${line}`);
 }
 
 const steady = runAdvisor('steady').end;
@@ -49,7 +26,7 @@ describe('view 8 advisor', () => {
   for (const size of SIZES) {
     it(`steady at ${size.columns}×${size.rows}: one block per finding with severity, title, since, evidence and suggestion`, async () => {
       const t = await advisorView(steady, size);
-      assertFits(t, size);
+      assertFits(t, size, 'view 8');
       const frame = linesOf(t).join('\n');
       assert.match(frame, /┌ Advisor ─+ 2 active/);
       assert.match(frame, /│WARN +Batches take longer than the target {2}since \d\d:\d\d:\d\d/);
@@ -79,13 +56,13 @@ describe('view 8 advisor', () => {
     await t.press(DOWN);
     assert.notEqual(linesOf(t)[3], first);
     assert.match(linesOf(t)[2]!, /2–\d+ of \d+/);
-    assertFits(t, size);
+    assertFits(t, size, 'view 8');
   });
 
   it('healthy shown clearly, the recently cleared findings dimmed below', async () => {
     const size = { columns: 80, rows: 24 };
-    const t = await advisorView(resubmit.end, size, true);
-    assertFits(t, size);
+    const t = await advisorView(resubmit.end, size);
+    assertFits(t, size, 'view 8');
     const lines = linesOf(t);
     assert.match(lines[3]!, /│HEALTHY Spark keeps up {2}since/);
     assert.match(lines.join('\n'), /→ Nothing to change at this load/);
