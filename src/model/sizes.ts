@@ -18,6 +18,10 @@ export interface RetainedSizes {
   terminatedRuns: number;
   seenRuns: number;
   memo: number;
+  /** The advisor: one track per rule, recently cleared findings, failure counters. */
+  advisorTracks: number;
+  advisorCleared: number;
+  advisorFailures: number;
 }
 
 export function retainedSizes(state: ModelState): RetainedSizes {
@@ -39,5 +43,8 @@ export function retainedSizes(state: ModelState): RetainedSizes {
     terminatedRuns: state.queries.terminated.size,
     seenRuns: state.queries.seenRuns.size,
     memo: state.memo.size,
+    advisorTracks: state.advisor.tracks.size,
+    advisorCleared: state.advisor.cleared.size,
+    advisorFailures: state.advisor.failures.size,
   };
 }
