@@ -82,6 +82,13 @@ describe('view 8 advisor', () => {
     assert.match(linesOf(t).join('\n'), /│ERROR +Spark stopped committing batches/);
   });
 
+  it('draws only ASCII with --ascii', async () => {
+    const t = show(crowded, { columns: 100, rows: 30 }, { ascii: true, color: false });
+    await t.press('8');
+    assert.match(t.lastFrame(), /^[\x20-\x7e\n]*$/);
+    assert.match(t.lastFrame(), /task time 1\.8\dx median/);
+  });
+
   it('says when nothing is active yet', async () => {
     const early = runAdvisor('steady', { until: 3 }).end;
     assert.deepEqual(early.findings, []);

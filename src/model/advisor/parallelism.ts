@@ -85,6 +85,7 @@ export function idleCores(ctx: AdvisorContext): RawFinding | null {
   if (p50 === null || p50 <= limit) return null;
   const executors = ctx.d.executors.rows.filter((e) => e.id !== 'driver' && e.isActive);
   const idle = executors.filter((e) => e.activeTasks === 0);
+  // All idle is the pause between batches (or driver-side work), not cores the batch cannot use.
   if (idle.length === 0 || idle.length === executors.length) return null;
   const idleCores = idle.reduce((s, e) => s + e.cores, 0);
   return {

@@ -16,7 +16,8 @@ export const RULES: readonly RuleEntry[] = [
   { id: 'failed-tasks', rule: failedTasks, raiseAfter: 1 },
   { id: 'falling-behind', rule: fallingBehind },
   { id: 'batch-over-target', rule: batchOverTarget },
-  { id: 'generator-bound', rule: generatorBound },
+  // The produce rate is a 10 s average: after a rate change it lags the target for that long.
+  { id: 'generator-bound', rule: generatorBound, raiseAfter: 12 },
   { id: 'skew', rule: skew },
   { id: 'gc-pressure', rule: gcPressure },
   { id: 'memory-pressure', rule: memoryPressure },

@@ -86,7 +86,7 @@ export function batchOverTarget(ctx: AdvisorContext): RawFinding | null {
       ],
       text: `p95 batch duration ${secs(p95Ms)} is above the ${limit.what} ${secs(limit.ms)} (over the app's recent batches).`,
     },
-    suggestion: `${cap !== null && cap > 0 ? `Cap a batch with --max-offsets-per-trigger ${cap} (≈ ${secs(limit.ms)} at ${rate(processed)}), or add` : 'Add'} cores (--total-executor-cores); if the target is too strict for this job, raise --target-batch.`,
+    suggestion: `${cap !== null && cap > 0 ? `Cap a batch with --max-offsets-per-trigger ${cap} (about ${secs(limit.ms)} at ${rate(processed)}), or add` : 'Add'} cores (--total-executor-cores); if the target is too strict for this job, raise --target-batch.`,
   };
 }
 
