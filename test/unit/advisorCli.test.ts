@@ -1,7 +1,12 @@
 /** The advisor's findings in `status --json` and in `check` (exit codes, --fail-on). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { judge, parseFailOn, parseThresholds } from '../../src/commands/check.js';
+import { formatStatusText } from '../../src/commands/statusText.js';
+import { resolveWatchConfig } from '../../src/config.js';
 import { InvalidResource } from '../../src/control/resources.js';
 import { SNAPSHOT_HYSTERESIS } from '../../src/model/advisor/index.js';
 import { derive, toStatusJson } from '../../src/model/index.js';
@@ -46,6 +51,22 @@ describe('status --json findings', () => {
       derive(healthy.model, healthy.now).findings.map((f) => f.id),
       ['healthy'],
     );
+  });
+});
+
+describe('status (text) findings', () => {
+  it('each finding with its line, the evidence sentence and the suggestion', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-status-'));
+    const config = resolveWatchConfig({ cacheDir: dir }, {}, dir);
+    const lines = formatStatusText(runAdvisor('steady').end, config).split('\n');
+    const at = lines.indexOf('findings');
+    assert.ok(at > 0);
+    assert.deepEqual(lines.slice(at + 1, at + 4), [
+      '  WARN batch-over-target: Batches take longer than the target (p95 batch 39 s, target 20 s)',
+      "      p95 batch duration 39 s is above the target 20 s (over the app's recent batches).",
+      '      → Cap a batch with --max-offsets-per-trigger 170000 (about 20 s at 8.5k rec/s), or add cores (--total-executor-cores); if the target is too strict for this job, raise --target-batch.',
+    ]);
+    assert.match(lines[at + 4]!, /^ {2}INFO shuffle-partitions: /);
   });
 });
 
