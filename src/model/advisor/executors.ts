@@ -2,7 +2,7 @@
 import type { ExecutorRow } from '../derived.js';
 import { maxOverMedian } from '../executors.js';
 import { mib, pct, times } from './text.js';
-import type { AdvisorContext, RawFinding } from './types.js';
+import { finding, type AdvisorContext, type RawFinding } from './types.js';
 
 const workers = (ctx: AdvisorContext): ExecutorRow[] => ctx.d.executors.rows.filter((e) => e.id !== 'driver' && e.isActive);
 
@@ -20,24 +20,19 @@ export function skew(ctx: AdvisorContext): RawFinding | null {
   const level = worst >= levels.critical ? 'critical' : worst >= levels.severe ? 'severe' : 'moderate';
   const inExecutors = over.some((m) => m.what.startsWith('executor'));
   const busiest = workers(ctx).reduce<ExecutorRow | null>((b, e) => (e.taskShare !== null && (b === null || e.taskShare > (b.taskShare ?? 0)) ? e : b), null);
-  return {
-    id: 'skew',
-    severity: worst >= levels.severe ? 'error' : 'warn',
-    title: `${level[0]!.toUpperCase()}${level.slice(1)} skew`,
-    evidence: {
-      facts: [
-        // the worst first: the findings line shows the first facts
-        ...[...measures]
-          .sort((a, b) => (b.ratio ?? -1) - (a.ratio ?? -1))
-          .map((m) => ({ label: m.label, value: m.ratio === null ? 'unknown' : `${times(m.ratio)} median` })),
-        ...(busiest && inExecutors ? [{ label: 'busiest executor', value: `${busiest.id} (${pct(busiest.taskShare)} of task time)` }] : []),
-      ],
-      text: `${over.map((m) => `${m.what} ${times(m.ratio)}`).join(', ')} the median over the recent window (Dr. Elephant: ${levels.moderate} moderate, ${levels.severe} severe, ${levels.critical} critical).`,
-    },
-    suggestion: inExecutors
+  // the worst first: the findings line shows the first facts
+  const facts = Object.fromEntries([...measures].sort((a, b) => (b.ratio ?? -1) - (a.ratio ?? -1)).map((m) => [m.label, m.ratio === null ? 'unknown' : `${times(m.ratio)} median`]));
+  if (busiest && inExecutors) facts['busiest executor'] = `${busiest.id} (${pct(busiest.taskShare)} of task time)`;
+  return finding(
+    'skew',
+    worst >= levels.severe ? 'error' : 'warn',
+    `${level[0]!.toUpperCase()}${level.slice(1)} skew`,
+    facts,
+    `${over.map((m) => `${m.what} ${times(m.ratio)}`).join(', ')} the median over the recent window (Dr. Elephant: ${levels.moderate} moderate, ${levels.severe} severe, ${levels.critical} critical).`,
+    inExecutors
       ? 'A few keys or partitions carry most rows: spread the hot key (salt it with a random suffix and aggregate twice) or repartition before the aggregation; view 2 shows the busy executor.'
       : 'The producers favour some partitions: send records without a key (or with an evenly spread key), and give the generators equal rates.',
-  };
+  );
 }
 
 function worstOf(ctx: AdvisorContext, value: (e: ExecutorRow) => number | null): { e: ExecutorRow; v: number } | null {
@@ -69,21 +64,19 @@ export function gcPressure(ctx: AdvisorContext): RawFinding | null {
   if (!worst || worst.v <= th.gcRatio) return null;
   const memory = executorMemory(ctx);
   const more = doubled(memory);
-  return {
-    id: 'gc-pressure',
-    severity: worst.v >= th.gcError ? 'error' : 'warn',
-    title: 'Executors spend their time in GC',
-    evidence: {
-      facts: [
-        { label: 'worst executor', value: worst.e.id },
-        { label: 'GC ÷ task time', value: pct(worst.v) },
-        { label: 'threshold', value: pct(th.gcRatio) },
-        { label: 'executor memory', value: memory ?? 'unknown' },
-      ],
-      text: `Executor ${worst.e.id} spent ${pct(worst.v)} of its task time in garbage collection over the recent window (above ${pct(th.gcRatio)}).`,
+  return finding(
+    'gc-pressure',
+    worst.v >= th.gcError ? 'error' : 'warn',
+    'Executors spend their time in GC',
+    {
+      'worst executor': worst.e.id,
+      'GC ÷ task time': pct(worst.v),
+      threshold: pct(th.gcRatio),
+      'executor memory': memory ?? 'unknown',
     },
-    suggestion: `Give the executors more memory: --executor-memory ${more ?? '<twice today>'}${memory ? ` (now ${memory})` : ''}; or keep less per task (more shuffle partitions, smaller batches with --max-offsets-per-trigger).`,
-  };
+    `Executor ${worst.e.id} spent ${pct(worst.v)} of its task time in garbage collection over the recent window (above ${pct(th.gcRatio)}).`,
+    `Give the executors more memory: --executor-memory ${more ?? '<twice today>'}${memory ? ` (now ${memory})` : ''}; or keep less per task (more shuffle partitions, smaller batches with --max-offsets-per-trigger).`,
+  );
 }
 
 export function memoryPressure(ctx: AdvisorContext): RawFinding | null {
@@ -91,18 +84,16 @@ export function memoryPressure(ctx: AdvisorContext): RawFinding | null {
   const th = ctx.thresholds;
   if (!worst || worst.v <= th.memoryRatio) return null;
   const memory = executorMemory(ctx);
-  return {
-    id: 'memory-pressure',
-    severity: 'warn',
-    title: 'Storage memory nearly full',
-    evidence: {
-      facts: [
-        { label: 'worst executor', value: worst.e.id },
-        { label: 'storage memory', value: `${mib(worst.e.memoryUsed)} of ${mib(worst.e.maxMemory)} (${pct(worst.v)})` },
-        { label: 'threshold', value: pct(th.memoryRatio) },
-      ],
-      text: `Executor ${worst.e.id} uses ${pct(worst.v)} of its storage memory: cached blocks and state get evicted or spill.`,
+  return finding(
+    'memory-pressure',
+    'warn',
+    'Storage memory nearly full',
+    {
+      'worst executor': worst.e.id,
+      'storage memory': `${mib(worst.e.memoryUsed)} of ${mib(worst.e.maxMemory)} (${pct(worst.v)})`,
+      threshold: pct(th.memoryRatio),
     },
-    suggestion: `Give the executors more memory (--executor-memory ${doubled(memory) ?? '<twice today>'}), unpersist cached data the query no longer needs, or keep state bounded (watermark).`,
-  };
+    `Executor ${worst.e.id} uses ${pct(worst.v)} of its storage memory: cached blocks and state get evicted or spill.`,
+    `Give the executors more memory (--executor-memory ${doubled(memory) ?? '<twice today>'}), unpersist cached data the query no longer needs, or keep state bounded (watermark).`,
+  );
 }

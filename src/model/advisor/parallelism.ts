@@ -2,7 +2,7 @@
 import type { StageSample } from '../samples.js';
 import { triggerMs } from './throughput.js';
 import { plural, secs } from './text.js';
-import type { AdvisorContext, RawFinding } from './types.js';
+import { finding, type AdvisorContext, type RawFinding } from './types.js';
 
 /** The newest stage (highest id) that `pick` accepts. */
 function newestStage(ctx: AdvisorContext, pick: (s: StageSample) => boolean): StageSample | null {
@@ -25,21 +25,19 @@ export function readParallelism(ctx: AdvisorContext): RawFinding | null {
       : readTasks > partitions
         ? `set: the read stage has ${readTasks} tasks, still fewer than the cores`
         : `not set: the read stage has ${readTasks} tasks, one per partition`;
-  return {
-    id: 'read-parallelism',
-    severity: 'info',
-    title: 'Fewer Kafka partitions than cores',
-    evidence: {
-      facts: [
-        { label: 'topic partitions', value: String(partitions) },
-        { label: 'executor cores', value: String(cores) },
-        { label: 'read stage tasks', value: readTasks === null ? 'unknown' : String(readTasks) },
-        { label: 'minPartitions', value: readTasks === null ? 'unknown' : readTasks > partitions ? 'set' : 'not set' },
-      ],
-      text: `The Kafka read stage runs ${readTasks ?? partitions} task(s) at a time on ${cores} cores, so ${cores - (readTasks ?? partitions)} core(s) wait; minPartitions ${minPartitions}.`,
+  return finding(
+    'read-parallelism',
+    'info',
+    'Fewer Kafka partitions than cores',
+    {
+      'topic partitions': String(partitions),
+      'executor cores': String(cores),
+      'read stage tasks': readTasks === null ? 'unknown' : String(readTasks),
+      minPartitions: readTasks === null ? 'unknown' : readTasks > partitions ? 'set' : 'not set',
     },
-    suggestion: `Give the topic ≥ ${cores} partitions (kafka-topics.sh --alter --partitions ${cores}; local lab: lab up --partitions ${cores}) or split the read: .option("minPartitions", ${cores}) on the Kafka source.`,
-  };
+    `The Kafka read stage runs ${readTasks ?? partitions} task(s) at a time on ${cores} cores, so ${cores - (readTasks ?? partitions)} core(s) wait; minPartitions ${minPartitions}.`,
+    `Give the topic ≥ ${cores} partitions (kafka-topics.sh --alter --partitions ${cores}; local lab: lab up --partitions ${cores}) or split the read: .option("minPartitions", ${cores}) on the Kafka source.`,
+  );
 }
 
 export function shufflePartitions(ctx: AdvisorContext): RawFinding | null {
@@ -54,22 +52,20 @@ export function shufflePartitions(ctx: AdvisorContext): RawFinding | null {
   if (!tooMany && !tooFew) return null;
   const from = ctx.properties?.['spark.sql.shuffle.partitions'] !== undefined ? 'spark.sql.shuffle.partitions' : "the state store's numShufflePartitions";
   const better = cores * 2;
-  return {
-    id: 'shuffle-partitions',
-    severity: tooFew ? 'warn' : 'info',
-    title: tooFew ? 'Fewer shuffle partitions than cores' : 'Too many shuffle partitions for the cores',
-    evidence: {
-      facts: [
-        { label: 'shuffle partitions', value: `${n} (${from})` },
-        { label: 'executor cores', value: String(cores) },
-        { label: 'avg shuffle task', value: taskMs === null ? 'unknown' : `${Math.round(taskMs)} ms` },
-      ],
-      text: tooFew
-        ? `${n} shuffle partitions for ${cores} cores: the aggregation after the shuffle can use only ${n} core(s).`
-        : `${n} shuffle partitions for ${cores} core(s): every batch schedules ${n} tasks per shuffle${taskMs === null ? '' : ` of ${Math.round(taskMs)} ms each on average`}; scheduling overhead dominates.`,
+  return finding(
+    'shuffle-partitions',
+    tooFew ? 'warn' : 'info',
+    tooFew ? 'Fewer shuffle partitions than cores' : 'Too many shuffle partitions for the cores',
+    {
+      'shuffle partitions': `${n} (${from})`,
+      'executor cores': String(cores),
+      'avg shuffle task': taskMs === null ? 'unknown' : `${Math.round(taskMs)} ms`,
     },
-    suggestion: `Resubmit with --conf spark.sql.shuffle.partitions=${better} (about 2 per core). A stateful query keeps the number it started with in its checkpoint: the new value needs a fresh checkpoint.`,
-  };
+    tooFew
+      ? `${n} shuffle partitions for ${cores} cores: the aggregation after the shuffle can use only ${n} core(s).`
+      : `${n} shuffle partitions for ${cores} core(s): every batch schedules ${n} tasks per shuffle${taskMs === null ? '' : ` of ${Math.round(taskMs)} ms each on average`}; scheduling overhead dominates.`,
+    `Resubmit with --conf spark.sql.shuffle.partitions=${better} (about 2 per core). A stateful query keeps the number it started with in its checkpoint: the new value needs a fresh checkpoint.`,
+  );
 }
 
 /**
@@ -88,19 +84,17 @@ export function idleCores(ctx: AdvisorContext): RawFinding | null {
   // All idle is the pause between batches (or driver-side work), not cores the batch cannot use.
   if (idle.length === 0 || idle.length === executors.length) return null;
   const idleCores = idle.reduce((s, e) => s + e.cores, 0);
-  return {
-    id: 'idle-cores',
-    severity: 'info',
-    title: 'Cores idle while batches run long',
-    evidence: {
-      facts: [
-        { label: 'idle executors', value: idle.map((e) => e.id).join(', ') },
-        { label: 'idle cores', value: `${idleCores} of ${ctx.totalCores ?? 'unknown'}` },
-        { label: 'p50 batch', value: secs(p50) },
-        { label: trigger === null ? 'target (trigger unknown)' : 'trigger', value: secs(limit) },
-      ],
-      text: `${plural(idle.length, 'executor')} had no task to run while the median batch takes ${secs(p50)} (> ${trigger === null ? 'target' : 'trigger'} ${secs(limit)}).`,
+  return finding(
+    'idle-cores',
+    'info',
+    'Cores idle while batches run long',
+    {
+      'idle executors': idle.map((e) => e.id).join(', '),
+      'idle cores': `${idleCores} of ${ctx.totalCores ?? 'unknown'}`,
+      'p50 batch': secs(p50),
+      [trigger === null ? 'target (trigger unknown)' : 'trigger']: secs(limit),
     },
-    suggestion: 'The batch cannot spread over every core: raise the parallelism of the slow stage (topic partitions or minPartitions for the read, spark.sql.shuffle.partitions after the shuffle) to at least the cores, or give the job fewer cores.',
-  };
+    `${plural(idle.length, 'executor')} had no task to run while the median batch takes ${secs(p50)} (> ${trigger === null ? 'target' : 'trigger'} ${secs(limit)}).`,
+    'The batch cannot spread over every core: raise the parallelism of the slow stage (topic partitions or minPartitions for the read, spark.sql.shuffle.partitions after the shuffle) to at least the cores, or give the job fewer cores.',
+  );
 }

@@ -3,8 +3,7 @@
  * executor from the master) against what its Spark properties asked for.
  */
 import { plural } from './text.js';
-import type { AdvisorContext, RawFinding } from './types.js';
-import type { EvidenceFact } from '../derived.js';
+import { finding, type AdvisorContext, type RawFinding } from './types.js';
 
 function count(s: string | undefined): number | null {
   return s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : null;
@@ -32,7 +31,7 @@ export function resourcesMismatch(ctx: AdvisorContext): RawFinding | null {
   const gotEach = [...new Set(executors.map((e) => e.cores))].join('/');
 
   const diffs: string[] = [];
-  const facts: EvidenceFact[] = [{ label: 'got', value: `${executors.length} executors × ${gotEach} cores = ${gotCores} cores${app?.memoryperslave ? `, ${app.memoryperslave} MB each` : ''}` }];
+  const facts: Record<string, string> = { got: `${executors.length} executors × ${gotEach} cores = ${gotCores} cores${app?.memoryperslave ? `, ${app.memoryperslave} MB each` : ''}` };
   if (coresEach !== null && executors.some((e) => e.cores !== coresEach)) diffs.push(`spark.executor.cores=${coresEach} but executors have ${gotEach}`);
   if (coresMax !== null && gotCores < coresMax) {
     diffs.push(`spark.cores.max=${coresMax} but the app got ${plural(gotCores, 'core')}${ctx.master ? ` (the cluster has ${ctx.master.cores}, ${ctx.master.coresused} in use)` : ''}`);
@@ -48,17 +47,17 @@ export function resourcesMismatch(ctx: AdvisorContext): RawFinding | null {
   if (wantMb !== null && app?.memoryperslave != null && app.memoryperslave !== wantMb) diffs.push(`spark.executor.memory=${memory} but the master gave ${app.memoryperslave} MB per executor`);
   if (diffs.length === 0) return null;
   for (const [k, v] of [['spark.executor.cores', coresEach], ['spark.cores.max', coresMax], ['spark.executor.instances', instances], ['spark.executor.memory', memory]] as const) {
-    if (v !== null && v !== undefined) facts.push({ label: `asked ${k}`, value: String(v) });
+    if (v !== null && v !== undefined) facts[`asked ${k}`] = String(v);
   }
   const each = coresEach ?? executors[0]!.cores;
-  return {
-    id: 'resources-mismatch',
-    severity: 'warn',
-    title: 'The app got other resources than it asked for',
-    evidence: { facts, text: `${diffs.join('; ')}.` },
-    suggestion:
-      standalone && instances !== null
-        ? `On a standalone master ask for the total: --total-executor-cores ${instances * each} --executor-cores ${each} gives ${instances} executors (if the workers have the cores free).`
-        : 'Ask for what the cluster can give (view the master: cores free, memory per worker), or free cores taken by other apps.',
-  };
+  return finding(
+    'resources-mismatch',
+    'warn',
+    'The app got other resources than it asked for',
+    facts,
+    `${diffs.join('; ')}.`,
+    standalone && instances !== null
+      ? `On a standalone master ask for the total: --total-executor-cores ${instances * each} --executor-cores ${each} gives ${instances} executors (if the workers have the cores free).`
+      : 'Ask for what the cluster can give (view the master: cores free, memory per worker), or free cores taken by other apps.',
+  );
 }

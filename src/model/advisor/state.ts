@@ -1,7 +1,7 @@
 /** state-growth: the state store grows batch after batch and nothing (no watermark) bounds it. */
 import type { BatchRow } from '../derived.js';
 import { mib, plural } from './text.js';
-import type { AdvisorContext, RawFinding } from './types.js';
+import { finding, type AdvisorContext, type RawFinding } from './types.js';
 
 export function stateGrowth(ctx: AdvisorContext): RawFinding | null {
   const n = ctx.thresholds.stateGrowthBatches;
@@ -14,19 +14,17 @@ export function stateGrowth(ctx: AdvisorContext): RawFinding | null {
   if (first <= 0 || (last.stateRows - first) / first < ctx.thresholds.stateGrowthMin) return null;
   if (last.watermark !== null) return null;
   const perBatch = (last.stateRows - first) / n;
-  return {
-    id: 'state-growth',
-    severity: 'warn',
-    title: 'State grows without bound',
-    evidence: {
-      facts: [
-        { label: 'state rows', value: `${first} → ${last.stateRows}` },
-        { label: 'growth', value: `+${Math.round(perBatch)} rows/batch over ${plural(n, 'batch')}` },
-        { label: 'state memory', value: last.stateMemoryBytes === null ? 'unknown' : mib(last.stateMemoryBytes) },
-        { label: 'watermark', value: 'none' },
-      ],
-      text: `The state store grew in each of the last ${n} batches (${first} → ${last.stateRows} rows) and the query has no watermark, so old keys are never dropped.`,
+  return finding(
+    'state-growth',
+    'warn',
+    'State grows without bound',
+    {
+      'state rows': `${first} → ${last.stateRows}`,
+      growth: `+${Math.round(perBatch)} rows/batch over ${plural(n, 'batch')}`,
+      'state memory': last.stateMemoryBytes === null ? 'unknown' : mib(last.stateMemoryBytes),
+      watermark: 'none',
     },
-    suggestion: "Bound the state: .withWatermark(\"timestamp\", \"10 minutes\") before the aggregation and group by a time window (window(col(\"timestamp\"), \"1 minute\")), or aggregate a key with few values.",
-  };
+    `The state store grew in each of the last ${n} batches (${first} → ${last.stateRows} rows) and the query has no watermark, so old keys are never dropped.`,
+    'Bound the state: .withWatermark("timestamp", "10 minutes") before the aggregation and group by a time window (window(col("timestamp"), "1 minute")), or aggregate a key with few values.',
+  );
 }

@@ -1,7 +1,7 @@
 /** Does Spark keep up? falling-behind, batch-over-target, and partitions Spark stopped committing. */
 import { processedBelowInput } from '../health.js';
 import { plural, rate, secs } from './text.js';
-import type { AdvisorContext, RawFinding } from './types.js';
+import { finding, type AdvisorContext, type RawFinding } from './types.js';
 
 /** Growth of the backlog (rec/s) from the partitions' lag trend, else input − processed. */
 function lagGrowth(ctx: AdvisorContext): number | null {
@@ -33,25 +33,22 @@ export function fallingBehind(ctx: AdvisorContext): RawFinding | null {
   const why = below
     ? `processed < input in each of the last ${ctx.behindBatches} batches and the lag grew`
     : `the lag grew across the last commits of ${plural(warned.length, 'partition')} (${warned.map((p) => p.partition).join(', ')})`;
-  return {
-    id: 'falling-behind',
-    severity: 'warn',
-    title: 'Spark falls behind the input',
-    evidence: {
-      facts: [
-        { label: 'input', value: rate(inputRps) },
-        { label: 'processed', value: rate(processedRps) },
-        { label: 'lag growth', value: growth === null ? 'unknown' : `+${rate(growth)}` },
-        { label: 'backlog doubles in', value: secs(doubling) },
-        { label: 'total lag', value: totalLag === null ? 'unknown' : `${totalLag} rec` },
-      ],
-      text: `${why}: the backlog grows by ${growth === null ? 'an unknown rate' : rate(growth)}${doubling === null ? '' : ` and doubles in ${secs(doubling)}`}.`,
+  return finding(
+    'falling-behind',
+    'warn',
+    'Spark falls behind the input',
+    {
+      input: rate(inputRps),
+      processed: rate(processedRps),
+      'lag growth': growth === null ? 'unknown' : `+${rate(growth)}`,
+      'backlog doubles in': secs(doubling),
+      'total lag': totalLag === null ? 'unknown' : `${totalLag} rec`,
     },
-    suggestion:
-      cores !== null && ctx.totalCores !== null && cores > ctx.totalCores
-        ? `Give the job more cores: --total-executor-cores ${cores} (now ${ctx.totalCores}; at today's ${rate(processedRps !== null ? processedRps / ctx.totalCores : null)} per core), or lower the input rate.`
-        : 'Give the job more cores (--total-executor-cores, --executor-cores) or lower the input rate; check view 5 for the slow stage.',
-  };
+    `${why}: the backlog grows by ${growth === null ? 'an unknown rate' : rate(growth)}${doubling === null ? '' : ` and doubles in ${secs(doubling)}`}.`,
+    cores !== null && ctx.totalCores !== null && cores > ctx.totalCores
+      ? `Give the job more cores: --total-executor-cores ${cores} (now ${ctx.totalCores}; at today's ${rate(processedRps !== null ? processedRps / ctx.totalCores : null)} per core), or lower the input rate.`
+      : 'Give the job more cores (--total-executor-cores, --executor-cores) or lower the input rate; check view 5 for the slow stage.',
+  );
 }
 
 /** "10 seconds", "500 ms", "1 minute" → ms (null: unknown or not a duration). */
@@ -73,21 +70,19 @@ export function batchOverTarget(ctx: AdvisorContext): RawFinding | null {
   const limit = overTrigger && (!overTarget || trigger! < targetMs) ? { what: 'trigger', ms: trigger! } : { what: 'target', ms: targetMs };
   const processed = ctx.d.rates.processedRps;
   const cap = processed !== null && processed > 0 ? Math.floor((processed * limit.ms) / 1000 / 1000) * 1000 : null;
-  return {
-    id: 'batch-over-target',
-    severity: 'warn',
-    title: 'Batches take longer than the target',
-    evidence: {
-      facts: [
-        { label: 'p95 batch', value: secs(p95Ms) },
-        { label: 'target', value: secs(targetMs) },
-        { label: 'trigger', value: ctx.d.resources.trigger ?? 'unknown' },
-        { label: 'max batch', value: secs(ctx.d.batches.maxMs) },
-      ],
-      text: `p95 batch duration ${secs(p95Ms)} is above the ${limit.what} ${secs(limit.ms)} (over the app's recent batches).`,
+  return finding(
+    'batch-over-target',
+    'warn',
+    'Batches take longer than the target',
+    {
+      'p95 batch': secs(p95Ms),
+      target: secs(targetMs),
+      trigger: ctx.d.resources.trigger ?? 'unknown',
+      'max batch': secs(ctx.d.batches.maxMs),
     },
-    suggestion: `${cap !== null && cap > 0 ? `Cap a batch with --max-offsets-per-trigger ${cap} (about ${secs(limit.ms)} at ${rate(processed)}), or add` : 'Add'} cores (--total-executor-cores); if the target is too strict for this job, raise --target-batch.`,
-  };
+    `p95 batch duration ${secs(p95Ms)} is above the ${limit.what} ${secs(limit.ms)} (over the app's recent batches).`,
+    `${cap !== null && cap > 0 ? `Cap a batch with --max-offsets-per-trigger ${cap} (about ${secs(limit.ms)} at ${rate(processed)}), or add` : 'Add'} cores (--total-executor-cores); if the target is too strict for this job, raise --target-batch.`,
+  );
 }
 
 function stoppedPartitions(ctx: AdvisorContext, status: 'STOP' | 'STALL'): RawFinding | null {
@@ -95,24 +90,22 @@ function stoppedPartitions(ctx: AdvisorContext, status: 'STOP' | 'STALL'): RawFi
   if (rows.length === 0) return null;
   const lag = rows.reduce((s, p) => s + (p.lag ?? 0), 0);
   const stop = status === 'STOP';
-  return {
-    id: stop ? 'partitions-stop' : 'partitions-stall',
-    severity: 'error',
-    title: stop ? 'Spark stopped committing batches' : "Spark's offsets do not move",
-    evidence: {
-      facts: [
-        { label: 'partitions', value: `${rows.length} of ${ctx.d.partitions.rows.length} ${status}` },
-        { label: 'their lag', value: `${lag} rec` },
-        { label: 'last batch', value: ctx.d.batches.last ? `#${ctx.d.batches.last.batchId}` : 'none' },
-      ],
-      text: stop
-        ? `${plural(rows.length, 'partition')} STOP: no batch committed for a while (or the app is gone) while ${lag} records wait.`
-        : `${plural(rows.length, 'partition')} STALL: Spark's committed offsets have not moved for a while although there is lag.`,
+  return finding(
+    stop ? 'partitions-stop' : 'partitions-stall',
+    'error',
+    stop ? 'Spark stopped committing batches' : "Spark's offsets do not move",
+    {
+      partitions: `${rows.length} of ${ctx.d.partitions.rows.length} ${status}`,
+      'their lag': `${lag} rec`,
+      'last batch': ctx.d.batches.last ? `#${ctx.d.batches.last.batchId}` : 'none',
     },
-    suggestion: stop
+    stop
+      ? `${plural(rows.length, 'partition')} STOP: no batch committed for a while (or the app is gone) while ${lag} records wait.`
+      : `${plural(rows.length, 'partition')} STALL: Spark's committed offsets have not moved for a while although there is lag.`,
+    stop
       ? 'Check that the Spark app is running (view 6 events, `sparktop lab status`); resubmit it with `r` if it died.'
       : 'A batch hangs: look at view 5 for the running stage and at the driver log; a lost Kafka broker also stalls the read.',
-  };
+  );
 }
 
 export const partitionsStop = (ctx: AdvisorContext) => stoppedPartitions(ctx, 'STOP');

@@ -1,5 +1,5 @@
 /** What every advisor rule reads and returns. */
-import type { BatchRow, Derived, Finding } from '../derived.js';
+import type { BatchRow, Derived, Finding, Severity } from '../derived.js';
 import type { GeneratorsSample, MasterSample, StagesSample } from '../samples.js';
 import type { AdvisorThresholds } from './options.js';
 
@@ -43,4 +43,9 @@ export interface RuleEntry {
   id: string;
   rule: Rule;
   raiseAfter?: number;
+}
+
+/** A finding from its head, its facts in display order (label → value), the evidence sentence and what to change. */
+export function finding(id: string, severity: Severity, title: string, facts: Record<string, string>, text: string, suggestion: string): RawFinding {
+  return { id, severity, title, evidence: { facts: Object.entries(facts).map(([label, value]) => ({ label, value })), text }, suggestion };
 }
