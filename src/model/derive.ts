@@ -2,6 +2,8 @@
  * `derive(state, now)`: everything the ui renders and `status` prints, from the state alone.
  * O(partitions + executors + retained batches); arrays that depend only on the state (not on
  * `now`) are cached by version, so an unchanged table keeps its identity between frames.
+ * derive also advances the advisor (at most one evaluation per interval of `now`): its hysteresis
+ * counts these evaluations, so the same sequence of samples and clocks gives the same findings.
  */
 import { advisorView, evaluateAdvisor } from './advisor/index.js';
 import type { BatchRow, Derived } from './derived.js';
