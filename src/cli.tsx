@@ -9,7 +9,8 @@ const usage = `
   Usage
     $ sparktop [monitor]                 full-screen live view (local lab by default)
     $ sparktop status [--json]           one snapshot, no TUI
-    $ sparktop check [--max-batch-ms N] [--min-ratio R]   exit 0 healthy, 1 unhealthy, 2 unreachable
+    $ sparktop check [--max-batch-ms N] [--min-ratio R] [--fail-on error|warn|info|none|<finding ids>]
+                                         exit 0 healthy, 1 unhealthy, 2 unreachable
     $ sparktop lab up|down|status|logs <component>|provision
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
@@ -89,6 +90,7 @@ const flagDefinitions = {
     ascii: { type: 'boolean' as const },
     maxBatchMs: str,
     minRatio: str,
+    failOn: str,
     additionalTerm: str,
     additionalTermRate: str,
     acks: str,
@@ -123,7 +125,7 @@ const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl
 const ALLOWED: Record<string, string[]> = {
   monitor: [...WATCH, 'color', 'ascii', 'record', 'cast'],
   status: [...WATCH, 'json'],
-  check: [...WATCH, 'maxBatchMs', 'minRatio'],
+  check: [...WATCH, 'maxBatchMs', 'minRatio', 'failOn'],
   'lab up': UP,
   start: [...UP, 'record', 'cast', 'color', 'ascii'],
   'lab down': [...LAB, 'purge'],

@@ -1,11 +1,27 @@
 import { InvalidResource } from '../control/resources.js';
 import { resolveWatchConfig, type WatchFlags } from '../config.js';
-import type { Derived } from '../model/derived.js';
+import { FINDING_IDS } from '../model/advisor/index.js';
+import type { Derived, Finding, Severity } from '../model/derived.js';
 import { takeSnapshot } from './snapshot.js';
+
+/** Which findings make `check` fail: those of `severity` or worse, and those named. */
+export interface FailOn {
+  severity: Severity | null;
+  ids: string[];
+}
 
 export interface CheckThresholds {
   maxBatchMs: number | null;
   minRatio: number | null;
+  /** Default: error findings (`--fail-on error`). */
+  failOn?: FailOn;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
+export const DEFAULT_FAIL_ON: FailOn = { severity: 'error', ids: [] };
+
+export function failsOn(f: Finding, on: FailOn): boolean {
+  return on.ids.includes(f.id) || (on.severity !== null && f.id !== 'healthy' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[on.severity]);
 }
 
 export interface CheckVerdict {
@@ -29,11 +45,25 @@ export function judge(d: Derived, t: CheckThresholds): CheckVerdict {
   if (t.minRatio !== null && inputRps !== null && processedRps !== null && inputRps > 0 && processedRps / inputRps < t.minRatio) {
     reasons.push(`processed/input ${(processedRps / inputRps).toFixed(2)} < --min-ratio ${t.minRatio}`);
   }
-  for (const f of d.findings.filter((x) => x.severity === 'error')) reasons.push(f.message);
+  for (const f of d.findings.filter((x) => failsOn(x, t.failOn ?? DEFAULT_FAIL_ON))) reasons.push(`${f.severity} ${f.id}: ${f.message}`);
   return { code: reasons.length > 0 ? 1 : 0, reasons };
 }
 
-export function parseThresholds(raw: { maxBatchMs?: string; minRatio?: string }): CheckThresholds {
+/** `--fail-on warn,skew`: a severity (that one or worse), finding ids, or `none`; comma-separated. */
+export function parseFailOn(raw: string | undefined): FailOn {
+  if (raw === undefined) return DEFAULT_FAIL_ON;
+  const on: FailOn = { severity: null, ids: [] };
+  for (const item of raw.split(',').map((s) => s.trim())) {
+    if (item === 'none') continue;
+    if (item === 'info' || item === 'warn' || item === 'error') {
+      if (on.severity === null || SEVERITY_RANK[item] < SEVERITY_RANK[on.severity]) on.severity = item;
+    } else if (FINDING_IDS.includes(item)) on.ids.push(item);
+    else throw new InvalidResource('fail-on', `expected info, warn, error, none or finding ids (${FINDING_IDS.join(', ')}), got "${item}"`);
+  }
+  return on;
+}
+
+export function parseThresholds(raw: { maxBatchMs?: string; minRatio?: string; failOn?: string }): CheckThresholds {
   let maxBatchMs: number | null = null;
   let minRatio: number | null = null;
   if (raw.maxBatchMs !== undefined) {
@@ -45,10 +75,10 @@ export function parseThresholds(raw: { maxBatchMs?: string; minRatio?: string })
     if (!/^\d*\.?\d+$/.test(raw.minRatio) || !(r > 0) || r > 10) throw new InvalidResource('min-ratio', `expected a number above 0 (e.g. 0.95), got "${raw.minRatio}"`);
     minRatio = r;
   }
-  return { maxBatchMs, minRatio };
+  return { maxBatchMs, minRatio, failOn: parseFailOn(raw.failOn) };
 }
 
-export async function checkCommand(flags: WatchFlags & { maxBatchMs?: string; minRatio?: string }): Promise<number> {
+export async function checkCommand(flags: WatchFlags & { maxBatchMs?: string; minRatio?: string; failOn?: string }): Promise<number> {
   const thresholds = parseThresholds(flags);
   const config = resolveWatchConfig(flags);
   const verdict = judge(await takeSnapshot(config), thresholds);

@@ -1,5 +1,6 @@
 import type { WatchConfig } from '../config.js';
 import type { Derived } from '../model/derived.js';
+import { SNAPSHOT_HYSTERESIS } from '../model/advisor/index.js';
 import { applySample, createModel, derive } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
 import { Sampler } from '../sources/sampler.js';
@@ -11,10 +12,11 @@ export function samplerFor(config: WatchConfig, onSample: (s: Sample) => void): 
 
 /**
  * Takes two rounds of samples one refresh apart (rates need two points) and derives one snapshot:
- * what `status` and `check` report, without a TUI.
+ * what `status` and `check` report, without a TUI. One look has no history to apply hysteresis
+ * to: every advisor condition that holds is reported.
  */
 export async function takeSnapshot(config: WatchConfig): Promise<Derived> {
-  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic });
+  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: { hysteresis: SNAPSHOT_HYSTERESIS } });
   const sampler = samplerFor(config, (s) => applySample(model, s));
   try {
     await sampler.poll();

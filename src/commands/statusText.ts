@@ -65,6 +65,9 @@ export function formatStatusText(d: Derived, config: WatchConfig): string {
       ),
     );
   }
-  if (d.findings.length > 0) out.push('', 'findings', ...d.findings.map((f) => `  ${f.severity.toUpperCase()} ${f.id}: ${f.message}`));
+  if (d.findings.length > 0) {
+    out.push('', 'findings');
+    for (const f of d.findings) out.push(`  ${f.severity.toUpperCase()} ${f.id}: ${f.message}`, `      ${f.evidence.text}`, `      → ${f.suggestion}`);
+  }
   return out.join('\n');
 }

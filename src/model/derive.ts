@@ -2,12 +2,14 @@
  * `derive(state, now)`: everything the ui renders and `status` prints, from the state alone.
  * O(partitions + executors + retained batches); arrays that depend only on the state (not on
  * `now`) are cached by version, so an unchanged table keeps its identity between frames.
+ * derive also advances the advisor (at most one evaluation per interval of `now`): its hysteresis
+ * counts these evaluations, so the same sequence of samples and clocks gives the same findings.
  */
+import { advisorView, evaluateAdvisor } from './advisor/index.js';
 import type { BatchRow, Derived } from './derived.js';
 import { deriveGenerators, deriveMaster, deriveResources } from './cluster.js';
 import { deriveExecutors, type ExecutorsDerived } from './executors.js';
 import { deriveExperiments } from './experimentRows.js';
-import { deriveFindings } from './findings.js';
 import { healthOf } from './health.js';
 import { derivePartitions, totalLagGrowing } from './lag.js';
 import { batchSeries, durationPercentiles } from './rates.js';
@@ -96,6 +98,7 @@ export function derive(state: ModelState, now: number): Derived {
   );
 
   const listenerRecent = recent.filter((r) => r.origin !== 'derived');
+  const lagGrowing = totalLagGrowing(state.lag, o.thresholds.behindBatches, o.thresholds.warnMinGrowthSeconds);
   const health = healthOf({
     now,
     sources,
@@ -105,12 +108,12 @@ export function derive(state: ModelState, now: number): Derived {
     produceRps: partitions.produceRps,
     recentBatches: listenerRecent,
     behindBatches: o.thresholds.behindBatches,
-    lagGrowing: totalLagGrowing(state.lag, o.thresholds.behindBatches, o.thresholds.warnMinGrowthSeconds),
+    lagGrowing,
     appHasBatches: recent.length > 0,
     startupGraceMs: o.thresholds.stopFloorMs,
   });
 
-  const derived: Omit<Derived, 'findings'> = {
+  const derived: Omit<Derived, 'findings' | 'advisor'> = {
     at: now,
     health,
     sources,
@@ -139,5 +142,20 @@ export function derive(state: ModelState, now: number): Derived {
     events: memo(state, 'events', `${state.events.version}`, () => state.events.rows.toArray()),
     experiments: experimentsAt(state, now),
   };
-  return { ...derived, findings: deriveFindings(derived) };
+  evaluateAdvisor(
+    state.advisor,
+    o.advisor,
+    {
+      d: derived,
+      recent: listenerRecent,
+      behindBatches: o.thresholds.behindBatches,
+      lagGrowing,
+      properties: state.app.properties,
+      master: state.master,
+      generators: state.generators,
+      stages: state.stages,
+    },
+    now,
+  );
+  return { ...derived, ...memo(state, 'advisor', `${state.advisor.version}`, () => advisorView(state.advisor)) };
 }

@@ -101,10 +101,31 @@ export interface EventRow {
   text: string;
 }
 
+export type Severity = 'info' | 'warn' | 'error';
+
+/** One number that triggered a finding, as shown: `{ label: 'p95 batch', value: '38.7 s' }`. */
+export interface EvidenceFact {
+  label: string;
+  value: string;
+}
+
+/** What the advisor found (src/model/advisor): a stable id, the numbers behind it, what to change. */
 export interface Finding {
   id: string;
-  severity: 'info' | 'warn' | 'error';
+  severity: Severity;
+  /** Short, fixed wording per rule: `Spark falls behind the input`. */
+  title: string;
+  /** One line for the findings line, `check` and `status`: the title with its key number. */
   message: string;
+  evidence: { facts: EvidenceFact[]; text: string };
+  /** What to change, concrete (flags, `--conf k=v`, code). */
+  suggestion: string;
+  /** When it became active (epoch ms, the derive clock). */
+  since: number;
+}
+
+export interface ClearedFinding extends Finding {
+  clearedAt: number;
 }
 
 export interface ExperimentVerdict {
@@ -221,5 +242,12 @@ export interface Derived {
   events: EventRow[];
   /** Experiment segments, oldest first (at most 200). */
   experiments: ExperimentRow[];
+  /** Active findings, most severe first; `healthy` alone when nothing is wrong. */
   findings: Finding[];
+  advisor: {
+    /** Recently cleared findings, newest first. */
+    cleared: ClearedFinding[];
+    /** Time of the advisor's last evaluation (null: none yet). */
+    evaluatedAt: number | null;
+  };
 }

@@ -1,4 +1,5 @@
 /** What the model can be tuned with; every field has a default (createModel's `options`). */
+import { resolveAdvisorOptions, type AdvisorOptions, type AdvisorOptionsInput } from './advisor/options.js';
 
 export interface ModelWindows {
   /** Produce rate per partition: log-end offset deltas over this window. */
@@ -52,6 +53,8 @@ export interface ModelOptions {
   windows?: Partial<ModelWindows>;
   thresholds?: Partial<ModelThresholds>;
   capacity?: Partial<ModelCapacity>;
+  /** The advisor's thresholds and hysteresis. */
+  advisor?: AdvisorOptionsInput;
 }
 
 export interface ResolvedModelOptions {
@@ -60,6 +63,7 @@ export interface ResolvedModelOptions {
   windows: ModelWindows;
   thresholds: ModelThresholds;
   capacity: ModelCapacity;
+  advisor: AdvisorOptions;
 }
 
 export const DEFAULT_WINDOWS: ModelWindows = { produceMs: 10_000, lagTrendMs: 30_000, executorMs: 30_000 };
@@ -99,5 +103,6 @@ export function resolveOptions(options: ModelOptions = {}): ResolvedModelOptions
     windows: { ...DEFAULT_WINDOWS, ...options.windows },
     thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds },
     capacity: { ...DEFAULT_CAPACITY, ...options.capacity },
+    advisor: resolveAdvisorOptions(options.advisor),
   };
 }

@@ -23,6 +23,10 @@ export interface RetainedSizes {
   experimentDurations: number;
   experimentRuns: number;
   experimentDerivedKeys: number;
+  /** The advisor: one track per rule, recently cleared findings, failure counters. */
+  advisorTracks: number;
+  advisorCleared: number;
+  advisorFailures: number;
 }
 
 export function retainedSizes(state: ModelState): RetainedSizes {
@@ -48,5 +52,8 @@ export function retainedSizes(state: ModelState): RetainedSizes {
     experimentDurations: Math.max(0, ...state.experiments.segments.toArray().map((s) => Math.max(s.listener.durations.size, s.derived.durations.size))),
     experimentRuns: state.experiments.runBatches.size,
     experimentDerivedKeys: state.experiments.countedDerivedSet.size,
+    advisorTracks: state.advisor.tracks.size,
+    advisorCleared: state.advisor.cleared.size,
+    advisorFailures: state.advisor.failures.size,
   };
 }

@@ -10,6 +10,9 @@ export type StatusExperiment = Omit<ExperimentRow, 'start' | 'end' | 'resources'
   reasons: string[];
 };
 
+/** A finding as printed: `since` as ISO-8601; `message` is the one-line summary DESIGN.md names. */
+export type StatusFinding = Omit<Finding, 'since'> & { since: string };
+
 export interface StatusJson {
   at: string;
   health: Health;
@@ -41,7 +44,7 @@ export interface StatusJson {
   };
   master: { ok: boolean | null; workers: number | null; coresTotal: number | null; coresUsed: number | null; memoryTotalMb: number | null; memoryUsedMb: number | null };
   generators: { count: number | null; targetRps: number | null };
-  findings: Finding[];
+  findings: StatusFinding[];
   /** Oldest first (view 7). */
   experiments: StatusExperiment[];
 }
@@ -103,7 +106,15 @@ export function toStatusJson(d: Derived): StatusJson {
       memoryUsedMb: d.master.memoryUsedMb,
     },
     generators: { count: d.generators.count, targetRps: d.generators.targetRps },
-    findings: d.findings,
+    findings: d.findings.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      message: f.message,
+      title: f.title,
+      evidence: f.evidence,
+      suggestion: f.suggestion,
+      since: new Date(f.since).toISOString(),
+    })),
     experiments: d.experiments.map((r) => ({
       index: r.index,
       current: r.current,

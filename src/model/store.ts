@@ -2,6 +2,7 @@
  * The model's state and the one way into it: `applySample`. Deterministic, no I/O, no clock: time
  * comes from `sample.t` (and from the `now` given to `derive`). Every history is a ring buffer.
  */
+import { createAdvisorState, type AdvisorState } from './advisor/index.js';
 import { applyProgress } from './applyProgress.js';
 import { createBatches, type BatchesState } from './batches.js';
 import type { EventRow } from './derived.js';
@@ -51,6 +52,8 @@ export interface ModelState {
   master: MasterSample | null;
   generators: GeneratorsSample | null;
   experiments: ExperimentsState;
+  /** The advisor's hysteresis, advanced by derive (at most once per evaluation interval of its clock). */
+  advisor: AdvisorState;
   /** derive's cache of display arrays, keyed by the versions they were built from. */
   memo: Map<string, { key: string; value: unknown }>;
 }
@@ -74,6 +77,7 @@ export function createModel(options: ModelOptions = {}): ModelState {
     master: null,
     generators: null,
     experiments: createExperiments(o.capacity.experiments),
+    advisor: createAdvisorState(o.advisor.hysteresis.cleared),
     memo: new Map(),
   };
 }

@@ -11,6 +11,7 @@ import { Overview } from './Overview.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { TooSmall } from './TooSmall.js';
 import { useTerminalSize } from './useTerminalSize.js';
+import { AdvisorView, advisorRows } from './views/AdvisorView.js';
 import { BatchesView } from './views/BatchesView.js';
 import { EventsView } from './views/EventsView.js';
 import { ExecutorsView } from './views/ExecutorsView.js';
@@ -144,6 +145,8 @@ function Body(props: { view: ViewId; derived: Derived; layout: FittingLayout; of
       return <EventsView {...common} />;
     case 'experiments':
       return <ExperimentsView {...common} />;
+    case 'advisor':
+      return <AdvisorView {...common} />;
   }
 }
 
@@ -163,5 +166,7 @@ function scrollableRows(view: ViewId, d: Derived): number {
       return d.events.length;
     case 'experiments':
       return d.experiments.length;
+    case 'advisor':
+      return advisorRows(d);
   }
 }

@@ -3,7 +3,7 @@
  * prints it, so help and behaviour cannot disagree.
  */
 
-export type ViewId = 'overview' | 'executors' | 'partitions' | 'batches' | 'stages' | 'events' | 'experiments';
+export type ViewId = 'overview' | 'executors' | 'partitions' | 'batches' | 'stages' | 'events' | 'experiments' | 'advisor';
 
 export const VIEWS: ReadonlyArray<{ id: ViewId; key: string; label: string; short: string }> = [
   { id: 'overview', key: '1', label: 'overview', short: 'ovw' },
@@ -13,6 +13,7 @@ export const VIEWS: ReadonlyArray<{ id: ViewId; key: string; label: string; shor
   { id: 'stages', key: '5', label: 'stages', short: 'stage' },
   { id: 'events', key: '6', label: 'events', short: 'event' },
   { id: 'experiments', key: '7', label: 'experiments', short: 'exp' },
+  { id: 'advisor', key: '8', label: 'advisor', short: 'adv' },
 ];
 
 export type Action =

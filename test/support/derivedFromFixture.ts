@@ -40,12 +40,21 @@ export function modelFromAnswers(
   return { model, now: answers[last]!.t };
 }
 
-export function derivedFromFixture(scenario: string, options: FixtureMoment = {}): Derived {
+/** How often the live monitor derives (its refresh): the advisor's hysteresis counts these evaluations. */
+export const REFRESH_MS = 1000;
+
+export function derivedFromFixture(scenario: string, options: FixtureMoment & { model?: ModelOptions } = {}): Derived {
   const answers = answersFromFixture(scenario);
   const last = lastIndex(answers, options.at);
   const perAnswer = samplesPerAnswer(scenario);
-  const model = createModel(options.targetBatchMs === undefined ? {} : { targetBatchMs: options.targetBatchMs });
-  for (let i = 0; i <= last; i++) for (const s of perAnswer[i]!) applySample(model, s);
+  const model = createModel({ ...(options.targetBatchMs === undefined ? {} : { targetBatchMs: options.targetBatchMs }), ...options.model });
+  let derivedAt = -Infinity;
+  for (let i = 0; i < last; i++) {
+    for (const s of perAnswer[i]!) applySample(model, s);
+    // As the monitor does, so the advisor sees the run evolve (and its hysteresis applies).
+    if (answers[i]!.t - derivedAt >= REFRESH_MS) derive(model, (derivedAt = answers[i]!.t));
+  }
+  for (const s of perAnswer[last]!) applySample(model, s);
   return derive(model, answers[last]!.t);
 }
 
@@ -56,10 +65,10 @@ export function derivedFromFixture(scenario: string, options: FixtureMoment = {}
 export function eachMoment(
   scenario: string,
   visit: (derived: Derived, index: number, model: ModelState) => void,
-  options: { keep?: (a: EndpointAnswer) => boolean; targetBatchMs?: number } = {},
+  options: { keep?: (a: EndpointAnswer) => boolean; targetBatchMs?: number; model?: ModelOptions } = {},
 ): void {
   const answers = answersFromFixture(scenario);
-  const model = createModel(options.targetBatchMs === undefined ? {} : { targetBatchMs: options.targetBatchMs });
+  const model = createModel({ ...(options.targetBatchMs === undefined ? {} : { targetBatchMs: options.targetBatchMs }), ...options.model });
   const interpreter = new AnswerInterpreter();
   const perAnswer = options.keep ? null : samplesPerAnswer(scenario);
   for (let i = 0; i < answers.length; i++) {

@@ -30,7 +30,7 @@ describe('sparktop check verdicts (recorded lab moments)', () => {
   it('rejects bad thresholds naming the flag', () => {
     assert.throws(() => parseThresholds({ maxBatchMs: 'soon' }), (e: unknown) => e instanceof InvalidResource && e.flag === 'max-batch-ms');
     assert.throws(() => parseThresholds({ minRatio: '-1' }), (e: unknown) => e instanceof InvalidResource && e.flag === 'min-ratio');
-    assert.deepEqual(parseThresholds({ maxBatchMs: '20000', minRatio: '0.95' }), { maxBatchMs: 20000, minRatio: 0.95 });
+    assert.deepEqual(parseThresholds({ maxBatchMs: '20000', minRatio: '0.95' }), { maxBatchMs: 20000, minRatio: 0.95, failOn: { severity: 'error', ids: [] } });
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DEFAULT_HYSTERESIS, RULES } from '../../src/model/advisor/index.js';
 import { applySample, createModel, DEFAULT_CAPACITY, derive, retainedSizes, Ring, type Sample } from '../../src/model/index.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 
@@ -131,6 +132,9 @@ describe('bounded memory', () => {
     assert.ok(sizes.executorPoints <= c.executorHistory);
     assert.ok(sizes.movedPartitions <= 2);
     assert.ok(sizes.memo <= 12, `memo ${sizes.memo}`);
+    assert.ok(sizes.advisorTracks <= RULES.length + 1, `advisor tracks ${sizes.advisorTracks}`);
+    assert.ok(sizes.advisorCleared <= DEFAULT_HYSTERESIS.cleared);
+    assert.ok(sizes.advisorFailures <= 128);
 
     assert.equal(d.batches.rows.length, c.batches);
     assert.equal(d.rates.series.length, c.rateSeries);

@@ -32,7 +32,13 @@ describe('status --json shape', () => {
     assert.deepEqual(keys(s.spark.batch!), BATCH);
     assert.deepEqual(keys(s.master), MASTER);
     assert.deepEqual(keys(s.generators), ['count', 'targetRps']);
-    for (const f of s.findings) assert.deepEqual(keys(f), ['id', 'severity', 'message']);
+    assert.ok(s.findings.length > 0);
+    for (const f of s.findings) {
+      assert.deepEqual(keys(f), ['id', 'severity', 'message', 'title', 'evidence', 'suggestion', 'since']);
+      assert.deepEqual(keys(f.evidence), ['facts', 'text']);
+      for (const fact of f.evidence.facts) assert.deepEqual(keys(fact), ['label', 'value']);
+      assert.match(f.since, /^\d{4}-\d\d-\d\dT/);
+    }
     assert.equal(s.experiments.length, 1);
     for (const e of s.experiments) assert.deepEqual(keys(e), EXPERIMENT);
   });
@@ -68,7 +74,10 @@ describe('status --json shape', () => {
     });
     assert.deepEqual(s.master, { ok: true, workers: 1, coresTotal: 2, coresUsed: 2, memoryTotalMb: 8192, memoryUsedMb: 2048 });
     assert.deepEqual(s.spark.executors.map((e) => e.id), ['driver', '0', '1']);
-    assert.deepEqual(s.findings, d.findings);
+    assert.deepEqual(
+      s.findings.map((f) => [f.id, f.message, Date.parse(f.since)]),
+      d.findings.map((f) => [f.id, f.message, f.since]),
+    );
   });
 });
 

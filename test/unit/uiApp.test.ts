@@ -3,48 +3,15 @@
  * real model computes from fixtures recorded on the real lab.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import { createElement } from 'react';
-import type { Derived } from '../../src/model/derived.js';
-import { App, type AppProps } from '../../src/ui/App.js';
+import { describe, it } from 'node:test';
 import { MIN_COLUMNS, MIN_ROWS } from '../../src/ui/layout.js';
-import { textWidth } from '../../src/ui/text.js';
-import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import type { VirtualTerminal } from '../../src/ui/virtualTerminal.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
+import { appElement, appShower, assertFits, DOWN, linesOf, plain, SIZES } from '../support/screen.js';
 
 const SCENARIOS = ['steady', 'resubmit', 'kafka-down'] as const;
-const SIZES = [
-  { columns: 80, rows: 24 },
-  { columns: 120, rows: 40 },
-  { columns: 160, rows: 48 },
-] as const;
-const DOWN = '\x1b[B';
-
-const open: VirtualTerminal[] = [];
-afterEach(() => {
-  for (const t of open.splice(0)) t.unmount();
-});
-
-function appElement(derived: Derived, extra: Partial<AppProps> = {}) {
-  return createElement(App, { derived, onQuit: () => {}, color: true, ascii: false, ...extra });
-}
-
-function show(derived: Derived, size: { columns: number; rows: number }, extra: Partial<AppProps> = {}): VirtualTerminal {
-  const terminal = renderVirtual(appElement(derived, extra), size);
-  open.push(terminal);
-  return terminal;
-}
-
-// eslint-disable-next-line no-control-regex
-const plain = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, '');
-const linesOf = (t: VirtualTerminal) => plain(t.lastFrame()).split('\n');
-
-function assertFits(t: VirtualTerminal, size: { columns: number; rows: number }, what: string) {
-  const lines = linesOf(t);
-  assert.ok(lines.length <= size.rows - 1, `${what}: ${lines.length} lines in a ${size.rows}-row terminal`);
-  for (const line of lines) assert.ok(textWidth(line) <= size.columns, `${what}: line wider than ${size.columns}:\n${line}`);
-}
+const show = appShower();
 
 /** The answer index where Kafka has been unreachable for a while in the kafka-down recording. */
 function kafkaOutageIndex(): number {
@@ -218,7 +185,7 @@ describe('ui App: keys', () => {
     const t = show(derivedFromFixture('steady'), { columns: 80, rows: 24 }, { onQuit: () => quits++, onKey: (k) => keys.push(k) });
     await t.press('+');
     await t.press('r');
-    await t.press('8');
+    await t.press('9');
     await t.press('\x1b');
     await t.press('?');
     await t.press('\x1b');
@@ -226,6 +193,6 @@ describe('ui App: keys', () => {
     assert.equal(quits, 0);
     await t.press('q');
     assert.equal(quits, 1);
-    assert.deepEqual(keys, ['+', 'r', '8', 'escape'], 'esc goes to the caller only when help is not open');
+    assert.deepEqual(keys, ['+', 'r', '9', 'escape'], 'esc goes to the caller only when help is not open');
   });
 });

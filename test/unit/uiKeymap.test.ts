@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { actionFor, helpBindings, KEYMAP, keyName, VIEWS } from '../../src/ui/keymap.js';
 
 describe('ui keymap', () => {
-  it('routes 1-7 to the seven views, in the order of the design', () => {
+  it('routes 1-8 to the eight views, in the order of the design', () => {
     assert.deepEqual(
       VIEWS.map((v) => [v.key, v.id]),
       [
@@ -14,6 +14,7 @@ describe('ui keymap', () => {
         ['5', 'stages'],
         ['6', 'events'],
         ['7', 'experiments'],
+        ['8', 'advisor'],
       ],
     );
     for (const v of VIEWS) assert.deepEqual(actionFor(v.key), { kind: 'view', view: v.id });
@@ -31,7 +32,7 @@ describe('ui keymap', () => {
 
   it('passes pipeline actions and unknown keys on, as external', () => {
     for (const key of ['+', '-', ']', '[', '0', 'r', 'k', 'm', 's', 'e']) assert.deepEqual(actionFor(key), { kind: 'external', key });
-    assert.deepEqual(actionFor('8'), { kind: 'external', key: '8' }, 'view 8 is not routed until it exists');
+    assert.deepEqual(actionFor('9'), { kind: 'external', key: '9' }, 'a digit without a view is passed on');
     assert.deepEqual(actionFor('z'), { kind: 'external', key: 'z' });
   });
 
