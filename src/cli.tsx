@@ -24,6 +24,7 @@ const usage = `
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
     --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
     --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
+    --target docker|local   (monitor) which lab the hotkeys act on; default: the one that is running
 
   Lab flags (lab up; ports also for down/status/submit)
     --partitions N        partitions of the topic (2)        --workers N        Spark workers (1)
@@ -94,6 +95,7 @@ const cli = meow(usage, {
     config: str,
     color: { type: 'boolean' },
     ascii: { type: 'boolean' },
+    target: str,
     maxBatchMs: str,
     minRatio: str,
     additionalTerm: str,
@@ -112,7 +114,7 @@ const RESOURCES = ['executorCores', 'executorMemory', 'totalExecutorCores', 'num
 const UP = [...LAB, ...RESOURCES, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
 const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'config', 'cacheDir'];
 const ALLOWED: Record<string, string[]> = {
-  monitor: [...WATCH, 'color', 'ascii'],
+  monitor: [...WATCH, 'color', 'ascii', 'target'],
   status: [...WATCH, 'json'],
   check: [...WATCH, 'maxBatchMs', 'minRatio'],
   'lab up': UP,
