@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { DockerLabControl, dockerLabRunning } from '../../src/control/dockerLab.js';
 import { DOCKER_LAB } from '../../src/control/dockerCommands.js';
 import { BASELINE_RESOURCES } from '../../src/control/resources.js';
+import { parseTarget, selectControl } from '../../src/control/select.js';
 import { formatCommandLine } from '../../src/control/sparkSubmit.js';
+import { resolveWatchConfig } from '../../src/config.js';
 import { fakeDocker, generatorPsLine, type FakeDocker } from '../support/fakeDocker.js';
 
 const GEN = ['compose', '-f', DOCKER_LAB.generatorsFile, '-p', 'sparktop-generators'];
@@ -176,6 +178,19 @@ describe('DockerLabControl through a stand-in docker CLI', () => {
     } finally {
       await spark.stop();
     }
+  });
+
+  it('is what sparktop picks with --target docker, or when it finds the Docker lab running and no local lab', () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-select-'));
+    const config = resolveWatchConfig({ cacheDir }, {}, cacheDir);
+    docker.setPs('lab', '');
+    assert.equal(selectControl(config, cacheDir, 'docker').target, 'docker');
+    assert.equal(selectControl(config, cacheDir).target, 'none');
+    docker.setPs('lab', JSON.stringify([{ Name: 'kafka', Service: 'kafka', State: 'running' }]));
+    assert.equal(selectControl(config, cacheDir).target, 'docker');
+    assert.equal(selectControl(config, cacheDir, 'local').target, 'none', '--target local without a local lab only watches');
+    assert.equal(parseTarget(undefined), null);
+    assert.throws(() => parseTarget('k8s'), /--target: expected docker or local, got "k8s"/);
   });
 
   it('detects a running lab from compose ps of the sparktop project', () => {
