@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import axios from 'axios';
 import type { LabEndpoints, QueryName } from '../lab/labConfig.js';
-import { driverUi, listenerUrl } from '../lab/labConfig.js';
+import { driverUi, listenerUrl, masterUi } from '../lab/labConfig.js';
+import { fetchMaster } from '../lab/sparkCluster.js';
 import { writeJsonFileAtomic } from '../lab/jsonFile.js';
 import { activeAppsOfOurs, awaitSubmittedApp, checkpointName, killOurAppsViaMaster } from '../lab/sparkJob.js';
 import { waitFor } from '../lab/wait.js';
@@ -167,18 +168,35 @@ export class DockerLabControl implements PipelineControl {
     return this.memory().resources ?? null;
   }
 
+  /** Null when the lab's Spark master answers; else what to do (as the local lab says when it is not running). */
+  private async masterDown(): Promise<ActionResult | null> {
+    try {
+      await fetchMaster(this.opts.endpoints);
+      return null;
+    } catch {
+      return {
+        ok: false,
+        message: `the Docker lab's Spark master does not answer on ${masterUi(this.opts.endpoints)}: start the lab with \`docker compose -f docker/docker-compose.yaml up -d\``,
+      };
+    }
+  }
+
   private submission(resources: JobResources, checkpointDir: string): DockerCall {
     const { driverUiPort, listenerPort } = this.opts.endpoints;
     return submitCall(this.settings, planDockerSubmission({ resources, query: this.query, checkpointDir, driverUiPort, listenerPort }));
   }
 
   async reviewResubmit(resources: JobResources): Promise<ReviewedResubmit> {
+    const down = await this.masterDown();
+    if (down) return { ok: false, message: down.message };
     const checkpointDir = dockerCheckpointDir(checkpointName(this.query));
     const call = this.submission(resources, checkpointDir);
     return { ok: true, commandLine: formatCommandLine({ command: 'docker', args: call.args, env: call.env }), checkpointDir };
   }
 
   async resubmit(resources: JobResources, progress: ResubmitProgress): Promise<ActionResult> {
+    const down = await this.masterDown();
+    if (down) return down;
     const endpoints = this.opts.endpoints;
     const steps: Array<{ step: string }> = [];
     const t0 = Date.now();
@@ -205,6 +223,8 @@ export class DockerLabControl implements PipelineControl {
   }
 
   async killJob(): Promise<ActionResult> {
+    const down = await this.masterDown();
+    if (down) return down;
     const appIds = await killOurAppsViaMaster(this.opts.endpoints, () => undefined);
     return appIds.length === 0 ? noJob : killed(appIds);
   }

@@ -41,7 +41,8 @@ function withoutIds(node: unknown): unknown {
 }
 
 export async function yamlParser(): Promise<{ how: string; parse: Parse } | null> {
-  const yaml = await importOptional('yaml');
+  const mod = await importOptional('yaml');
+  const yaml = (mod && typeof mod.parse !== 'function' ? mod.default : mod) as Record<string, unknown> | null | undefined;
   if (yaml && typeof yaml.parse === 'function') return { how: 'yaml (npm)', parse: yaml.parse as Parse };
   if (python('import yaml', '') === null) return null;
   return { how: 'PyYAML', parse: (text) => JSON.parse(python(PY_YAML, text) ?? 'null') as unknown };
