@@ -98,7 +98,8 @@ describe('compose files', () => {
     assert.deepEqual(published(s['spark-master']!), [7077, 8080]);
     assert.deepEqual(published(s['spark-client']!), [4040, 4090]);
     assert.deepEqual(published(s['spark-worker']!), [], 'workers scale, so they publish nothing');
-    const config = resolveWatchConfig({ cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-cfg-')) }, {}, os.tmpdir());
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-cfg-'));
+    const config = resolveWatchConfig({ cacheDir: empty }, {}, empty);
     assert.equal(config.kafka, '127.0.0.1:9094');
     for (const url of [config.sparkMaster, config.sparkUi, config.progressUrl]) {
       assert.ok([...published(s['spark-master']!), ...published(s['spark-client']!)].includes(Number(new URL(url).port)), url);
