@@ -40,6 +40,9 @@ export const IN_CONTAINER = {
   kafka: 'kafka:9092',
   /** The spark-work volume, shared by spark-client (driver) and the workers (executors' state). */
   workDir: '/opt/spark/work-dir',
+  /** Ports inside spark-client; the compose file publishes them (on the same numbers by default). */
+  driverUiPort: 4040,
+  listenerPort: 4090,
 } as const;
 
 export const KAFKA_CONNECTOR_PACKAGE = `${SPARK_KAFKA_CONNECTOR.groupId}:${SPARK_KAFKA_CONNECTOR.artifactId}:${SPARK_KAFKA_CONNECTOR.version}`;
@@ -83,9 +86,9 @@ export function labPsCall(s: DockerLabSettings): DockerCall {
 }
 
 /** Spark properties every submission in the Docker lab gets (user --conf wins). */
-export function dockerSparkConf(driverUiPort: number): Record<string, string> {
+export function dockerSparkConf(): Record<string, string> {
   return {
-    'spark.ui.port': String(driverUiPort),
+    'spark.ui.port': String(IN_CONTAINER.driverUiPort),
     // The image's spark user has no home directory, where Ivy would put the --packages cache.
     'spark.jars.ivy': `${IN_CONTAINER.workDir}/.ivy2`,
     'spark.sql.streaming.metricsEnabled': 'true',
@@ -99,8 +102,6 @@ export interface DockerSubmission {
   resources: JobResources;
   query: QueryName;
   checkpointDir: string;
-  driverUiPort: number;
-  listenerPort: number;
 }
 
 export const dockerCheckpointDir = (name: string): string => `${IN_CONTAINER.workDir}/checkpoints/${name}`;
@@ -124,9 +125,9 @@ export function planDockerSubmission(d: DockerSubmission): SubmitPlan {
       query: d.query,
       // All interfaces: the port is published from the container, not reached on its loopback.
       'listener-host': '0.0.0.0',
-      'listener-port': String(d.listenerPort),
+      'listener-port': String(IN_CONTAINER.listenerPort),
     },
-    labConf: dockerSparkConf(d.driverUiPort),
+    labConf: dockerSparkConf(),
   });
 }
 

@@ -7,6 +7,7 @@ import { fetchMaster } from '../lab/sparkCluster.js';
 import { writeJsonFileAtomic } from '../lab/jsonFile.js';
 import { activeAppsOfOurs, awaitSubmittedApp, checkpointName, killOurAppsViaMaster } from '../lab/sparkJob.js';
 import { waitFor } from '../lab/wait.js';
+import { GENERATOR_DEFAULTS } from '../generator/options.js';
 import {
   DOCKER_LAB,
   GENERATOR_SERVICE,
@@ -46,7 +47,6 @@ export interface DockerLabOptions {
   query?: QueryName;
 }
 
-const DEFAULT_RPS = 10_000;
 const PS_TIMEOUT_MS = 15_000;
 // `up` may build the generator image the first time.
 const UP_TIMEOUT_MS = 600_000;
@@ -115,7 +115,7 @@ export class DockerLabControl implements PipelineControl {
           (c) => c.service === GENERATOR_SERVICE && isUp(c),
         );
         const labelled = Number(up[0]?.labels[RATE_LABEL]);
-        const rate = Number.isInteger(labelled) && labelled > 0 ? labelled : (this.memory().rps ?? DEFAULT_RPS);
+        const rate = Number.isInteger(labelled) && labelled > 0 ? labelled : (this.memory().rps ?? GENERATOR_DEFAULTS.targetRps);
         this.state = { count: up.length, ratePerGenerator: rate, paused: up.length > 0 && up.every((c) => c.state === 'paused') };
         this.readAt = Date.now();
         return this.state;
@@ -182,8 +182,7 @@ export class DockerLabControl implements PipelineControl {
   }
 
   private submission(resources: JobResources, checkpointDir: string): DockerCall {
-    const { driverUiPort, listenerPort } = this.opts.endpoints;
-    return submitCall(this.settings, planDockerSubmission({ resources, query: this.query, checkpointDir, driverUiPort, listenerPort }));
+    return submitCall(this.settings, planDockerSubmission({ resources, query: this.query, checkpointDir }));
   }
 
   async reviewResubmit(resources: JobResources): Promise<ReviewedResubmit> {
@@ -209,7 +208,7 @@ export class DockerLabControl implements PipelineControl {
     await killOurAppsViaMaster(endpoints, () => undefined);
     // The host ports stay bound by Docker's port mapping, so "free" means the old driver stopped answering.
     await waitFor(
-      'the old driver to exit',
+      `the previous driver in ${this.settings.clientContainer} to release ports ${endpoints.driverUiPort} and ${endpoints.listenerPort}`,
       async () => ((await answers(`${listenerUrl(endpoints)}/health`)) || (await answers(`${driverUi(endpoints)}/api/v1/applications`)) ? undefined : true),
       { timeoutMs: 60_000 },
     );

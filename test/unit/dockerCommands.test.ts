@@ -45,8 +45,6 @@ describe('spark-submit in spark-client', () => {
       resources: { ...BASELINE_RESOURCES, shufflePartitions: 4, conf: { 'spark.executor.extraJavaOptions': '-XX:+UseG1GC' } },
       query: 'activity2',
       checkpointDir,
-      driverUiPort: 4040,
-      listenerPort: 4090,
     });
     assert.deepEqual(docker.submitCall(docker.DOCKER_LAB, plan).args, [
       'exec',
@@ -107,8 +105,6 @@ describe('spark-submit in spark-client', () => {
       resources: { executorCores: 2, executorMemory: '2g', maxOffsetsPerTrigger: 100_000, trigger: '10 seconds', conf: {} },
       query: 'activity3',
       checkpointDir,
-      driverUiPort: 4040,
-      listenerPort: 4090,
     });
     assert.equal(
       formatCommandLine({ command: 'docker', ...docker.submitCall(docker.DOCKER_LAB, plan) }),

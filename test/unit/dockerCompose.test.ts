@@ -96,7 +96,7 @@ describe('compose files', () => {
     const s = lab.services;
     assert.deepEqual(published(s.kafka!), [9094, 9095]);
     assert.deepEqual(published(s['spark-master']!), [7077, 8080]);
-    assert.deepEqual(published(s['spark-client']!), [4040, 4090]);
+    assert.deepEqual(s['spark-client']!.ports, [`4040:${IN_CONTAINER.driverUiPort}`, `4090:${IN_CONTAINER.listenerPort}`]);
     assert.deepEqual(published(s['spark-worker']!), [], 'workers scale, so they publish nothing');
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-cfg-'));
     const config = resolveWatchConfig({ cacheDir: empty }, {}, empty);
