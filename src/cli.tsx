@@ -21,6 +21,7 @@ const usage = `
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
     --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
     --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
+    --target docker|local   (monitor) which lab the hotkeys act on; default: the one that is running
 
   Lab flags (lab up; ports also for down/status/submit)
     --partitions N        partitions of the topic (2)        --workers N        Spark workers (1)
@@ -88,6 +89,7 @@ const flagDefinitions = {
     // meow gives an undeclared boolean `false`, so without this default every run was colourless.
     color: { type: 'boolean' as const, default: true },
     ascii: { type: 'boolean' as const },
+    target: str,
     maxBatchMs: str,
     minRatio: str,
     failOn: str,
@@ -123,7 +125,7 @@ const RESOURCES = ['executorCores', 'executorMemory', 'totalExecutorCores', 'num
 const UP = [...LAB, ...RESOURCES, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
 const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'config', 'cacheDir'];
 const ALLOWED: Record<string, string[]> = {
-  monitor: [...WATCH, 'color', 'ascii', 'record', 'cast'],
+  monitor: [...WATCH, 'color', 'ascii', 'record', 'cast', 'target'],
   status: [...WATCH, 'json'],
   check: [...WATCH, 'maxBatchMs', 'minRatio', 'failOn'],
   'lab up': UP,

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { resolveWatchConfig, type WatchFlags } from '../config.js';
-import { selectControl } from '../control/select.js';
+import { parseTarget, selectControl } from '../control/select.js';
 import { applySample, createModel } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
 import { Live, type LiveRecorder } from './live.js';
@@ -11,14 +11,15 @@ import { enterFullScreen } from '../ui/screen.js';
 import { openRecordingSession } from '../record/session.js';
 
 /** `sparktop` / `sparktop monitor`: the full-screen live view. */
-export async function monitorCommand(flags: WatchFlags): Promise<number> {
+export async function monitorCommand(flags: WatchFlags & { target?: string }): Promise<number> {
   const config = resolveWatchConfig(flags);
+  const target = parseTarget(flags.target);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write('sparktop: the monitor needs an interactive terminal; for one snapshot use `sparktop status` (or `status --json`).\n');
     return 2;
   }
   const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic });
-  const control = selectControl(config, flags.cacheDir);
+  const control = selectControl(config, flags.cacheDir, target);
   const news = new EventEmitter();
   // Opened before the screen is entered, so the cast starts with the enter-full-screen bytes.
   const session = openRecordingSession({

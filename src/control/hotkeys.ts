@@ -17,7 +17,7 @@ export function planHotkey(key: string, control: PipelineControl): PlannedAction
   if (!['+', '-', ']', '[', '0'].includes(key)) return null;
   if (control.unavailableReason) return control.unavailableReason;
   const g = control.generators();
-  if (!g) return 'the local lab\'s generators cannot be read';
+  if (!g) return `the ${control.target === 'docker' ? 'Docker' : 'local'} lab's generators cannot be read`;
   switch (key) {
     case '+':
       if (g.count >= MAX_GENERATORS) return `already ${MAX_GENERATORS} generators (the most)`;

@@ -12,7 +12,17 @@ import { acquireLock } from '../lab/lock.js';
 import { activeAppsOfOurs } from '../lab/sparkJob.js';
 import type { JobResources } from './resources.js';
 import {
-  MAX_GENERATORS,
+  invalidGeneratorCount,
+  invalidRate,
+  killed,
+  noJob,
+  pausedOrResumed,
+  rateChanged,
+  resubmitted,
+  scaled,
+  unchangedCount,
+} from './messages.js';
+import {
   type ActionResult,
   type GeneratorsState,
   type PipelineControl,
@@ -69,13 +79,12 @@ export class LocalLabControl implements PipelineControl {
   }
 
   async scaleGenerators(count: number): Promise<ActionResult> {
-    if (!Number.isInteger(count) || count < 0 || count > MAX_GENERATORS) {
-      return { ok: false, message: `generators stay between 0 and ${MAX_GENERATORS}` };
-    }
+    const invalid = invalidGeneratorCount(count);
+    if (invalid) return invalid;
     const config = this.config();
     const running = this.running();
     const paused = this.paused;
-    if (count === running.length) return { ok: true, message: `${count} generators already` };
+    if (count === running.length) return unchangedCount(count);
     if (count > running.length) {
       const used = new Set(running.map(index));
       let next = 1;
@@ -101,26 +110,24 @@ export class LocalLabControl implements PipelineControl {
     updateState(this.paths.stateFile, (s) => {
       if (s.config) s.config.generators = count;
     });
-    return { ok: true, message: `generators ${running.length} → ${count} × ${config.rps.toLocaleString('en-US').replace(/,/g, ' ')} rec/s` };
+    return scaled(running.length, count, config.rps);
   }
 
   async setRate(ratePerGenerator: number): Promise<ActionResult> {
-    if (!Number.isInteger(ratePerGenerator) || ratePerGenerator < 1 || ratePerGenerator > 10_000_000) {
-      return { ok: false, message: 'the rate per generator stays between 1 and 10 000 000 rec/s' };
-    }
+    const invalid = invalidRate(ratePerGenerator);
+    if (invalid) return invalid;
     const before = this.config().rps;
     this.writeControl(this.running(), ratePerGenerator, this.paused);
     updateState(this.paths.stateFile, (s) => {
       if (s.config) s.config.rps = ratePerGenerator;
     });
-    const fmt = (n: number) => n.toLocaleString('en-US').replace(/,/g, ' ');
-    return { ok: true, message: `rate per generator ${fmt(before)} → ${fmt(ratePerGenerator)} rec/s` };
+    return rateChanged(before, ratePerGenerator);
   }
 
   async setPaused(paused: boolean): Promise<ActionResult> {
     const names = this.running();
     this.writeControl(names, this.config().rps, paused);
-    return { ok: true, message: `${names.length} generator${names.length === 1 ? '' : 's'} ${paused ? 'paused' : 'resumed'}` };
+    return pausedOrResumed(names.length, paused);
   }
 
   jobResources(): JobResources | null {
@@ -151,8 +158,7 @@ export class LocalLabControl implements PipelineControl {
       onStep: progress.onStep,
       checkpointDir: progress.reviewed?.checkpointDir,
     });
-    const last = result.steps.at(-1);
-    return { ok: true, message: `${result.appId} is running${last ? `, ${last.step}` : ''}`, detail: { appId: result.appId } };
+    return resubmitted(result.appId, result.steps);
   }
 
   async killJob(): Promise<ActionResult> {
@@ -160,13 +166,13 @@ export class LocalLabControl implements PipelineControl {
     if (typeof config === 'string') return { ok: false, message: config };
     const running = await activeAppsOfOurs(config);
     const ours = readState(this.paths.stateFile).components['spark-app'];
-    if (running.length === 0 && !(ours && isAlive(ours))) return { ok: false, message: 'no job running' };
+    if (running.length === 0 && !(ours && isAlive(ours))) return noJob;
     const release = acquireLock(this.paths.lockFile, 'kill');
     try {
       await stopJob(config, this.paths, () => undefined);
     } finally {
       release();
     }
-    return { ok: true, message: `killed ${running.join(', ') || 'the job'}; no job running (r resubmits)` };
+    return killed(running);
   }
 }

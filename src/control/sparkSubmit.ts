@@ -6,6 +6,8 @@ export interface SubmitInputs {
   appFile: string;
   pyFiles: string[];
   jars: string[];
+  /** Maven coordinates resolved by spark-submit itself (`--packages`), as the classroom submits the Kafka connector. */
+  packages?: string[];
   resources: JobResources;
   appName: string;
   /** The job's own options (DESIGN.md: bootstrap servers, topic, trigger, …), passed after the app file. */
@@ -32,6 +34,7 @@ export function jobArgsFromResources(r: JobResources): Record<string, string> {
 export function buildSparkSubmit(inputs: SubmitInputs): SubmitPlan {
   const r = inputs.resources;
   const args = ['--master', inputs.master, '--deploy-mode', 'client', '--name', inputs.appName];
+  if (inputs.packages && inputs.packages.length > 0) args.push('--packages', inputs.packages.join(','));
   if (inputs.jars.length > 0) args.push('--jars', inputs.jars.join(','));
   if (inputs.pyFiles.length > 0) args.push('--py-files', inputs.pyFiles.join(','));
   if (r.driverMemory !== undefined) args.push('--driver-memory', r.driverMemory);

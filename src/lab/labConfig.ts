@@ -63,6 +63,8 @@ export function defaultLabConfig(cacheDir: string): LabConfig {
 
 export const kafkaBootstrap = (c: LabConfig) => `127.0.0.1:${c.kafkaPort}`;
 export const masterUrl = (c: LabConfig) => `spark://127.0.0.1:${c.masterPort}`;
-export const masterUi = (c: LabConfig) => `http://127.0.0.1:${c.masterUiPort}`;
-export const driverUi = (c: LabConfig) => `http://127.0.0.1:${c.driverUiPort}`;
-export const listenerUrl = (c: LabConfig) => `http://127.0.0.1:${c.listenerPort}`;
+/** The HTTP ports sparktop asks on the host: the local lab's, or the Docker lab's published ones. */
+export type LabEndpoints = Pick<LabConfig, 'masterUiPort' | 'driverUiPort' | 'listenerPort'>;
+export const masterUi = (c: LabEndpoints) => `http://127.0.0.1:${c.masterUiPort}`;
+export const driverUi = (c: LabEndpoints) => `http://127.0.0.1:${c.driverUiPort}`;
+export const listenerUrl = (c: LabEndpoints) => `http://127.0.0.1:${c.listenerPort}`;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import axios from 'axios';
-import type { LabConfig } from './labConfig.js';
+import type { LabConfig, LabEndpoints } from './labConfig.js';
 import { masterUi, masterUrl } from './labConfig.js';
 import type { LabPaths } from './paths.js';
 import type { DetachedSpec } from './processes.js';
@@ -125,7 +125,7 @@ export function workerSpec(sparkHome: string, env: NodeJS.ProcessEnv, config: La
   };
 }
 
-export async function fetchMaster(config: LabConfig): Promise<MasterJson> {
+export async function fetchMaster(config: LabEndpoints): Promise<MasterJson> {
   const res = await axios.get<MasterJson>(`${masterUi(config)}/json/`, { timeout: 2000 });
   if (typeof res.data !== 'object' || res.data === null || !Array.isArray(res.data.workers)) {
     throw new Error('the master answered /json with something that is not its status');

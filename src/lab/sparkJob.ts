@@ -3,12 +3,13 @@ import path from 'node:path';
 import axios from 'axios';
 import { buildSparkSubmit, type SubmitPlan } from '../control/sparkSubmit.js';
 import type { JobResources } from '../control/resources.js';
-import type { LabConfig } from './labConfig.js';
+import type { LabConfig, LabEndpoints } from './labConfig.js';
 import { driverUi, kafkaBootstrap, listenerUrl, masterUrl } from './labConfig.js';
 import type { LabPaths } from './paths.js';
 import { SPARK_APPS_DIR } from './paths.js';
 import type { Provisioned } from './provision/provision.js';
 import { fetchMaster, sparkEnv } from './sparkCluster.js';
+import { waitFor } from './wait.js';
 
 export const APP_NAME = 'LogsProcessor';
 export const JOB_FILE = path.join(SPARK_APPS_DIR, 'spark_structured_streaming_logs_processing.py');
@@ -28,14 +29,18 @@ export function labSparkConf(config: LabConfig): Record<string, string> {
   };
 }
 
+/** `<query>-<UTC stamp>`: the name of one submission's checkpoint folder. */
+export function checkpointName(query: string, now = new Date()): string {
+  return `${query}-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}
+
 /**
  * A new checkpoint folder per submission: Spark keeps the shuffle partition count and the state
  * layout in the checkpoint, so reusing one would silently ignore a changed --shuffle-partitions.
  */
 export function newCheckpointDir(paths: LabPaths, query: string, now = new Date()): string {
   fs.mkdirSync(paths.checkpointsDir, { recursive: true });
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const dir = path.join(paths.checkpointsDir, `${query}-${stamp}`);
+  const dir = path.join(paths.checkpointsDir, checkpointName(query, now));
   const old = fs
     .readdirSync(paths.checkpointsDir)
     .filter((d) => d.startsWith(`${query}-`))
@@ -73,18 +78,18 @@ export function submissionEnv(plan: SubmitPlan, config: LabConfig, paths: LabPat
 }
 
 /** The running app of ours in the master, newer than any id in `exclude`. */
-export async function findRunningApp(config: LabConfig, exclude: ReadonlySet<string>): Promise<string | undefined> {
+export async function findRunningApp(config: LabEndpoints, exclude: ReadonlySet<string>): Promise<string | undefined> {
   const m = await fetchMaster(config);
   const app = m.activeapps.find((a) => a.name === APP_NAME && a.state === 'RUNNING' && !exclude.has(a.id));
   return app?.id;
 }
 
-export async function driverListsApp(config: LabConfig, appId: string): Promise<true | undefined> {
+export async function driverListsApp(config: LabEndpoints, appId: string): Promise<true | undefined> {
   const res = await axios.get<Array<{ id: string }>>(`${driverUi(config)}/api/v1/applications`, { timeout: 2000 });
   return Array.isArray(res.data) && res.data.some((a) => a.id === appId) ? true : undefined;
 }
 
-export async function listenerHealthy(config: LabConfig): Promise<true | undefined> {
+export async function listenerHealthy(config: LabEndpoints): Promise<true | undefined> {
   const res = await axios.get<{ ok?: boolean }>(`${listenerUrl(config)}/health`, { timeout: 2000 });
   return res.data?.ok === true ? true : undefined;
 }
@@ -96,28 +101,71 @@ export interface ProgressEvent {
   [key: string]: unknown;
 }
 
-export async function fetchProgress(config: LabConfig): Promise<ProgressEvent[]> {
+export async function fetchProgress(config: LabEndpoints): Promise<ProgressEvent[]> {
   const res = await axios.get<{ progress?: ProgressEvent[] }>(`${listenerUrl(config)}/progress`, { timeout: 2000 });
   return Array.isArray(res.data?.progress) ? res.data.progress : [];
 }
 
 /** Resolves once the listener has reported a micro-batch that read rows. */
-export async function firstBatch(config: LabConfig): Promise<ProgressEvent | undefined> {
+export async function firstBatch(config: LabEndpoints): Promise<ProgressEvent | undefined> {
   const events = await fetchProgress(config);
   return events.find((e) => e.numInputRows > 0);
 }
 
 /** Apps of ours still holding cores in the master. */
-export async function activeAppsOfOurs(config: LabConfig): Promise<string[]> {
+export async function activeAppsOfOurs(config: LabEndpoints): Promise<string[]> {
   const m = await fetchMaster(config);
   return m.activeapps.filter((a) => a.name === APP_NAME).map((a) => a.id);
 }
 
 /** Kills an application through the master (for an app sparktop did not start, e.g. after a crash of sparktop). */
-export async function killAppViaMaster(config: LabConfig, appId: string): Promise<void> {
+export async function killAppViaMaster(config: LabEndpoints, appId: string): Promise<void> {
   await axios.post(`http://127.0.0.1:${config.masterUiPort}/app/kill/`, new URLSearchParams({ id: appId, terminate: 'true' }), {
     timeout: 5000,
     maxRedirects: 0,
     validateStatus: (s) => s < 400,
   });
+}
+
+/** Kills every app of ours through the master and waits until the master has freed their cores. */
+export async function killOurAppsViaMaster(config: LabEndpoints, log: (line: string) => void, signal?: AbortSignal): Promise<string[]> {
+  const killed = await activeAppsOfOurs(config);
+  for (const appId of killed) {
+    log(`  killing leftover application ${appId} through the master`);
+    await killAppViaMaster(config, appId);
+  }
+  await waitFor('the master to free the old application\'s resources', async () => ((await activeAppsOfOurs(config)).length === 0 ? true : undefined), {
+    timeoutMs: 60_000,
+    signal,
+  });
+  return killed;
+}
+
+export interface AwaitAppOptions {
+  /** Apps of ours that were there before the submission. */
+  exclude: ReadonlySet<string>;
+  mark: (step: string) => void;
+  waitForFirstBatch: boolean;
+  registerTimeoutMs?: number;
+  failFast?: () => string | null;
+  signal?: AbortSignal;
+}
+
+/** After a spark-submit: the app registers with the master, driver and listener answer, first batch. Returns the app id. */
+export async function awaitSubmittedApp(config: LabEndpoints, opts: AwaitAppOptions): Promise<string> {
+  const { failFast, signal } = opts;
+  const appId = await waitFor('the application to register with the master', () => findRunningApp(config, opts.exclude), {
+    timeoutMs: opts.registerTimeoutMs ?? 180_000,
+    failFast,
+    signal,
+  });
+  opts.mark(`submitted ${appId}`);
+  await waitFor('the driver REST API', () => driverListsApp(config, appId), { timeoutMs: 120_000, failFast, signal });
+  await waitFor(`the progress listener on ${listenerUrl(config)}`, () => listenerHealthy(config), { timeoutMs: 120_000, failFast, signal });
+  opts.mark('driver and listener answering');
+  if (opts.waitForFirstBatch) {
+    const batch = await waitFor('the first micro-batch with input rows', () => firstBatch(config), { timeoutMs: 240_000, failFast, signal, intervalMs: 1000 });
+    opts.mark(`first batch #${batch.batchId} (${batch.numInputRows} rows)`);
+  }
+  return appId;
 }

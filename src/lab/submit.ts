@@ -3,24 +3,13 @@ import type { JobResources } from '../control/resources.js';
 import { formatCommandLine } from '../control/sparkSubmit.js';
 import { diedReason, logFileFor, startComponent } from './components.js';
 import type { LabConfig } from './labConfig.js';
-import { driverUi, listenerUrl } from './labConfig.js';
+import { driverUi } from './labConfig.js';
 import type { LabPaths } from './paths.js';
 import { describePortTaken, waitPortFree } from './ports.js';
 import { stopProcess } from './processes.js';
 import type { Provisioned } from './provision/provision.js';
-import {
-  activeAppsOfOurs,
-  driverListsApp,
-  findRunningApp,
-  firstBatch,
-  killAppViaMaster,
-  listenerHealthy,
-  newCheckpointDir,
-  planSubmission,
-  submissionEnv,
-} from './sparkJob.js';
+import { activeAppsOfOurs, awaitSubmittedApp, killOurAppsViaMaster, newCheckpointDir, planSubmission, submissionEnv } from './sparkJob.js';
 import { readState, updateState, type ComponentRecord } from './state.js';
-import { waitFor } from './wait.js';
 
 export interface SubmitResult {
   appId: string;
@@ -53,14 +42,7 @@ export async function stopJob(config: LabConfig, paths: LabPaths, log: (line: st
       delete s.components['spark-app'];
     });
   }
-  for (const appId of await activeAppsOfOurs(config)) {
-    log(`  killing leftover application ${appId} through the master`);
-    await killAppViaMaster(config, appId);
-  }
-  await waitFor('the master to free the old application\'s resources', async () => ((await activeAppsOfOurs(config)).length === 0 ? true : undefined), {
-    timeoutMs: 60_000,
-    signal,
-  });
+  await killOurAppsViaMaster(config, log, signal);
 }
 
 export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
@@ -102,21 +84,13 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
   updateState(paths.stateFile, (s) => {
     s.lastSubmit = commandLine;
   });
-  const failFast = diedReason(record);
-  const exclude = new Set([...before]);
-  const appId = await waitFor('the application to register with the master', () => findRunningApp(config, exclude), {
-    timeoutMs: 180_000,
-    failFast,
+  const appId = await awaitSubmittedApp(config, {
+    exclude: before,
+    mark,
+    waitForFirstBatch: opts.waitForFirstBatch,
+    failFast: diedReason(record),
     signal,
   });
-  mark(`submitted ${appId}`);
-  await waitFor('the driver REST API', () => driverListsApp(config, appId), { timeoutMs: 120_000, failFast, signal });
-  await waitFor(`the progress listener on ${listenerUrl(config)}`, () => listenerHealthy(config), { timeoutMs: 120_000, failFast, signal });
-  mark('driver and listener answering');
-  if (opts.waitForFirstBatch) {
-    const batch = await waitFor('the first micro-batch with input rows', () => firstBatch(config), { timeoutMs: 240_000, failFast, signal, intervalMs: 1000 });
-    mark(`first batch #${batch.batchId} (${batch.numInputRows} rows)`);
-  }
   fs.mkdirSync(paths.labDir, { recursive: true });
   return { appId, commandLine, record, steps };
 }

@@ -1,0 +1,189 @@
+/**
+ * The Docker lab's commands as argument arrays (never shell strings), and the parsing of what
+ * `docker compose ps --format json` prints. Pure: dockerLab.ts runs them.
+ */
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../lab/paths.js';
+import { SPARK_KAFKA_CONNECTOR } from '../lab/versions.js';
+import type { QueryName } from '../lab/labConfig.js';
+import { APP_NAME } from '../lab/sparkJob.js';
+import type { JobResources } from './resources.js';
+import { buildSparkSubmit, type SubmitPlan } from './sparkSubmit.js';
+
+/** Names fixed by docker/docker-compose.yaml and docker/load-generator/docker-compose.yaml (checked by the tests). */
+export interface DockerLabSettings {
+  /** Compose project of the lab (Kafka, Spark): the `name:` of docker/docker-compose.yaml. */
+  labProject: string;
+  generatorsFile: string;
+  generatorsProject: string;
+  clientContainer: string;
+}
+
+export const DOCKER_LAB: DockerLabSettings = {
+  labProject: 'sparktop',
+  generatorsFile: path.join(PACKAGE_ROOT, 'docker', 'load-generator', 'docker-compose.yaml'),
+  generatorsProject: 'sparktop-generators',
+  clientContainer: 'spark-client',
+};
+
+export const GENERATOR_SERVICE = 'generator';
+/** Label on each generator container carrying its TARGET_RPS, so the rate can be read back from `ps`. */
+export const RATE_LABEL = 'sparktop.target-rps';
+/** Services of the lab whose running containers mean "a Docker lab is up". */
+export const LAB_SERVICES = ['kafka', 'spark-master'] as const;
+
+/** Inside the containers (the spark image and the lab's mounts). */
+export const IN_CONTAINER = {
+  sparkSubmit: '/opt/spark/bin/spark-submit',
+  master: 'spark://spark-master:7077',
+  sparkApps: '/opt/spark-apps',
+  kafka: 'kafka:9092',
+  /** The spark-work volume, shared by spark-client (driver) and the workers (executors' state). */
+  workDir: '/opt/spark/work-dir',
+  /** Ports inside spark-client; the compose file publishes them (on the same numbers by default). */
+  driverUiPort: 4040,
+  listenerPort: 4090,
+} as const;
+
+export const KAFKA_CONNECTOR_PACKAGE = `${SPARK_KAFKA_CONNECTOR.groupId}:${SPARK_KAFKA_CONNECTOR.artifactId}:${SPARK_KAFKA_CONNECTOR.version}`;
+export const JOB_FILE_NAME = 'spark_structured_streaming_logs_processing.py';
+export const LISTENER_FILE_NAME = 'sparktop_listener.py';
+
+/** One docker invocation: its arguments, and variables added to the environment of the docker process. */
+export interface DockerCall {
+  args: string[];
+  env: Record<string, string>;
+}
+
+const generatorsCompose = (s: DockerLabSettings, ...rest: string[]): string[] => ['compose', '-f', s.generatorsFile, '-p', s.generatorsProject, ...rest];
+
+/** Adds or removes generator containers; the running ones are left as they are. */
+export function scaleGeneratorsCall(s: DockerLabSettings, count: number, ratePerGenerator: number): DockerCall {
+  return {
+    args: generatorsCompose(s, 'up', '-d', '--scale', `${GENERATOR_SERVICE}=${count}`, '--no-recreate'),
+    env: { TARGET_RPS: String(ratePerGenerator) },
+  };
+}
+
+/** A container's environment is fixed at creation: a new rate means new containers. */
+export function setRateCall(s: DockerLabSettings, count: number, ratePerGenerator: number): DockerCall {
+  return {
+    args: generatorsCompose(s, 'up', '-d', '--scale', `${GENERATOR_SERVICE}=${count}`, '--force-recreate'),
+    env: { TARGET_RPS: String(ratePerGenerator) },
+  };
+}
+
+export function pauseGeneratorsCall(s: DockerLabSettings, paused: boolean): DockerCall {
+  return { args: generatorsCompose(s, paused ? 'pause' : 'unpause', GENERATOR_SERVICE), env: {} };
+}
+
+export function generatorsPsCall(s: DockerLabSettings): DockerCall {
+  return { args: generatorsCompose(s, 'ps', '--all', '--format', 'json', GENERATOR_SERVICE), env: {} };
+}
+
+export function labPsCall(s: DockerLabSettings): DockerCall {
+  return { args: ['compose', '-p', s.labProject, 'ps', '--format', 'json'], env: {} };
+}
+
+/** Spark properties every submission in the Docker lab gets (user --conf wins). */
+export function dockerSparkConf(): Record<string, string> {
+  return {
+    'spark.ui.port': String(IN_CONTAINER.driverUiPort),
+    // The image's spark user has no home directory, where Ivy would put the --packages cache.
+    'spark.jars.ivy': `${IN_CONTAINER.workDir}/.ivy2`,
+    'spark.sql.streaming.metricsEnabled': 'true',
+    'spark.ui.prometheus.enabled': 'true',
+    'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',
+    'spark.metrics.conf.*.sink.prometheusServlet.path': '/metrics/prometheus',
+  };
+}
+
+export interface DockerSubmission {
+  resources: JobResources;
+  query: QueryName;
+  checkpointDir: string;
+}
+
+export const dockerCheckpointDir = (name: string): string => `${IN_CONTAINER.workDir}/checkpoints/${name}`;
+
+/** spark-submit as it runs inside spark-client: the classroom's --packages connector, the job's options after the app file. */
+export function planDockerSubmission(d: DockerSubmission): SubmitPlan {
+  return buildSparkSubmit({
+    sparkSubmit: IN_CONTAINER.sparkSubmit,
+    master: IN_CONTAINER.master,
+    appFile: `${IN_CONTAINER.sparkApps}/${JOB_FILE_NAME}`,
+    pyFiles: [`${IN_CONTAINER.sparkApps}/${LISTENER_FILE_NAME}`],
+    jars: [],
+    packages: [KAFKA_CONNECTOR_PACKAGE],
+    resources: d.resources,
+    appName: APP_NAME,
+    jobArgs: {
+      'bootstrap-servers': IN_CONTAINER.kafka,
+      topic: 'logs',
+      'checkpoint-location': d.checkpointDir,
+      'starting-offsets': 'latest',
+      query: d.query,
+      // All interfaces: the port is published from the container, not reached on its loopback.
+      'listener-host': '0.0.0.0',
+      'listener-port': String(IN_CONTAINER.listenerPort),
+    },
+    labConf: dockerSparkConf(),
+  });
+}
+
+/** `docker exec -d spark-client spark-submit …`: detached, so the driver outlives sparktop. */
+export function submitCall(s: DockerLabSettings, plan: SubmitPlan): DockerCall {
+  return { args: ['exec', '-d', s.clientContainer, plan.command, ...plan.args], env: plan.env };
+}
+
+export interface ComposeContainer {
+  name: string;
+  service: string;
+  /** running, paused, exited, created, restarting, … */
+  state: string;
+  labels: Record<string, string>;
+}
+
+function parseLabels(raw: unknown): Record<string, string> {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  }
+  if (typeof raw !== 'string' || raw === '') return {};
+  const labels: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) labels[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return labels;
+}
+
+function toContainer(o: unknown): ComposeContainer | null {
+  if (!o || typeof o !== 'object') return null;
+  const r = o as Record<string, unknown>;
+  if (typeof r.Service !== 'string') return null;
+  return {
+    name: typeof r.Name === 'string' ? r.Name : '',
+    service: r.Service,
+    state: typeof r.State === 'string' ? r.State.toLowerCase() : 'unknown',
+    labels: parseLabels(r.Labels),
+  };
+}
+
+/**
+ * `docker compose ps --format json`: Compose before 2.21 prints one JSON array, later versions one
+ * object per line; an empty project prints nothing (or `[]`).
+ */
+export function parseComposePs(stdout: string): ComposeContainer[] {
+  const text = stdout.trim();
+  if (text === '') return [];
+  const items: unknown[] = text.startsWith('[')
+    ? (JSON.parse(text) as unknown[])
+    : text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as unknown);
+  return items.map(toContainer).filter((c): c is ComposeContainer => c !== null);
+}
+
+export const isUp = (c: ComposeContainer): boolean => c.state === 'running' || c.state === 'paused';

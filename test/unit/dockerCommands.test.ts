@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as docker from '../../src/control/dockerCommands.js';
+import { BASELINE_RESOURCES } from '../../src/control/resources.js';
+import { formatCommandLine } from '../../src/control/sparkSubmit.js';
+
+const S: docker.DockerLabSettings = { ...docker.DOCKER_LAB, generatorsFile: '/repo/docker/load-generator/docker-compose.yaml' };
+const GEN = ['compose', '-f', '/repo/docker/load-generator/docker-compose.yaml', '-p', 'sparktop-generators'];
+
+describe('docker argv builders', () => {
+  it('scale keeps the running generators and starts new ones at the current rate', () => {
+    assert.deepEqual(docker.scaleGeneratorsCall(S, 3, 20_000), {
+      args: [...GEN, 'up', '-d', '--scale', 'generator=3', '--no-recreate'],
+      env: { TARGET_RPS: '20000' },
+    });
+  });
+
+  it('a new rate recreates the same number of generators with TARGET_RPS in the environment of compose', () => {
+    assert.deepEqual(docker.setRateCall(S, 2, 50_000), {
+      args: [...GEN, 'up', '-d', '--scale', 'generator=2', '--force-recreate'],
+      env: { TARGET_RPS: '50000' },
+    });
+  });
+
+  it('pause and resume freeze the generator containers', () => {
+    assert.deepEqual(docker.pauseGeneratorsCall(S, true), { args: [...GEN, 'pause', 'generator'], env: {} });
+    assert.deepEqual(docker.pauseGeneratorsCall(S, false), { args: [...GEN, 'unpause', 'generator'], env: {} });
+  });
+
+  it('state comes from compose ps as JSON', () => {
+    assert.deepEqual(docker.generatorsPsCall(S).args, [...GEN, 'ps', '--all', '--format', 'json', 'generator']);
+    assert.deepEqual(docker.labPsCall(S).args, ['compose', '-p', 'sparktop', 'ps', '--format', 'json']);
+  });
+
+  it('the generators compose file is the one shipped in docker/', () => {
+    assert.match(docker.DOCKER_LAB.generatorsFile, /docker\/load-generator\/docker-compose\.yaml$/);
+  });
+});
+
+describe('spark-submit in spark-client', () => {
+  const checkpointDir = docker.dockerCheckpointDir('activity2-20260101T000000Z');
+
+  it('is the classroom submission with --packages, sparktop conf, and the job options after the app file', () => {
+    const plan = docker.planDockerSubmission({
+      resources: { ...BASELINE_RESOURCES, shufflePartitions: 4, conf: { 'spark.executor.extraJavaOptions': '-XX:+UseG1GC' } },
+      query: 'activity2',
+      checkpointDir,
+    });
+    assert.deepEqual(docker.submitCall(docker.DOCKER_LAB, plan).args, [
+      'exec',
+      '-d',
+      'spark-client',
+      '/opt/spark/bin/spark-submit',
+      '--master',
+      'spark://spark-master:7077',
+      '--deploy-mode',
+      'client',
+      '--name',
+      'LogsProcessor',
+      '--packages',
+      'org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.0',
+      '--py-files',
+      '/opt/spark-apps/sparktop_listener.py',
+      '--executor-cores',
+      '1',
+      '--executor-memory',
+      '1G',
+      '--conf',
+      'spark.executor.extraJavaOptions=-XX:+UseG1GC',
+      '--conf',
+      'spark.jars.ivy=/opt/spark/work-dir/.ivy2',
+      '--conf',
+      'spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet',
+      '--conf',
+      'spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus',
+      '--conf',
+      'spark.sql.shuffle.partitions=4',
+      '--conf',
+      'spark.sql.streaming.metricsEnabled=true',
+      '--conf',
+      'spark.ui.port=4040',
+      '--conf',
+      'spark.ui.prometheus.enabled=true',
+      '/opt/spark-apps/spark_structured_streaming_logs_processing.py',
+      '--bootstrap-servers',
+      'kafka:9092',
+      '--topic',
+      'logs',
+      '--checkpoint-location',
+      '/opt/spark/work-dir/checkpoints/activity2-20260101T000000Z',
+      '--starting-offsets',
+      'latest',
+      '--query',
+      'activity2',
+      '--listener-host',
+      '0.0.0.0',
+      '--listener-port',
+      '4090',
+    ]);
+    assert.deepEqual(plan.env, {});
+  });
+
+  it('shows as a command line a person can paste, with max-offsets and trigger as job options', () => {
+    const plan = docker.planDockerSubmission({
+      resources: { executorCores: 2, executorMemory: '2g', maxOffsetsPerTrigger: 100_000, trigger: '10 seconds', conf: {} },
+      query: 'activity3',
+      checkpointDir,
+    });
+    assert.equal(
+      formatCommandLine({ command: 'docker', ...docker.submitCall(docker.DOCKER_LAB, plan) }),
+      'docker exec -d spark-client /opt/spark/bin/spark-submit --master spark://spark-master:7077 --deploy-mode client ' +
+        '--name LogsProcessor --packages org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.0 --py-files /opt/spark-apps/sparktop_listener.py ' +
+        '--executor-cores 2 --executor-memory 2g --conf spark.jars.ivy=/opt/spark/work-dir/.ivy2 ' +
+        "--conf 'spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet' " +
+        "--conf 'spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus' --conf spark.sql.streaming.metricsEnabled=true " +
+        '--conf spark.ui.port=4040 --conf spark.ui.prometheus.enabled=true /opt/spark-apps/spark_structured_streaming_logs_processing.py ' +
+        '--bootstrap-servers kafka:9092 --topic logs --checkpoint-location /opt/spark/work-dir/checkpoints/activity2-20260101T000000Z ' +
+        "--starting-offsets latest --query activity3 --listener-host 0.0.0.0 --listener-port 4090 --max-offsets-per-trigger 100000 --trigger '10 seconds'",
+    );
+  });
+});
+
+describe('compose ps --format json', () => {
+  const a = { Name: 'sparktop-generators-generator-1', Service: 'generator', State: 'running', Labels: 'com.docker.compose.project=sparktop-generators,sparktop.target-rps=20000' };
+  const b = { Name: 'sparktop-generators-generator-2', Service: 'generator', State: 'paused', Labels: 'sparktop.target-rps=20000' };
+  const expected = [
+    { name: a.Name, service: 'generator', state: 'running', labels: { 'com.docker.compose.project': 'sparktop-generators', 'sparktop.target-rps': '20000' } },
+    { name: b.Name, service: 'generator', state: 'paused', labels: { 'sparktop.target-rps': '20000' } },
+  ];
+
+  it('reads the one-object-per-line output of Compose 2.21 and later', () => {
+    assert.deepEqual(docker.parseComposePs(`${JSON.stringify(a)}\n${JSON.stringify(b)}\n`), expected);
+  });
+
+  it('reads the JSON array of earlier Compose versions', () => {
+    assert.deepEqual(docker.parseComposePs(JSON.stringify([a, b])), expected);
+  });
+
+  it('reads no containers from empty output or an empty array', () => {
+    assert.deepEqual(docker.parseComposePs(''), []);
+    assert.deepEqual(docker.parseComposePs('[]\n'), []);
+  });
+
+  it('accepts labels given as an object', () => {
+    assert.deepEqual(docker.parseComposePs(JSON.stringify({ ...a, Labels: { 'sparktop.target-rps': 5000 } }))[0]?.labels, { 'sparktop.target-rps': '5000' });
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * The compose files and the generator's Dockerfile, checked without a Docker engine: against the
+ * Compose Specification schema (test/fixtures/compose, vendored) and against the facts the rest of
+ * sparktop relies on (names, ports, env, mounts, versions).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { before, describe, it } from 'node:test';
+import { resolveWatchConfig } from '../../src/config.js';
+import { DOCKER_LAB, IN_CONTAINER, JOB_FILE_NAME, LISTENER_FILE_NAME, RATE_LABEL } from '../../src/control/dockerCommands.js';
+import { parseMemory, parsePositiveInt } from '../../src/control/resources.js';
+import { GENERATOR_ENV, resolveGeneratorOptions } from '../../src/generator/options.js';
+import { defaultLabConfig } from '../../src/lab/labConfig.js';
+import { PINNED, SPARK_KAFKA_CONNECTOR } from '../../src/lab/versions.js';
+import { interpolate, schemaValidator, yamlParser } from '../support/composeFiles.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DOCKER = path.join(ROOT, 'docker');
+const LAB_FILE = path.join(DOCKER, 'docker-compose.yaml');
+const GEN_FILE = path.join(DOCKER, 'load-generator', 'docker-compose.yaml');
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'compose', 'compose-spec.json'), 'utf8')) as object;
+
+/** The parts of a compose file these tests read. */
+interface Service {
+  image?: string;
+  container_name?: string;
+  command?: string[];
+  environment?: Record<string, string | number>;
+  labels?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  networks?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  build?: { context: string; dockerfile: string };
+  deploy?: { replicas?: number };
+}
+interface ComposeFile {
+  name: string;
+  services: Record<string, Service>;
+  networks: Record<string, { name: string; external?: boolean }>;
+  volumes?: Record<string, unknown>;
+}
+
+let lab: ComposeFile;
+let gen: ComposeFile;
+let parserName = '';
+const NO_YAML = 'no YAML parser: add the `yaml` devDependency (or install PyYAML)';
+
+const published = (s: Service) => (s.ports ?? []).map((p) => Number(p.split(':')[0]));
+const env = (s: Service, name: string) => interpolate(String(s.environment?.[name] ?? ''));
+
+describe('compose files', () => {
+  before(async () => {
+    const yaml = await yamlParser();
+    if (!yaml) return;
+    parserName = yaml.how;
+    lab = yaml.parse(fs.readFileSync(LAB_FILE, 'utf8')) as ComposeFile;
+    gen = yaml.parse(fs.readFileSync(GEN_FILE, 'utf8')) as ComposeFile;
+  });
+
+  it('conform to the Compose Specification schema', async (t) => {
+    const validator = await schemaValidator();
+    if (!lab) return t.skip(NO_YAML);
+    if (!validator) return t.skip('no JSON-schema validator: add the `ajv` devDependency (or Python jsonschema)');
+    t.diagnostic(`parsed with ${parserName}, validated with ${validator.how}`);
+    assert.deepEqual(validator.validate(SCHEMA, lab), [], 'docker/docker-compose.yaml');
+    assert.deepEqual(validator.validate(SCHEMA, gen), [], 'docker/load-generator/docker-compose.yaml');
+    const broken = { ...lab, services: { ...lab.services, kafka: { ...lab.services.kafka, imagee: 'x' } } };
+    assert.notDeepEqual(validator.validate(SCHEMA, broken), [], 'the validator rejects an unknown service key');
+  });
+
+  it('name the projects and the container the Docker control uses', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    assert.equal(lab.name, DOCKER_LAB.labProject);
+    assert.equal(gen.name, DOCKER_LAB.generatorsProject);
+    assert.equal(lab.services['spark-client']?.container_name, DOCKER_LAB.clientContainer);
+    assert.equal(path.resolve(GEN_FILE), path.resolve(DOCKER_LAB.generatorsFile));
+  });
+
+  it('share one named network: the generators join the lab\'s as external', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    const net = lab.networks['streaming-net'];
+    assert.ok(net && !net.external);
+    assert.deepEqual(gen.networks['streaming-net'], { external: true, name: net.name });
+    for (const [name, s] of [...Object.entries(lab.services), ...Object.entries(gen.services)]) {
+      assert.deepEqual(s.networks, ['streaming-net'], `${name} is on streaming-net`);
+    }
+  });
+
+  it('publish the ports of DESIGN.md, which are sparktop\'s defaults', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    const s = lab.services;
+    assert.deepEqual(published(s.kafka!), [9094, 9095]);
+    assert.deepEqual(published(s['spark-master']!), [7077, 8080]);
+    assert.deepEqual(s['spark-client']!.ports, [`4040:${IN_CONTAINER.driverUiPort}`, `4090:${IN_CONTAINER.listenerPort}`]);
+    assert.deepEqual(published(s['spark-worker']!), [], 'workers scale, so they publish nothing');
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-cfg-'));
+    const config = resolveWatchConfig({ cacheDir: empty }, {}, empty);
+    assert.equal(config.kafka, '127.0.0.1:9094');
+    for (const url of [config.sparkMaster, config.sparkUi, config.progressUrl]) {
+      assert.ok([...published(s['spark-master']!), ...published(s['spark-client']!)].includes(Number(new URL(url).port)), url);
+    }
+  });
+
+  it('give Kafka the classroom listeners and create `logs` with 2 partitions', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    const k = lab.services.kafka!;
+    assert.equal(env(k, 'KAFKA_LISTENERS'), 'INTERNAL://:9092,CONTROLLER://:9093,EXTERNAL_LOCAL://:9094,EXTERNAL_DOCKER://:9095');
+    assert.equal(env(k, 'KAFKA_ADVERTISED_LISTENERS'), `INTERNAL://${IN_CONTAINER.kafka},EXTERNAL_LOCAL://localhost:9094,EXTERNAL_DOCKER://host.docker.internal:9095`);
+    assert.equal(env(k, 'KAFKA_CONTROLLER_QUORUM_VOTERS'), '1@kafka:9093');
+    const init = lab.services['topic-init']!;
+    const arg = (flag: string) => init.command?.[init.command.indexOf(flag) + 1];
+    assert.equal(arg('--bootstrap-server'), IN_CONTAINER.kafka);
+    assert.equal(arg('--topic'), defaultLabConfig('/tmp').topic);
+    assert.equal(Number(arg('--partitions')), defaultLabConfig('/tmp').partitions);
+    assert.deepEqual(lab.services['spark-client']?.depends_on?.['topic-init'], { condition: 'service_completed_successfully' });
+  });
+
+  it('run Spark from one image whose version is the connector\'s, and Kafka at the local lab\'s version', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    const sparkImages = new Set(['spark-master', 'spark-worker', 'spark-client'].map((n) => lab.services[n]?.image));
+    assert.deepEqual([...sparkImages], [`spark:${SPARK_KAFKA_CONNECTOR.version}-scala${PINNED.scalaBinary}-java17-python3-ubuntu`]);
+    assert.equal(lab.services.kafka?.image, `apache/kafka:${PINNED.kafka}`);
+    assert.equal(lab.services['topic-init']?.image, lab.services.kafka?.image);
+  });
+
+  it('wire the master, workers and client as the spark-submit inside spark-client expects', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    const master = lab.services['spark-master']!.command!;
+    assert.equal(`spark://${master[master.indexOf('--host') + 1]}:${master[master.indexOf('--port') + 1]}`, IN_CONTAINER.master);
+    assert.ok(lab.services['spark-worker']!.command!.includes(IN_CONTAINER.master));
+    const w = lab.services['spark-worker']!;
+    assert.ok(parsePositiveInt('SPARK_WORKER_CORES', env(w, 'SPARK_WORKER_CORES')) >= 1);
+    assert.ok(parseMemory('SPARK_WORKER_MEMORY', env(w, 'SPARK_WORKER_MEMORY')));
+    assert.equal(interpolate(String(w.environment?.SPARK_WORKER_CORES), { SPARK_WORKER_CORES: '16' }), '16');
+    assert.equal(env(lab.services['spark-client']!, 'SPARKTOP_LISTENER_HOST'), '0.0.0.0');
+    assert.equal(env(lab.services['spark-client']!, 'KAFKA_BOOTSTRAP_SERVERS'), IN_CONTAINER.kafka);
+  });
+
+  it('mount paths that exist, and the checkpoint volume on the driver and the executors', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    const client = lab.services['spark-client']!;
+    const apps = client.volumes?.find((v) => v.split(':')[1] === IN_CONTAINER.sparkApps);
+    assert.ok(apps, `spark-apps is mounted at ${IN_CONTAINER.sparkApps}`);
+    const source = path.resolve(DOCKER, apps.split(':')[0]!);
+    assert.equal(source, path.join(ROOT, 'spark-apps'));
+    for (const file of [JOB_FILE_NAME, LISTENER_FILE_NAME]) assert.ok(fs.existsSync(path.join(source, file)), file);
+    for (const [name, service] of Object.entries(lab.services)) {
+      for (const bind of (service.volumes ?? []).filter((v) => v.startsWith('.'))) {
+        assert.ok(fs.existsSync(path.resolve(DOCKER, bind.split(':')[0]!)), `${name}: ${bind} exists`);
+      }
+    }
+    const defaults = fs.readFileSync(path.join(DOCKER, 'spark-defaults.conf'), 'utf8');
+    assert.match(defaults, new RegExp(`^spark\\.jars\\.ivy\\s+${IN_CONTAINER.workDir}/`, 'm'), 'the Ivy cache is on the volume');
+    assert.ok(env(client, 'CHECKPOINT_LOCATION').startsWith(`${IN_CONTAINER.workDir}/`), 'a plain spark-submit checkpoints on the volume');
+    for (const name of ['spark-client', 'spark-worker']) {
+      assert.ok(lab.services[name]!.volumes?.includes(`spark-work:${IN_CONTAINER.workDir}`), `${name} mounts spark-work`);
+    }
+    assert.ok(lab.volumes && 'spark-work' in lab.volumes);
+  });
+
+  it('check health where something long-running serves, and wait on it', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    for (const name of ['kafka', 'spark-master', 'spark-worker', 'spark-client']) assert.ok(lab.services[name]?.healthcheck?.test.length, name);
+    for (const [name, s] of Object.entries(lab.services)) {
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        assert.ok(lab.services[dep], `${name} depends on an existing service`);
+        if (condition === 'service_healthy') assert.ok(lab.services[dep]!.healthcheck, `${dep} has a health check`);
+      }
+    }
+  });
+
+  it('give the generator the environment `sparktop gen` reads, valid, on the INTERNAL listener', (t) => {
+    if (!lab) return t.skip(NO_YAML);
+    const g = gen.services.generator!;
+    assert.deepEqual(Object.keys(g.environment ?? {}).sort(), Object.values(GENERATOR_ENV).sort());
+    const resolved = Object.fromEntries(Object.keys(g.environment ?? {}).map((k) => [k, env(g, k)]));
+    const opts = resolveGeneratorOptions(resolved);
+    assert.deepEqual(opts.brokers, [IN_CONTAINER.kafka]);
+    assert.equal(opts.topic, 'logs');
+    assert.equal(opts.targetRps, 10_000);
+    assert.equal(interpolate(String(g.environment?.TARGET_RPS), { TARGET_RPS: '60000' }), '60000');
+    assert.equal(g.labels?.[RATE_LABEL], g.environment?.TARGET_RPS, 'the label carries the same TARGET_RPS');
+    assert.equal(g.deploy?.replicas, 1);
+  });
+});
+
+describe('the generator image', () => {
+  const dockerfile = fs.readFileSync(path.join(DOCKER, 'generator', 'Dockerfile'), 'utf8');
+  const lines = dockerfile.split('\n').map((l) => l.trim());
+
+  /** .dockerignore as written here: one path per line, `*` excludes all, `!path` brings one back; last match wins. */
+  function sentToBuild(file: string): boolean {
+    const rules = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    let included = true;
+    for (const rule of rules) {
+      const negated = rule.startsWith('!');
+      const pattern = rule.replace(/^!/, '').replace(/\/$/, '');
+      if (pattern === '*' || pattern === file) included = negated;
+    }
+    return included;
+  }
+
+  it('builds from the repository root, with what .dockerignore sends', async (t) => {
+    const yaml = await yamlParser();
+    if (!yaml) return t.skip(NO_YAML);
+    const build = (yaml.parse(fs.readFileSync(GEN_FILE, 'utf8')) as ComposeFile).services.generator!.build!;
+    const context = path.resolve(path.dirname(GEN_FILE), build.context);
+    assert.equal(context, ROOT);
+    assert.ok(fs.existsSync(path.join(context, build.dockerfile)));
+    const copied = lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from=')).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    assert.deepEqual(copied, ['package.json', 'package-lock.json', 'tsconfig.json', 'src', 'package.json', 'bin']);
+    for (const file of copied) {
+      assert.ok(fs.existsSync(path.join(context, file)), `${file} exists`);
+      assert.ok(sentToBuild(file), `${file} is not excluded by .dockerignore`);
+    }
+    for (const file of ['node_modules', 'dist', 'test', '.git']) assert.equal(sentToBuild(file), false, `${file} stays out of the build context`);
+  });
+
+  it('builds with the package\'s own scripts and starts `sparktop gen` from bin/', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
+    assert.ok(lines.some((l) => l.startsWith('RUN npm ci') && l.includes('npm run build')));
+    assert.ok(pkg.scripts.build);
+    const from = lines.filter((l) => l.startsWith('FROM ')).map((l) => l.split(/\s+/)[1]);
+    assert.ok(from.every((image) => /^node:20\.\d+\.\d+-bookworm-slim$/.test(image ?? '')), 'pinned Node 20 slim');
+    const entry = JSON.parse(lines.find((l) => l.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)) as string[];
+    assert.deepEqual(entry, ['node', pkg.bin.sparktop, 'gen']);
+  });
+});
