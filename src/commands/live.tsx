@@ -58,7 +58,18 @@ function clusterLimits(d: Derived): ClusterLimits {
 export function Live({ model, config, control, news, recorder, onQuit }: LiveProps) {
   const [derived, setDerived] = useState<Derived>(() => derive(model, Date.now()));
   const [statusLine, setStatusLine] = useState<string | undefined>(recorder.firstNotice ?? undefined);
-  const [dialog, setDialog] = useState<OpenDialog | null>(null);
+  const [dialog, setDialogState] = useState<OpenDialog | null>(null);
+  // Keys that arrive together are handled before React renders again: they read the dialog here.
+  const dialogRef = useRef<OpenDialog | null>(null);
+  const setDialog = (next: OpenDialog | null | ((d: OpenDialog | null) => OpenDialog | null)) => {
+    dialogRef.current = typeof next === 'function' ? next(dialogRef.current) : next;
+    setDialogState(dialogRef.current);
+  };
+  /** The open dialog as of the last key (not the last render). */
+  const current = <K extends OpenDialog['kind']>(kind: K) => {
+    const d = dialogRef.current;
+    return d?.kind === kind ? (d as Extract<OpenDialog, { kind: K }>) : null;
+  };
   const [progress, setProgress] = useState<ActionProgress | null>(null);
   const busy = useRef(false);
   // Redraws the elapsed time of a running action once a second.
@@ -220,42 +231,56 @@ export function Live({ model, config, control, news, recorder, onQuit }: LivePro
     run({ ...plan, recordStart: false, run: () => plan.run(control) });
   };
 
-  const modal: Modal | undefined =
-    dialog === null
-      ? undefined
-      : dialog.kind === 'resubmit'
-        ? { render: (size) => <ResubmitForm form={dialog.form} size={size} />, onInput: (input, key) => onResubmitKey(dialog.form, input, key) }
-        : dialog.kind === 'mark'
-          ? {
-              render: (size) => (
-                <Dialog
-                  title="Mark this moment"
-                  keys="enter mark · esc cancel"
-                  size={size}
-                  lines={[
-                    fieldSpans('note:', dialog.note, size.width - 2),
-                    [],
-                    [{ text: ' The mark shows on the charts, in the events view, the recording and the report.', tone: 'muted' }],
-                  ]}
-                />
-              ),
-              onInput: (input, key) => onMarkKey(dialog.note, input, key),
-            }
-          : {
-            render: (size) => (
-              <Dialog
-                title="Kill the Spark job"
-                keys="y kill · n/esc keep"
-                size={size}
-                lines={[
-                  [{ text: ` Kill ${dialog.appId ?? 'the running job'}?`, bold: true }],
-                  [],
-                  [{ text: ' The generators keep writing: the lag grows until the job is resubmitted (r).', tone: 'muted' }],
-                ]}
-              />
-            ),
-            onInput: (input, key) => onKillKey(dialog.appId, input, key),
-          };
+  const modalFor = (d: OpenDialog): Modal => {
+    switch (d.kind) {
+      case 'resubmit':
+        return {
+          render: (size) => <ResubmitForm form={d.form} size={size} />,
+          onInput: (input, key) => {
+            const open = current('resubmit');
+            if (open) onResubmitKey(open.form, input, key);
+          },
+        };
+      case 'mark':
+        return {
+          render: (size) => (
+            <Dialog
+              title="Mark this moment"
+              keys="enter mark · esc cancel"
+              size={size}
+              lines={[
+                fieldSpans('note:', d.note, size.width - 2),
+                [],
+                [{ text: ' The mark shows on the charts, in the events view, the recording and the report.', tone: 'muted' }],
+              ]}
+            />
+          ),
+          onInput: (input, key) => {
+            const open = current('mark');
+            if (open) onMarkKey(open.note, input, key);
+          },
+        };
+      case 'kill':
+        return {
+          render: (size) => (
+            <Dialog
+              title="Kill the Spark job"
+              keys="y kill · n/esc keep"
+              size={size}
+              lines={[
+                [{ text: ` Kill ${d.appId ?? 'the running job'}?`, bold: true }],
+                [],
+                [{ text: ' The generators keep writing: the lag grows until the job is resubmitted (r).', tone: 'muted' }],
+              ]}
+            />
+          ),
+          onInput: (input, key) => {
+            const open = current('kill');
+            if (open) onKillKey(open.appId, input, key);
+          },
+        };
+    }
+  };
 
   return (
     <App
@@ -265,7 +290,7 @@ export function Live({ model, config, control, news, recorder, onQuit }: LivePro
       ascii={config.ascii}
       statusLine={progress ? `${progressLine(progress, Date.now())}${statusLine ? ` (${statusLine})` : ''}` : statusLine}
       onKey={onKey}
-      modal={modal}
+      modal={dialog ? modalFor(dialog) : undefined}
     />
   );
 }

@@ -64,10 +64,11 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
   try {
     await Promise.race([quitting, instance.waitUntilExit()]);
   } finally {
+    // The last frame stays on the alternate screen (and in the cast) until it is left.
+    sink.dispose();
     instance.unmount();
     await sampler.stop();
     process.stdout.off('resize', onResize);
-    sink.dispose();
     restoreScreen();
     await session.close();
   }

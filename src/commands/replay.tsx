@@ -148,8 +148,8 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
   try {
     await Promise.race([quitting, instance.waitUntilExit()]);
   } finally {
-    instance.unmount();
     sink.dispose();
+    instance.unmount();
     restoreScreen();
   }
   return 0;

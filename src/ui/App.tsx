@@ -6,6 +6,7 @@ import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { actionFor, keyName, type ViewId } from './keymap.js';
+import { NO_KEY, splitChunk } from './keyChunks.js';
 import { computeLayout, viewTableRows, type FittingLayout, type PanelSize } from './layout.js';
 import { Overview } from './Overview.js';
 import { makeTheme, ThemeContext } from './theme.js';
@@ -59,9 +60,20 @@ export function App(props: AppProps) {
   latest.current = { props, derived, layout, view, help };
 
   const onInput = useCallback((input: string, key: Key) => {
+    const parts = splitChunk(input, key);
+    if (parts) for (const part of parts) onKeyPress(part.input, { ...NO_KEY, ...part.key });
+    else onKeyPress(input, key);
+  }, []);
+
+  const onKeyPress = (input: string, key: Key) => {
     const now = latest.current;
     if (now.props.modal) {
       now.props.modal.onInput(input, key);
+      return;
+    }
+    // Hotkeys typed faster than one read (`++`): one at a time.
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const ch of input) onKeyPress(ch, NO_KEY);
       return;
     }
     const name = keyName(input, key);
@@ -100,7 +112,7 @@ export function App(props: AppProps) {
         now.props.onKey?.(action.key);
         return;
     }
-  }, []);
+  };
   // Without a terminal on stdin (piped), Ink cannot read keys; the screen still renders.
   const { isRawModeSupported } = useStdin();
   useInput(onInput, { isActive: isRawModeSupported === true });

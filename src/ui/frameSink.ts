@@ -67,6 +67,7 @@ export function createFrameSink(terminal: TerminalStream, options: FrameSinkOpti
   let previous: string[] | null = null;
   let last = '';
   let bytes = 0;
+  let disposed = false;
   const emitter = new EventEmitter();
   // Getters, not values: Ink and the App read the size again after each resize.
   const stream = Object.defineProperties(emitter, {
@@ -75,6 +76,7 @@ export function createFrameSink(terminal: TerminalStream, options: FrameSinkOpti
     rows: { get: () => terminal.rows || 24 },
     write: {
       value(chunk: string | Uint8Array): boolean {
+        if (disposed) return true;
         last = String(chunk);
         const next = last.split('\n');
         const diff = frameDiff(previous, next);
@@ -102,7 +104,9 @@ export function createFrameSink(terminal: TerminalStream, options: FrameSinkOpti
     invalidate: () => {
       previous = null;
     },
+    /** Stops writing (Ink's blank frame on unmount is not drawn, nor cast) and listening. */
     dispose: () => {
+      disposed = true;
       terminal.off('resize', onResize);
     },
   };

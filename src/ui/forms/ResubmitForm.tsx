@@ -6,7 +6,7 @@ import { fit, textWidth, type Span } from '../text.js';
 import { executorCount, FIELDS, validateForm, type ResubmitFormState } from './resubmitForm.js';
 
 const LABEL_WIDTH = 22;
-const VALUE_WIDTH = 24;
+const VALUE_WIDTH = 32;
 
 /** `r`: the resubmit form, its review (the exact spark-submit line) and what is wrong with it. */
 export function ResubmitForm(props: { form: ResubmitFormState; size: PanelSize }) {
