@@ -7,9 +7,14 @@ export interface ActionProgress {
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** `resubmitting · 12 s · stopping app 0.0 s → resources free 3.1 s → submitted app-… 9.4 s → …` */
+/**
+ * `resubmitting 61 s: stopping app → resources free → submitted app-… → driver and listener answering (15.2 s) → …`:
+ * the steps in order, the time of the latest one, and the total so far (it has to fit one line).
+ */
 export function progressLine(p: ActionProgress, now: number): string {
-  const elapsed = `${p.doing} · ${Math.max(0, Math.floor((now - p.startedAt) / 1000))} s`;
-  if (p.steps.length === 0) return `${elapsed} …`;
-  return `${elapsed} · ${p.steps.map((s) => `${s.step} ${secs(s.ms)}`).join(' → ')} → …`;
+  const elapsed = `${p.doing} ${Math.max(0, Math.floor((now - p.startedAt) / 1000))} s`;
+  const last = p.steps.at(-1);
+  if (!last) return `${elapsed} …`;
+  const done = p.steps.slice(0, -1).map((s) => `${s.step} → `).join('');
+  return `${elapsed}: ${done}${last.step} (${secs(last.ms)}) → …`;
 }

@@ -131,12 +131,12 @@ describe('live monitor actions', () => {
     frame = await until(t, /spark-submit --total-executor-cores 2 app\.py/);
     assert.deepEqual(control.calls[0], { method: 'review', resources: { executorCores: 1, executorMemory: '1g', totalExecutorCores: 2, driverMemory: '1g', conf: {} } });
     await t.press(ENTER);
-    await until(t, /resubmitting · \d+ s …/);
+    await until(t, /resubmitting \d+ s …/);
     assert.equal(control.calls[1]!.method, 'resubmit');
     assert.deepEqual(control.calls[1]!.reviewed, { checkpointDir: '/tmp/ck-1' }, 'the reviewed command line is the one that runs');
     control.steps('stopping app', 0);
     control.steps('resources free', 3100);
-    await until(t, /stopping app 0\.0 s → resources free 3\.1 s → …/);
+    await until(t, /resubmitting \d+ s: stopping app → resources free \(3\.1 s\) → …/);
     await t.press('k');
     await until(t, /an action is still running/);
     control.finishResubmit({ ok: true, message: 'app-2 is running, first batch #0 (10 rows)' });

@@ -191,7 +191,7 @@ export function monitorSuite(): void {
     assert.match(tmux.capture().replace(/[│\n]/g, ' ').replace(/\s+/g, ' '), /--total-executor-cores 2/);
     const applied = Date.now();
     tmux.sendKeys('Enter');
-    await eventually('the steps on the status line', async () => (/resubmitting · \d+ s/.test(tmux.capture()) ? true : undefined), 10_000, 200);
+    await eventually('the steps on the status line', async () => (/resubmitting \d+ s/.test(tmux.capture()) ? true : undefined), 10_000, 200);
     await eventually('the old app finished in the master', async () => {
       const m = await master();
       return m.completedapps.some((a) => a.id === oldId) && m.activeapps.length === 1 && m.activeapps[0]!.id !== oldId ? true : undefined;
