@@ -15,7 +15,7 @@ const usage = `
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
     $ sparktop start                     lab up, then the monitor (what \`npm start\` runs)
-    $ sparktop replay FILE [--speed N]   a recording (--record) on the same screen; space ← → > <
+    $ sparktop replay FILE [--speed N] [--at 1:30]   a recording (--record) on the same screen; space ← → > <
     $ sparktop --record run.jsonl --cast run.cast   record the samples / the screen (asciicast v2)
 
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
@@ -99,6 +99,7 @@ const flagDefinitions = {
     statsFile: str,
     controlFile: str,
     speed: str,
+    at: str,
     record: str,
     cast: str,
 };
@@ -135,7 +136,7 @@ const ALLOWED: Record<string, string[]> = {
   'lab logs': [...LAB, 'lines'],
   'lab provision': ['cacheDir', 'python'],
   submit: [...LAB, ...RESOURCES, 'query', 'startingOffsets'],
-  replay: ['speed', 'color', 'ascii'],
+  replay: ['speed', 'at', 'color', 'ascii'],
   gen: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile'],
 };
 
@@ -193,7 +194,7 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
       return (await import('./commands/submit.js')).submitCommand(flags);
     case 'replay':
       if (sub === undefined) return usageError('`sparktop replay` needs the recording: sparktop replay FILE');
-      return (await import('./commands/replay.js')).replayCommand(sub, { speed: flags.speed, color: flags.color, ascii: flags.ascii });
+      return (await import('./commands/replay.js')).replayCommand(sub, { speed: flags.speed, at: flags.at, color: flags.color, ascii: flags.ascii });
     case 'gen':
       return (await import('./commands/gen.js')).genCommand({
         broker: flags.kafka,

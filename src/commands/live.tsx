@@ -233,14 +233,17 @@ export function Live({ model, config, control, news, recorder, onQuit }: LivePro
 
   const modalFor = (d: OpenDialog): Modal => {
     switch (d.kind) {
-      case 'resubmit':
+      case 'resubmit': {
+        // The cluster's limits as known now (the master may answer after the form opened).
+        const limits = clusterLimits(derived);
         return {
-          render: (size) => <ResubmitForm form={d.form} size={size} />,
+          render: (size) => <ResubmitForm form={{ ...d.form, limits }} size={size} />,
           onInput: (input, key) => {
             const open = current('resubmit');
-            if (open) onResubmitKey(open.form, input, key);
+            if (open) onResubmitKey({ ...open.form, limits }, input, key);
           },
         };
+      }
       case 'mark':
         return {
           render: (size) => (

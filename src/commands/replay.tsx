@@ -85,6 +85,8 @@ export function Replay({ player, title, color, ascii, onQuit, note, onSnapshot, 
 
 export interface ReplayFlags {
   speed?: string;
+  /** Start paused at this offset from the recording's start: `90`, `1:30`, `1:02:03`. */
+  at?: string;
   color?: boolean;
   ascii?: boolean;
 }
@@ -97,9 +99,22 @@ export function parseSpeed(value: string | undefined): number {
   return n;
 }
 
-/** `sparktop replay FILE [--speed N]`: the recorded run on the same screen as live. */
+/** `--at 1:30` (or `90`, `1:02:03`): ms from the recording's start; a usage error otherwise. */
+export function parseAt(value: string): number {
+  const m = /^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)$/.exec(value.trim());
+  const hours = Number(m?.[1] ?? 0);
+  const minutes = Number(m?.[2] ?? 0);
+  const seconds = Number(m?.[3]);
+  if (!m || (m[2] !== undefined && seconds >= 60) || minutes >= 60 || !Number.isFinite(seconds)) {
+    throw new InvalidResource('at', `expected an offset like 90, 1:30 or 1:02:03, got "${value}"`);
+  }
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}
+
+/** `sparktop replay FILE [--speed N] [--at OFFSET]`: the recorded run on the same screen as live. */
 export async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
   const speed = parseSpeed(flags.speed);
+  const at = flags.at === undefined ? null : parseAt(flags.at);
   let recording;
   try {
     recording = await readRecording(file);
@@ -119,6 +134,10 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
     speed,
     startedAt: recording.header.startedAt,
   });
+  if (at !== null) {
+    player.seek(player.start + at);
+    player.paused = true;
+  }
   const restoreScreen = enterFullScreen(process.stdout);
   const sink = createFrameSink(process.stdout);
   let quit: () => void = () => undefined;

@@ -19,6 +19,7 @@ import {
   pausedOrResumed,
   rateChanged,
   resubmitted,
+  resubmitFailed,
   scaled,
   unchangedCount,
 } from './messages.js';
@@ -151,14 +152,18 @@ export class LocalLabControl implements PipelineControl {
   async resubmit(resources: JobResources, progress: ResubmitProgress): Promise<ActionResult> {
     const config = runningLabConfig(this.paths);
     if (typeof config === 'string') return { ok: false, message: config };
-    const result = await resubmitLab({
-      paths: this.paths,
-      config: { ...config, resources },
-      log: () => undefined,
-      onStep: progress.onStep,
-      checkpointDir: progress.reviewed?.checkpointDir,
-    });
-    return resubmitted(result.appId, result.steps);
+    try {
+      const result = await resubmitLab({
+        paths: this.paths,
+        config: { ...config, resources },
+        log: () => undefined,
+        onStep: progress.onStep,
+        checkpointDir: progress.reviewed?.checkpointDir,
+      });
+      return resubmitted(result.appId, result.steps);
+    } catch (err) {
+      return resubmitFailed(err, await activeAppsOfOurs(config).catch(() => null));
+    }
   }
 
   async killJob(): Promise<ActionResult> {

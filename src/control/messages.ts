@@ -42,3 +42,22 @@ export function resubmitted(appId: string, steps: ReadonlyArray<{ step: string }
   const last = steps.at(-1);
   return { ok: true, message: `${appId} is running${last ? `, ${last.step}` : ''}`, detail: { appId } };
 }
+
+/**
+ * A failed resubmission in one line: the error (for a spark-submit that died, the last error line of
+ * its log, and where the log is) and what runs now, so the status line tells the honest state.
+ */
+export function resubmitFailed(err: unknown, runningApps: string[] | null): ActionResult {
+  const text = err instanceof Error ? err.message : String(err);
+  const tail = /Last lines of (\S+):\n([\s\S]*)$/.exec(text);
+  let reason = text.split('\n')[0]!;
+  if (tail) {
+    const errorLine = tail[2]!
+      .split('\n')
+      .filter((l) => /exception|error/i.test(l))
+      .at(-1);
+    reason = `spark-submit exited${errorLine ? `: ${errorLine.trim()}` : ''} (log: ${tail[1]!.replace(/:$/, '')})`;
+  }
+  const now = runningApps === null ? '' : runningApps.length === 0 ? '; no job is running now (r to resubmit)' : `; still running: ${runningApps.join(', ')}`;
+  return { ok: false, message: `${reason}${now}` };
+}

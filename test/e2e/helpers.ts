@@ -66,3 +66,43 @@ export async function getJson<T>(url: string): Promise<T> {
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return (await res.json()) as T;
 }
+
+/** Records in a topic of the lab's broker (sum of the partitions' log-end offsets). */
+export async function endOffsetTotal(topic = 'logs', broker = '127.0.0.1:9094'): Promise<number> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((s, o) => s + Number(o.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The produce rate into a topic over a window of `windowMs` (measured, not fixed: the window is timed by polling). */
+export async function produceRate(windowMs: number, topic = 'logs'): Promise<number> {
+  const t0 = Date.now();
+  const n0 = await endOffsetTotal(topic);
+  await eventually(`a ${windowMs / 1000} s window`, async () => (Date.now() - t0 >= windowMs ? true : undefined), windowMs + 10_000, 200);
+  const n1 = await endOffsetTotal(topic);
+  return (n1 - n0) / ((Date.now() - t0) / 1000);
+}
+
+/** Waits until the produce rate, over 5 s windows, is within `tolerance` of `target` (or below `target` when it is 0). */
+export async function produceRateReaches(target: number, tolerance: number, timeoutMs: number): Promise<number> {
+  let last = NaN;
+  try {
+    return await eventually(
+      `a produce rate of ${target} rec/s ±${tolerance * 100} %`,
+      async () => {
+        last = await produceRate(5000);
+        const ok = target === 0 ? last < 50 : Math.abs(last - target) <= target * tolerance;
+        return ok ? last : undefined;
+      },
+      timeoutMs,
+      0,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last measured ${last.toFixed(0)} rec/s`);
+  }
+}

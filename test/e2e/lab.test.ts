@@ -6,10 +6,11 @@ import { Kafka, logLevel } from 'kafkajs';
 import { isPortFree } from '../../src/lab/ports.js';
 import { isAlive } from '../../src/lab/processes.js';
 import { defaultCacheDir } from '../../src/lab/paths.js';
-import { eventually, getJson, runCli } from './helpers.js';
+import { endOffsetTotal, eventually, getJson, runCli } from './helpers.js';
 import { generatorSuite } from './suites/generator.js';
 import { monitorSuite } from './suites/monitor.js';
 import { resilienceSuite } from './suites/resilience.js';
+import { evidenceSuite } from './suites/evidence.js';
 import { sourcesSuite } from './suites/sources.js';
 
 const KAFKA = '127.0.0.1:9094';
@@ -37,15 +38,6 @@ function admin() {
   return new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
 }
 
-async function endOffsetTotal(): Promise<number> {
-  const a = admin();
-  await a.connect();
-  try {
-    return (await a.fetchTopicOffsets('logs')).reduce((s, o) => s + Number(o.high), 0);
-  } finally {
-    await a.disconnect();
-  }
-}
 
 /** Processes of the lab still alive, found by their command lines (whatever sparktop's state says). */
 function labProcessesAlive(): string[] {
@@ -191,6 +183,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
 
   describe('monitor in tmux against the live lab', () => {
     monitorSuite();
+  });
+
+  describe('evidence: record, replay, cast against the live lab', () => {
+    evidenceSuite();
   });
 
   describe('resilience: garbage from every endpoint, resize storms', () => {

@@ -61,7 +61,10 @@ describe('e2e: sparktop replay in tmux', () => {
         }),
         { columns: 120, rows: 40 },
       );
-      assert.equal(trimmed(screen), trimmed(plainText(expected.lastFrame())));
+      // The findings after the status depend on how often the model was derived on the way (the
+      // advisor's hysteresis); the panels and the replay status do not.
+      const withoutFindings = (text: string) => trimmed(text).split('\n').map((l) => (l.startsWith(' ▸ replay') ? l.replace(/ {2}! .*$/, '') : l));
+      assert.deepEqual(withoutFindings(screen), withoutFindings(plainText(expected.lastFrame())));
       expected.unmount();
       session.sendKeys('q');
       for (let i = 0; i < 50 && session.alive(); i++) await delay(100);

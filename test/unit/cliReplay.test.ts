@@ -64,3 +64,14 @@ describe('cli: sparktop replay', () => {
     assert.match(r.stderr, /replay needs an interactive terminal/);
   });
 });
+
+describe('replay --at', () => {
+  it('takes seconds, m:ss and h:mm:ss from the start of the recording', async () => {
+    const { parseAt } = await import('../../src/commands/replay.js');
+    assert.equal(parseAt('90'), 90_000);
+    assert.equal(parseAt('1:30'), 90_000);
+    assert.equal(parseAt('1:02:03'), 3_723_000);
+    assert.equal(parseAt('2.5'), 2_500);
+    for (const bad of ['', '1:75', 'soon', '-5', '1::2', '1:2:3:4']) assert.throws(() => parseAt(bad), /--at: expected an offset like 90, 1:30 or 1:02:03/, bad);
+  });
+});

@@ -49,3 +49,18 @@ describe('pipeline hotkeys', () => {
     assert.equal(pause.action, 'pause-generators');
   });
 });
+
+describe('a failed resubmission', () => {
+  it('names spark-submit\'s error, its log, and what runs now', async () => {
+    const { resubmitFailed } = await import('../../src/control/messages.js');
+    const died = new Error(
+      'process 4242 exited. Last lines of /cache/lab/logs/spark-app.log:\nSpark Command: java -Xmx1k …\n========\nError occurred during initialization of VM\nToo small maximum heap',
+    );
+    assert.deepEqual(resubmitFailed(died, []), {
+      ok: false,
+      message: 'spark-submit exited: Error occurred during initialization of VM (log: /cache/lab/logs/spark-app.log); no job is running now (r to resubmit)',
+    });
+    assert.equal(resubmitFailed(new Error('timed out waiting for the first batch'), ['app-1']).message, 'timed out waiting for the first batch; still running: app-1');
+    assert.equal(resubmitFailed('lock held', null).message, 'lock held');
+  });
+});

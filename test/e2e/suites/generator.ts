@@ -202,7 +202,8 @@ export function generatorSuite(ctx: { kafka: () => string }): void {
 
         await writeFile(controlFile, JSON.stringify({ targetRps: 6000, paused: false }));
         await waitFor('targetRps 6000', () => gen.latest()?.targetRps === 6000, 5000, gen.lines);
-        await sleep(1000);
+        // The pacer ramps to the new rate; measure once the generator says it got there.
+        await waitFor('the new rate reached', () => within(gen.latest()?.achievedRps ?? 0, 6000, 0.05), 30_000, gen.lines);
         const m2 = await measureRate(admin, topic, 6000);
         t.diagnostic(`control file → 6000/s: ${m2.rate.toFixed(1)}/s`);
         assert.ok(within(m2.rate, 6000), `rate after control change ${m2.rate.toFixed(1)}/s; log:\n${gen.lines.join('\n')}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { defaultCacheDir } from '../../../src/lab/paths.js';
 import { after, describe, it } from 'node:test';
 import { isAlive } from '../../../src/lab/processes.js';
-import { eventually, getJson, runCli } from '../helpers.js';
+import { eventually, getJson, produceRateReaches, runCli } from '../helpers.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
@@ -100,7 +100,7 @@ export function monitorSuite(): void {
     tmux.kill();
   });
 
-  it('scales the generators with + and -, changes their rate with ] and [, pauses and resumes with 0', async () => {
+  it('scales the generators with + and -, changes their rate with ] and [, pauses and resumes with 0; Kafka\'s produce rate follows', async () => {
     const tmux = new TmuxSession(120, 40);
     sessions.push(tmux);
     const generatorsDir = path.join(defaultCacheDir(), 'lab', 'generators');
@@ -110,20 +110,26 @@ export function monitorSuite(): void {
       return (JSON.parse(r.stdout) as { components: Array<{ name: string; up: boolean }> }).components.filter((c) => c.name.startsWith('generator-') && c.up).map((c) => c.name);
     };
     await eventually('the overview', async () => (tmux.capture().includes('Partitions') ? true : undefined), MIN);
+    const one = await produceRateReaches(10_000, 0.1, MIN);
 
     tmux.sendKeys('+');
     await eventually('a second generator', async () => ((await upGenerators()).length === 2 ? true : undefined), MIN);
     await eventually('the action on the status line', async () => (/generators 1 → 2/.test(tmux.capture()) ? true : undefined), 30_000, 500);
+    const two = await produceRateReaches(2 * one, 0.2, MIN);
+    process.stdout.write(`# produce rate: 1 generator ${one.toFixed(0)} rec/s, 2 generators ${two.toFixed(0)} rec/s\n`);
 
     tmux.sendKeys(']');
     await eventually('rate 20 000 in both control files', async () => (control(1).targetRps === 20_000 && control(2).targetRps === 20_000 ? true : undefined), 30_000, 500);
+    await produceRateReaches(40_000, 0.2, MIN);
     tmux.sendKeys('[');
     await eventually('rate back to 10 000', async () => (control(1).targetRps === 10_000 && control(2).targetRps === 10_000 ? true : undefined), 30_000, 500);
 
     tmux.sendKeys('0');
     await eventually('generators paused', async () => (control(1).paused && control(2).paused ? true : undefined), 30_000, 500);
+    await produceRateReaches(0, 0, 30_000);
     tmux.sendKeys('0');
     await eventually('generators resumed', async () => (!control(1).paused && !control(2).paused ? true : undefined), 30_000, 500);
+    await produceRateReaches(2 * one, 0.2, MIN);
 
     tmux.sendKeys('-');
     await eventually('back to one generator', async () => ((await upGenerators()).length === 1 ? true : undefined), MIN);

@@ -1,0 +1,110 @@
+/**
+ * Evidence against the live lab (issue #6): a recorded run with a resubmission in the middle,
+ * replayed at a moment captured live; the cast of that run; a recording cut by `kill -9`.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { readRecording } from '../../../src/record/reader.js';
+import { eventually, runCli } from '../helpers.js';
+import { TmuxSession } from '../tmux.js';
+
+const MIN = 60_000;
+const TITLES = ['Rates', 'Batches', 'Partitions', 'Executors'];
+
+/** The panel lines of a 120×40 screen: between the two header lines and the status line + footer. */
+const body = (screen: string) => screen.split('\n').slice(2, 38).map((l) => l.trimEnd());
+
+/** A screen that stays the same for a second (no frame drawn in between), and when it was read. */
+async function stableScreen(tmux: TmuxSession): Promise<{ screen: string; at: number }> {
+  return eventually('a stable screen', async () => {
+    const first = tmux.capture();
+    const at = Date.now();
+    await delay(1200);
+    return body(tmux.capture()).join('\n') === body(first).join('\n') ? { screen: first, at } : undefined;
+  }, MIN, 200);
+}
+
+function castEvents(file: string): { header: Record<string, unknown>; events: Array<[number, string, string]> } {
+  const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+  return { header: JSON.parse(lines[0]!) as Record<string, unknown>, events: lines.slice(1).map((l) => JSON.parse(l) as [number, string, string]) };
+}
+
+export function evidenceSuite(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-evidence-'));
+  const sessions: TmuxSession[] = [];
+  after(() => {
+    sessions.forEach((s) => s.kill());
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records a run with a resubmission; replay --at the moment captured live shows the same panels; the cast plays it', async () => {
+    const record = path.join(dir, 'run.jsonl');
+    const cast = path.join(dir, 'run.cast');
+    const live = new TmuxSession(120, 40, ['--record', record, '--cast', cast]);
+    sessions.push(live);
+    await eventually('a batch on screen', async () => (/#\d+/.test(live.capture()) ? true : undefined), 3 * MIN, 500);
+    const before = await runCli(['status', '--json'], { timeoutMs: MIN });
+    const oldApp = (JSON.parse(before.stdout) as { spark: { appId: string } }).spark.appId;
+    const r = await runCli(['submit', '--executor-cores', '1', '--shuffle-partitions', '4'], { timeoutMs: 15 * MIN });
+    assert.equal(r.code, 0, r.stderr);
+    const after = JSON.parse((await runCli(['status', '--json'], { timeoutMs: MIN })).stdout) as { spark: { appId: string } };
+    assert.notEqual(after.spark.appId, oldApp);
+    await eventually('the new app on screen', async () => (live.capture().includes(after.spark.appId.slice(0, 16)) ? true : undefined), MIN, 500);
+    live.sendKeys('4');
+    const captured = await stableScreen(live);
+    assert.match(captured.screen, /Batches/);
+    live.sendKeys('1');
+    await eventually('the overview again', async () => (live.capture().includes('Partitions') ? true : undefined), 10_000, 200);
+    live.sendKeys('q');
+    await eventually('sparktop to quit', async () => (live.alive() ? undefined : true), 20_000, 250);
+
+    const recording = await readRecording(record);
+    const apps = new Set(recording.samples.flatMap((s) => (s.kind === 'executors' ? [s.data.appId] : [])));
+    assert.ok(apps.has(oldApp) && apps.has(after.spark.appId), `both apps recorded: ${[...apps].join(', ')}`);
+    const start = recording.samples[0]!.t;
+    const offset = ((captured.at - start) / 1000).toFixed(3);
+
+    const replay = new TmuxSession(120, 40, ['replay', record, '--at', offset]);
+    sessions.push(replay);
+    await eventually('replay paused at the moment', async () => (/· paused/.test(replay.capture()) ? true : undefined), 30_000, 200);
+    replay.sendKeys('4');
+    const replayed = await eventually('the batches view in the replay', async () => {
+      const s = replay.capture();
+      return /Batches/.test(s) && /#?\d+/.test(s) ? s : undefined;
+    }, 10_000, 200);
+    assert.deepEqual(body(replayed), body(captured.screen), 'the panels replayed at that moment are the ones seen live');
+    replay.sendKeys('q');
+
+    const { header, events } = castEvents(cast);
+    assert.equal(header.version, 2);
+    assert.equal(header.width, 120);
+    assert.equal(header.height, 40);
+    assert.ok(events.length > 10);
+    for (let i = 1; i < events.length; i++) assert.ok(events[i]![0] >= events[i - 1]![0], `cast times are monotonic at event ${i}`);
+    assert.ok(events.every((e) => e[1] === 'o' || e[1] === 'r'));
+    const lastFrame = events.filter((e) => e[1] === 'o' && e[2].includes('\x1b[1;1H')).at(-1)![2];
+    for (const t of TITLES) assert.ok(lastFrame.includes(t), `the last frame shows ${t}`);
+  });
+
+  it('a recording cut by kill -9 stays readable and replays', async () => {
+    const record = path.join(dir, 'killed.jsonl');
+    const tmux = new TmuxSession(120, 40, ['--record', record]);
+    sessions.push(tmux);
+    await eventually('panels on screen', async () => (tmux.capture().includes('Partitions') ? true : undefined), MIN, 250);
+    const started = Date.now();
+    await delay(5000);
+    process.kill(tmux.pid(), 'SIGKILL');
+    const recording = await readRecording(record);
+    const last = recording.samples.at(-1)!.t;
+    assert.ok(last >= started + 3000, `samples up to at most a second before the kill (last ${last - started} ms after start of wait)`);
+    tmux.kill();
+    const replay = new TmuxSession(120, 40, ['replay', record, '--at', '0']);
+    sessions.push(replay);
+    await eventually('the replay of the cut recording', async () => (/replay 0:00 \/ \d+:\d\d · ×1 · paused/.test(replay.capture()) ? true : undefined), 30_000, 200);
+    replay.sendKeys('q');
+  });
+}
