@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, describe, it } from 'node:test';
-import type { ExecutorsSample, QueryProgress, Sample } from '../../src/model/samples.js';
+import type { ExecutorsSample, ProgressSample, QueryProgress, Sample } from '../../src/model/samples.js';
 import { readRecording } from '../../src/record/reader.js';
 import { reportMarkdown } from '../../src/record/report.js';
 import { formatCompact, formatDuration, formatInt } from '../../src/ui/format.js';
@@ -100,6 +100,27 @@ const lastExecutors = (samples: readonly Sample[]): ExecutorsSample => lastOf(sa
 const durationOf = (p: QueryProgress) => p.durationMs.triggerExecution!;
 const started = (p: QueryProgress) => Date.parse(p.timestamp);
 
+/**
+ * `part` `times` over, the k-th time shifted by k × (its span + 1 s) — sample times and batch start
+ * times — with its progress samples changed by `change` (fresh run or batch ids, say).
+ */
+function repeated(part: readonly Sample[], times: number, change: (d: ProgressSample, k: number) => ProgressSample): Sample[] {
+  const period = part.at(-1)!.t - part[0]!.t + 1000;
+  const out: Sample[] = [];
+  for (let k = 0; k < times; k++) {
+    const shift = k * period;
+    for (const s of part) {
+      if (s.kind !== 'progress') {
+        out.push({ ...s, t: s.t + shift } as Sample);
+        continue;
+      }
+      const d = change(s.data, k);
+      out.push({ ...s, t: s.t + shift, data: { ...d, progress: d.progress.map((p) => ({ ...p, timestamp: new Date(started(p) + shift).toISOString() })) } });
+    }
+  }
+  return out;
+}
+
 describe('report: sections', () => {
   for (const scenario of ['steady', 'experiments', 'resubmit']) {
     it(`${scenario}: every section, in order, and one table row per experiment segment`, async () => {
@@ -192,24 +213,13 @@ describe('report: numbers recomputed from the samples', () => {
   it('the breakdown covers every listener batch, however many the model keeps (a 30-minute run)', async () => {
     // The resubmit fixture 12 times over with fresh run ids: ~780 batches, more than the model's 500.
     const base = samplesFromFixture('resubmit');
-    const period = base.at(-1)!.t - base[0]!.t + 1000;
     const run = (id: string, k: number) => `${id}-${k}`;
-    const samples: Sample[] = [];
-    for (let k = 0; k < 12; k++) {
-      for (const s of base) {
-        const shifted = { ...s, t: s.t + k * period } as Sample;
-        if (shifted.kind === 'progress') {
-          const d = shifted.data;
-          shifted.data = {
-            ...d,
-            queries: d.queries.map((q) => ({ ...q, runId: run(q.runId, k) })),
-            progress: d.progress.map((p) => ({ ...p, runId: run(p.runId, k), timestamp: new Date(started(p) + k * period).toISOString() })),
-            derivedBatches: d.derivedBatches.map((b) => ({ ...b, runId: run(b.runId, k) })),
-          };
-        }
-        samples.push(shifted);
-      }
-    }
+    const samples = repeated(base, 12, (d, k) => ({
+      ...d,
+      queries: d.queries.map((q) => ({ ...q, runId: run(q.runId, k) })),
+      progress: d.progress.map((p) => ({ ...p, runId: run(p.runId, k) })),
+      derivedBatches: d.derivedBatches.map((b) => ({ ...b, runId: run(b.runId, k) })),
+    }));
     const events = listenerEvents(samples);
     assert.ok(events.length > 500, `${events.length} batches`);
     const md = await reportOf(samples);
@@ -226,27 +236,14 @@ describe('report: numbers recomputed from the samples', () => {
     const appId = lastExecutors(base).appId;
     const from = base.findIndex((s) => s.kind === 'executors' && s.data.appId === appId);
     const part = base.slice(from);
-    const period = part.at(-1)!.t - part[0]!.t + 1000;
-    const samples: Sample[] = [...base.slice(0, from)];
-    for (let k = 0; k < 12; k++) {
-      for (const s of part) {
-        const shifted = { ...s, t: s.t + k * period } as Sample;
-        if (shifted.kind === 'progress') {
-          const d = shifted.data;
-          shifted.data = {
-            ...d,
-            progress: d.progress.map((p) => ({
-              ...p,
-              batchId: p.batchId + k * 1000,
-              timestamp: new Date(started(p) + k * period).toISOString(),
-              durationMs: { ...p.durationMs, triggerExecution: durationOf(p) * (k + 1) },
-            })),
-            derivedBatches: d.derivedBatches.map((b) => ({ ...b, batchId: b.batchId + k * 1000 })),
-          };
-        }
-        samples.push(shifted);
-      }
-    }
+    const samples = [
+      ...base.slice(0, from),
+      ...repeated(part, 12, (d, k) => ({
+        ...d,
+        progress: d.progress.map((p) => ({ ...p, batchId: p.batchId + k * 1000, durationMs: { ...p.durationMs, triggerExecution: durationOf(p) * (k + 1) } })),
+        derivedBatches: d.derivedBatches.map((b) => ({ ...b, batchId: b.batchId + k * 1000 })),
+      })),
+    ];
     const runId = listenerEvents(part).at(-1)!.p.runId;
     const counted = listenerEvents(samples).map((e) => e.p).filter((p) => p.runId === runId && p.batchId >= 2);
     assert.ok(counted.length > 600, `${counted.length} batches`);
