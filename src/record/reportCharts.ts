@@ -43,16 +43,16 @@ function letterRow(columns: ReadonlyMap<number, string>): string {
   return row;
 }
 
-function chartBlock(title: string, what: string, input: Omit<ChartInput, 'width' | 'lines' | 'labelWidth' | 'glyphs'>, markers: readonly ReportMarker[], start: number): string[] {
+function chartBlock(title: string, what: string, legend: string, input: Omit<ChartInput, 'width' | 'lines' | 'labelWidth' | 'glyphs'>, markers: readonly ReportMarker[], start: number): string[] {
   const lines = [`### ${title}`, ''];
   const chart = buildChart({ ...input, width: CHART_WIDTH, lines: CHART_LINES, labelWidth: LABEL_WIDTH, glyphs: GLYPHS, markers: markers.map((m) => ({ t: m.t, label: m.letter })) });
   const { times } = cleanPoints(input.series, input.times);
-  if (!chart || times.length === 0) return [...lines, `No ${what} was recorded.`, ''];
+  if (!chart || times.length === 0) return [...lines, `Nothing to chart: no ${what} in the recording.`, ''];
   const first = times[0]!;
   const last = times[times.length - 1]!;
   const perColumn = times.length / chart.columns;
   lines.push(
-    `${what[0]!.toUpperCase()}${what.slice(1)} from ${utcTime(first)} to ${utcTime(last)} UTC, ${times.length} points${perColumn > 1.05 ? ` (one column ≈ ${perColumn.toFixed(1)} points)` : ''}.`,
+    `${what[0]!.toUpperCase()}${what.slice(1)}${legend ? ` (${legend})` : ''} from ${utcTime(first)} to ${utcTime(last)} UTC, ${times.length} points${perColumn > 1.05 ? ` (one column ≈ ${perColumn.toFixed(1)} points)` : ''}.`,
     '',
     '```text',
     ...chart.rows.map((runs) => runs.map((r) => r.text).join('').trimEnd()),
@@ -76,7 +76,8 @@ export function chartsSection(run: RunSeries, targetMs: number, markers: readonl
     '',
     ...chartBlock(
       'Input vs processed rate (rows/s)',
-      'per-batch rates (─ input, · processed)',
+      'per-batch rates',
+      '─ input, · processed',
       { series: [b.map((x) => x.inputRps), b.map((x) => x.processedRps)], times, formatLabel: formatCompactAxis },
       markers,
       start,
@@ -84,6 +85,7 @@ export function chartsSection(run: RunSeries, targetMs: number, markers: readonl
     ...chartBlock(
       `Batch duration (╌ target ${formatDurationShort(targetMs)})`,
       'batch durations',
+      '',
       { series: [b.map((x) => x.durationMs)], times, formatLabel: formatDurationShort, target: targetMs, aggregate: 'max' },
       markers,
       start,
@@ -91,6 +93,7 @@ export function chartsSection(run: RunSeries, targetMs: number, markers: readonl
     ...chartBlock(
       'Total lag (records)',
       'total lag',
+      '',
       { series: [run.lag.map((x) => x.lag)], times: run.lag.map((x) => x.t), formatLabel: formatCompactAxis, aggregate: 'max' },
       markers,
       start,

@@ -50,6 +50,6 @@ export function summarySection(input: SummaryInput): string[] {
     lines.push('### Cluster (last master answer)', '', ...mdTable(['worker', 'host', 'state', 'cores', 'cores used', 'memory', 'memory used'], rowsW, [3, 4, 5, 6]), '');
   }
   const config = Object.entries(header.config).map(([k, v]) => [k, configValue(v)]);
-  lines.push('### Configuration (recording header)', '', ...mdTable(['setting', 'value'], config), '');
+  if (config.length > 0) lines.push('### Configuration (recording header)', '', ...mdTable(['setting', 'value'], config), '');
   return lines;
 }

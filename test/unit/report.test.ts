@@ -322,6 +322,14 @@ describe('report: charts, marks, findings', () => {
     assert.equal(settings.match(/\| generator-1 \| 3 000 \| no \|/g)?.length, 2, 'the two 3k segments');
   });
 
+  it('a recording with no samples: every section, each saying there was nothing', async () => {
+    const md = await reportOf([]);
+    for (const heading of SECTIONS) assert.ok(md.includes(`\n${heading}\n`), heading);
+    assert.equal(md.match(/Nothing to chart: no .* in the recording\./g)?.length, 3);
+    assert.match(md, /\| applications \| 0 \|/);
+    assert.match(md, /The advisor raised no finding during the run\./);
+  });
+
   it('a torn last line is skipped with a note', async () => {
     const md = await reportOf(samplesFromFixture('steady'), (text) => text.slice(0, text.length - 40));
     assert.match(section(md, '## Run summary'), /\| note \| the last line of the file was torn/);
