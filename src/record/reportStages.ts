@@ -66,10 +66,9 @@ export function stagesSection(stages: readonly StageSpan[]): string[] {
 
 export const BREAKDOWN_PHASES = ['addBatch', 'getBatch', 'latestOffset', 'queryPlanning', 'walCommit', 'commitOffsets'] as const;
 
-export function breakdownSection(batches: readonly BatchRow[]): string[] {
-  const lines = ['## Batch duration breakdown', ''];
-  const timed = batches.filter((b): b is BatchRow & { durationMs: number } => b.durationMs !== null && b.durationMs > 0 && b.origin !== 'derived');
-  if (timed.length === 0) return [...lines, 'No batch reported its phases (the progress listener never answered).', ''];
+type TimedBatch = BatchRow & { durationMs: number };
+
+function breakdownTable(timed: readonly TimedBatch[]): string[] {
   const total = timed.reduce((s, b) => s + b.durationMs, 0);
   const rows = BREAKDOWN_PHASES.map((phase) => {
     const known = timed.filter((b) => b.breakdown[phase] !== null);
@@ -78,11 +77,21 @@ export function breakdownSection(batches: readonly BatchRow[]): string[] {
     const sum = ms.reduce((s, v) => s + v, 0);
     return [phase, known.length === 0 ? '–' : formatDuration(sum / known.length), formatDuration(percentile(ms, 0.95)), formatPercent(known.length === 0 ? null : sum / total), formatPercent(percentile(shares, 0.95))];
   });
-  lines.push(
-    `Over ${timed.length} batches reported by the listener (triggerExecution ${formatDuration(total / timed.length)} on average). Share of time = the phase's total ÷ all batches' total; p95 share = the 95th percentile of the phase's share of each batch.`,
+  return [
+    `Over ${timed.length} batches reported by the listener (triggerExecution ${formatDuration(total / timed.length)} on average).`,
     '',
     ...mdTable(['phase', 'mean', 'p95', 'share of time', 'p95 share'], rows, [1, 2, 3, 4]),
     '',
-  );
+  ];
+}
+
+/** The whole run, then each application when there were several. */
+export function breakdownSection(batches: readonly BatchRow[]): string[] {
+  const lines = ['## Batch duration breakdown', ''];
+  const timed = batches.filter((b): b is TimedBatch => b.durationMs !== null && b.durationMs > 0 && b.origin !== 'derived');
+  if (timed.length === 0) return [...lines, 'No batch reported its phases (the progress listener never answered).', ''];
+  lines.push("Share of time = the phase's total ÷ all batches' total; p95 share = the 95th percentile of the phase's share of each batch.", '', ...breakdownTable(timed));
+  const apps = [...new Set(timed.map((b) => b.appId))];
+  if (apps.length > 1) for (const app of apps) lines.push(`### ${app ?? 'application unknown'}`, '', ...breakdownTable(timed.filter((b) => b.appId === app)));
   return lines;
 }

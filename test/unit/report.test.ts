@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import type { ExecutorsSample, ProgressSample, QueryProgress, Sample } from '../../src/model/samples.js';
 import { readRecording } from '../../src/record/reader.js';
 import { reportMarkdown } from '../../src/record/report.js';
-import { formatCompact, formatDuration, formatInt } from '../../src/ui/format.js';
+import { formatCompact, formatDuration, formatInt, formatPercent } from '../../src/ui/format.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 import { removeTempDirs, writeRecording } from '../support/recordingFixtures.js';
 
@@ -177,6 +177,25 @@ describe('report: numbers recomputed from the samples', () => {
     const lag = lastKafka.data.partitions.reduce((n, p) => n + Math.max(0, p.logEndOffset - ends[String(p.partition)]!), 0);
     assert.ok(lag > 0);
     assert.equal(row['lag end'], formatInt(lag));
+  });
+
+  it('resubmit: the breakdown of the whole run and of each application, from the progress events', async () => {
+    const samples = samplesFromFixture('resubmit');
+    const breakdown = section(await fixtureReport('resubmit'), '## Batch duration breakdown');
+    const events = listenerEvents(samples).map((e) => e.p);
+    const share = (phase: string, of: readonly QueryProgress[]) => of.reduce((n, p) => n + p.durationMs[phase]!, 0) / of.reduce((n, p) => n + durationOf(p), 0);
+    const [whole, ...perApp] = breakdown.split('\n### ');
+    assert.match(whole!, new RegExp(`Over ${events.length} batches`));
+    assert.match(whole!, new RegExp(`\\| addBatch \\| [^|]+ \\| [^|]+ \\| ${formatPercent(share('addBatch', events))} \\|`));
+    assert.match(whole!, new RegExp(`\\| walCommit \\| [^|]+ \\| [^|]+ \\| ${formatPercent(share('walCommit', events))} \\|`));
+    // One table per application: its run's batches (a run belongs to one driver).
+    const runs = [...new Set(events.map((p) => p.runId))];
+    assert.equal(perApp.length, runs.length);
+    runs.forEach((runId, i) => {
+      const ofRun = events.filter((p) => p.runId === runId);
+      assert.match(perApp[i]!, new RegExp(`Over ${ofRun.length} batches`));
+      assert.match(perApp[i]!, new RegExp(`\\| addBatch \\| ${formatDuration(ofRun.reduce((n, p) => n + p.durationMs.addBatch!, 0) / ofRun.length).replace('.', '\\.')} \\|`));
+    });
   });
 
   it('resubmit: two applications in the summary, each with its start', async () => {
