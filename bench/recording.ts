@@ -11,40 +11,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Sample } from '../src/model/samples.js';
 import { readRecording } from '../src/record/reader.js';
-import { openRecorder } from '../src/record/recorder.js';
 import { modelOptionsOf, ReplayPlayer } from '../src/record/replaySource.js';
-import { samplesFromFixture } from '../test/support/samplesFromFixture.js';
-import { TEST_CONFIG } from '../test/support/recordingFixtures.js';
 import { argValue } from './common.js';
+import { writeHourRecording } from './hourRecording.js';
 
 process.env.NODE_ENV ??= 'production';
 const scenario = argValue('scenario', 'resubmit');
 const hours = Number(argValue('hours', '1'));
 
-const base = samplesFromFixture(scenario);
-const first = base[0]!.t;
-// One refresh after the fixture's last sample, the fixture starts again.
-const period = base.at(-1)!.t - first + 1000;
-const span = hours * 3_600_000;
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-bench-rec-'));
 const file = path.join(dir, 'hour.jsonl');
 try {
-  let written = 0;
   const writeStart = performance.now();
-  const recorder = openRecorder(file, TEST_CONFIG, first);
-  for (let shift = 0; shift < span; shift += period) {
-    for (const s of base) {
-      if (s.t - first + shift >= span) break;
-      recorder.record({ ...s, t: s.t + shift } as Sample);
-      written++;
-    }
-    // Let the timer flush as it would in an hour of real time (keeps the queue small).
-    await recorder.flush();
-  }
-  await recorder.close();
+  const written = await writeHourRecording(file, scenario, hours);
   const writeMs = performance.now() - writeStart;
   const sizeMB = fs.statSync(file).size / 1e6;
 

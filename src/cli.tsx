@@ -16,6 +16,7 @@ const usage = `
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
     $ sparktop start                     lab up, then the monitor (what \`npm start\` runs)
     $ sparktop replay FILE [--speed N] [--at 1:30]   a recording (--record) on the same screen; space ← → > <
+    $ sparktop report FILE [-o report.md]   a recording as a Markdown report (stdout without -o)
     $ sparktop --record run.jsonl --cast run.cast   record the samples / the screen (asciicast v2)
 
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
@@ -102,9 +103,10 @@ const flagDefinitions = {
     at: str,
     record: str,
     cast: str,
+    output: { type: 'string' as const, shortFlag: 'o' },
 };
 
-const definedFlags = [...Object.keys(flagDefinitions), 'targetRps', 'help', 'version'];
+const definedFlags = [...Object.keys(flagDefinitions), 'targetRps', 'o', 'help', 'version'];
 const valueFlags = Object.entries(flagDefinitions)
   .filter(([, d]) => d.type === 'string')
   .map(([name]) => name);
@@ -137,6 +139,7 @@ const ALLOWED: Record<string, string[]> = {
   'lab provision': ['cacheDir', 'python'],
   submit: [...LAB, ...RESOURCES, 'query', 'startingOffsets'],
   replay: ['speed', 'at', 'color', 'ascii'],
+  report: ['output'],
   gen: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile'],
 };
 
@@ -163,8 +166,8 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
   const [cmd = 'monitor', sub, ...rest] = input;
   const command = cmd === 'lab' ? `lab ${sub ?? ''}`.trim() : cmd;
   if (!(command in ALLOWED)) return usageError(`unknown command "${input.join(' ')}"`);
-  // Commands that take one positional argument: `lab logs <component>`, `replay FILE`.
-  const positional = command === 'lab logs' || command === 'replay';
+  // Commands that take one positional argument: `lab logs <component>`, `replay FILE`, `report FILE`.
+  const positional = command === 'lab logs' || command === 'replay' || command === 'report';
   const args = cmd === 'lab' ? rest : [sub, ...rest].filter((x) => x !== undefined);
   const extra = positional ? args.slice(1) : args;
   if (extra.length > 0) return usageError(`unexpected argument "${extra.join(' ')}" for \`sparktop ${command}\``);
@@ -195,6 +198,9 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
     case 'replay':
       if (sub === undefined) return usageError('`sparktop replay` needs the recording: sparktop replay FILE');
       return (await import('./commands/replay.js')).replayCommand(sub, { speed: flags.speed, at: flags.at, color: flags.color, ascii: flags.ascii });
+    case 'report':
+      if (sub === undefined) return usageError('`sparktop report` needs the recording: sparktop report FILE [-o report.md]');
+      return (await import('./commands/report.js')).reportCommand(sub, { output: flags.output });
     case 'gen':
       return (await import('./commands/gen.js')).genCommand({
         broker: flags.kafka,

@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { render } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { RecordingError, readRecording } from '../record/reader.js';
 import { writeSnapshot } from '../record/snapshot.js';
 import { modelOptionsOf, ReplayPlayer, MAX_SPEED, MIN_SPEED } from '../record/replaySource.js';
 import { wantsColor } from '../config.js';
@@ -10,6 +9,7 @@ import type { Derived } from '../model/derived.js';
 import { App } from '../ui/App.js';
 import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
+import { recordingFor } from './recordingInput.js';
 
 /** Pipeline hotkeys of the live monitor: a replay only shows what happened. */
 const ACTION_KEYS = new Set(['+', '-', ']', '[', '0', 'r', 'k', 'm', 'e']);
@@ -115,14 +115,8 @@ export function parseAt(value: string): number {
 export async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
   const speed = parseSpeed(flags.speed);
   const at = flags.at === undefined ? null : parseAt(flags.at);
-  let recording;
-  try {
-    recording = await readRecording(file);
-  } catch (err) {
-    if (!(err instanceof RecordingError)) throw err;
-    process.stderr.write(`sparktop: cannot replay: ${err.message}\n`);
-    return 2;
-  }
+  const recording = await recordingFor('replay', file);
+  if (!recording) return 2;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write('sparktop: replay needs an interactive terminal\n');
     return 2;

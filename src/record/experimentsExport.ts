@@ -26,19 +26,13 @@ export const METHOD_NOTES = [
 ];
 
 const iso = (t: number | null) => (t === null ? '' : new Date(t).toISOString());
-const mdCell = (text: string) => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+export const mdCell = (text: string) => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 
-export function experimentsMarkdown(rows: readonly ExperimentRow[], meta: ExperimentsMeta): string {
+/** The experiments table alone: header, alignment and one line per segment (shared with the report). */
+export function experimentsTable(rows: readonly ExperimentRow[]): string[] {
   const header = ['#', 'start (UTC)', 'duration', 'app', 'resources', 'load', 'in/s', 'out/s', 'p50', 'p95', 'max', 'lag start', 'lag end', 'lag/s', 'batches', 'sustainable', 'why'];
   const align = header.map((_, i) => (i >= 6 && i <= 14 ? '---:' : '---'));
-  const lines = [
-    '# sparktop experiments',
-    '',
-    `Written ${iso(meta.at)}${meta.source ? ` from ${meta.source}` : ''}; target batch duration ${formatDuration(meta.targetBatchMs)}.`,
-    '',
-    `| ${header.join(' | ')} |`,
-    `| ${align.join(' | ')} |`,
-  ];
+  const lines = [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`];
   for (const r of rows) {
     const cells = [
       `${r.index}${r.current ? ' (current)' : ''}`,
@@ -61,6 +55,17 @@ export function experimentsMarkdown(rows: readonly ExperimentRow[], meta: Experi
     ];
     lines.push(`| ${cells.map(mdCell).join(' | ')} |`);
   }
+  return lines;
+}
+
+export function experimentsMarkdown(rows: readonly ExperimentRow[], meta: ExperimentsMeta): string {
+  const lines = [
+    '# sparktop experiments',
+    '',
+    `Written ${iso(meta.at)}${meta.source ? ` from ${meta.source}` : ''}; target batch duration ${formatDuration(meta.targetBatchMs)}.`,
+    '',
+    ...experimentsTable(rows),
+  ];
   const submitted = rows.filter((r) => r.resources.commandLine);
   if (submitted.length > 0) {
     lines.push('', '## Submissions', '');

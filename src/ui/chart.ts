@@ -53,6 +53,8 @@ export interface Chart {
   rows: ChartRun[][];
   /** The line under the chart: a marker glyph and label at each app change or mark. */
   markerLine: ChartRun[];
+  /** The column of each marker drawn (labels joined by commas where they share one). */
+  markerColumns: ReadonlyMap<number, string>;
   /** Points drawn after downsampling. */
   columns: number;
   max: number;
@@ -147,7 +149,7 @@ export function buildChart(input: ChartInput): Chart | null {
   const firstRows = new Set(points.map((values) => lines - 1 - (Math.round(values[0]! * ratio) - Math.round(lowest * ratio))));
   const markerColumns = placeMarkers(input.markers ?? [], clean.times, starts, labelWidth);
   const rows = layers[0]!.grid.map((_, r) => mergeRow(layers, r, labelWidth, markerColumns, glyphs, firstRows.has(r)));
-  return { rows, markerLine: markerLine(markerColumns, labelWidth + 1 + count, glyphs), columns: count, max };
+  return { rows, markerLine: markerLine(markerColumns, labelWidth + 1 + count, glyphs), markerColumns, columns: count, max };
 }
 
 function toGrid(plot: string, lines: number): string[][] {

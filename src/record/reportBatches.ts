@@ -1,0 +1,100 @@
+/**
+ * Every batch and every total-lag point of the run, and every counted batch duration of each
+ * experiment segment: the model keeps the last 500 batches, 600 lag points and 512 durations per
+ * segment, a report covers the whole recording.
+ */
+import type { BatchRow, ExperimentRow } from '../model/derived.js';
+import { verdictOf } from '../model/experimentRows.js';
+import type { BatchStats } from '../model/experiments.js';
+import type { ModelState } from '../model/index.js';
+import { percentile } from '../model/rates.js';
+import type { Sample } from '../model/samples.js';
+import type { ReplayObserver } from './reportReplay.js';
+
+export interface RunSeries {
+  /** Listener batches, else (no listener) batches from the jobs API; by start time. */
+  batches: BatchRow[];
+  lag: Array<{ t: number; lag: number | null }>;
+}
+
+interface SegmentDurations {
+  listener: number[];
+  derived: number[];
+}
+
+export interface BatchCollector extends ReplayObserver {
+  series(): RunSeries;
+  /** The model's experiment rows with p50/p95 (and the verdict) over all counted batches. */
+  fullRows(rows: readonly ExperimentRow[], model: ModelState): ExperimentRow[];
+}
+
+const keyOf = (r: { runId: string; batchId: number }) => `${r.runId}/${r.batchId}`;
+
+/** The durations a segment's stats gained since `before` counted batches (newest last in its ring). */
+function gained(stats: BatchStats, before: number): number[] {
+  const added = stats.batches - before;
+  if (added <= 0) return [];
+  const all = stats.durations.toArray();
+  return all.slice(Math.max(0, all.length - added));
+}
+
+export function createBatchCollector(): BatchCollector {
+  const listener = new Map<string, BatchRow>();
+  const derived = new Map<string, BatchRow>();
+  const lag: RunSeries['lag'] = [];
+  const durations = new Map<number, SegmentDurations>();
+  let counts = new Map<number, { listener: number; derived: number }>();
+  let lastLagPoint: unknown = null;
+
+  const durationsOf = (index: number) => {
+    let d = durations.get(index);
+    if (!d) durations.set(index, (d = { listener: [], derived: [] }));
+    return d;
+  };
+
+  return {
+    before(s: Sample, model: ModelState) {
+      if (s.kind !== 'progress') return;
+      counts = new Map(model.experiments.segments.toArray().map((g) => [g.index, { listener: g.listener.batches, derived: g.derived.batches }]));
+    },
+    after(s: Sample, model: ModelState) {
+      const point = model.lag.series.newest();
+      if (point && point !== lastLagPoint) {
+        lastLagPoint = point;
+        lag.push(point);
+      }
+      if (s.kind !== 'progress') return;
+      for (const g of model.experiments.segments.toArray()) {
+        const was = counts.get(g.index) ?? { listener: 0, derived: 0 };
+        const d = durationsOf(g.index);
+        d.listener.push(...gained(g.listener, was.listener));
+        d.derived.push(...gained(g.derived, was.derived));
+      }
+      for (const p of s.data.progress) {
+        const row = model.batches.byKey.get(keyOf(p));
+        if (row?.origin === 'listener' && !listener.has(keyOf(p))) listener.set(keyOf(p), row);
+      }
+      for (const b of s.data.derivedBatches) {
+        const row = model.batches.byKey.get(keyOf(b));
+        if (row?.origin === 'derived' && row.durationMs !== null) derived.set(keyOf(b), row);
+      }
+    },
+    series() {
+      const rows = listener.size > 0 ? [...listener.values()] : [...derived.values()];
+      return { batches: rows.sort((a, b) => a.t - b.t), lag };
+    },
+    fullRows(rows, model) {
+      const segments = new Map(model.experiments.segments.toArray().map((g) => [g.index, g]));
+      return rows.map((row) => {
+        const seg = segments.get(row.index);
+        const d = durations.get(row.index);
+        if (!seg || !d) return row;
+        const useListener = seg.listener.batches + seg.listener.warmupBatches > 0;
+        const sorted = [...(useListener ? d.listener : d.derived)].sort((a, b) => a - b);
+        if (sorted.length !== row.batches) return row; // not seen whole (the segment began before a ring evicted it)
+        const base = { ...row, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95) };
+        return { ...base, verdict: verdictOf(base, model.options.targetBatchMs) };
+      });
+    },
+  };
+}
