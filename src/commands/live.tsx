@@ -294,6 +294,7 @@ export function Live({ model, config, control, news, recorder, onQuit }: LivePro
       statusLine={progress ? `${progressLine(progress, Date.now())}${statusLine ? ` (${statusLine})` : ''}` : statusLine}
       onKey={onKey}
       modal={dialog ? modalFor(dialog) : undefined}
+      currentModal={() => (dialogRef.current ? modalFor(dialogRef.current) : undefined)}
     />
   );
 }

@@ -33,6 +33,11 @@ export interface AppProps {
   onKey?: (key: string) => void;
   /** A form or question in place of the body: while it is open, every key goes to it. */
   modal?: Modal;
+  /**
+   * The modal as of the last key, for keys that arrive together (`r` then Tab in one read): the
+   * App has not rendered in between, so `modal` would still be the one before the first key.
+   */
+  currentModal?: () => Modal | undefined;
   /** Sees every key first (by `keyName`); returning true means it was handled (replay: space, ←, →). */
   interceptKey?: (key: string) => boolean;
 }
@@ -67,8 +72,9 @@ export function App(props: AppProps) {
 
   const onKeyPress = (input: string, key: Key) => {
     const now = latest.current;
-    if (now.props.modal) {
-      now.props.modal.onInput(input, key);
+    const modal = now.props.currentModal ? now.props.currentModal() : now.props.modal;
+    if (modal) {
+      modal.onInput(input, key);
       return;
     }
     // Hotkeys typed faster than one read (`++`): one at a time.

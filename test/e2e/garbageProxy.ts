@@ -25,6 +25,8 @@ export function spoil(mode: GarbageMode, status: number, body: string): { status
   } catch {
     parsed = undefined;
   }
+  // Answers that are not JSON (the driver's Prometheus text) are spoiled by the HTML/500/stall modes only.
+  if (parsed === undefined && ['truncated', 'wrong-shape', 'huge', 'negative', 'nan'].includes(mode)) return json(body);
   switch (mode) {
     case 'pass':
       return json(body);

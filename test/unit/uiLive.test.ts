@@ -148,15 +148,16 @@ describe('live monitor actions', () => {
   it('takes keys that arrive in one read (tmux send-keys, a fast typist, a paste)', async () => {
     const control = new StandInControl();
     const { t } = showLive(control);
-    await t.press('r');
-    await until(t, /Resubmit the Spark job/);
-    await t.press('\t\t2\r');
+    await t.press('r\t\t2\r');
     await until(t, /spark-submit --total-executor-cores 2 app\.py/);
     await t.press('\x1b');
     await t.press('\x1b');
     await until(t, /resubmit cancelled/);
     await t.press('77');
     await until(t, /Experiments/);
+    await t.press('ky');
+    await until(t, /killed app-1/);
+    assert.deepEqual(control.calls.map((c) => c.method), ['review', 'kill'], 'the y of one read answered the question the k of it asked');
   });
 
   it('esc leaves the form without acting', async () => {

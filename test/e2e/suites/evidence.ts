@@ -55,8 +55,9 @@ export function evidenceSuite(): void {
     assert.notEqual(after.spark.appId, oldApp);
     await eventually('the new app on screen', async () => (live.capture().includes(after.spark.appId.slice(0, 16)) ? true : undefined), MIN, 500);
     live.sendKeys('4');
+    await eventually('the batches view', async () => (/│ batch start /.test(live.capture()) ? true : undefined), 10_000, 200);
     const captured = await stableScreen(live);
-    assert.match(captured.screen, /Batches/);
+    assert.match(captured.screen, /│ batch start /);
     live.sendKeys('1');
     await eventually('the overview again', async () => (live.capture().includes('Partitions') ? true : undefined), 10_000, 200);
     live.sendKeys('q');
@@ -74,10 +75,24 @@ export function evidenceSuite(): void {
     replay.sendKeys('4');
     const replayed = await eventually('the batches view in the replay', async () => {
       const s = replay.capture();
-      return /Batches/.test(s) && /#?\d+/.test(s) ? s : undefined;
+      return /│ batch start /.test(s) ? s : undefined;
     }, 10_000, 200);
     assert.deepEqual(body(replayed), body(captured.screen), 'the panels replayed at that moment are the ones seen live');
     replay.sendKeys('q');
+
+    // The report of the same run: its figures against what the recording itself says.
+    const reportFile = path.join(dir, 'report.md');
+    const rep = await runCli(['report', record, '-o', reportFile], { timeoutMs: 2 * MIN });
+    assert.equal(rep.code, 0, rep.stderr);
+    const report = fs.readFileSync(reportFile, 'utf8');
+    assert.match(report, new RegExp(`\\| applications \\| ${apps.size} \\|`));
+    for (const app of apps) assert.match(report, new RegExp(`\\| ${app} \\| LogsProcessor \\|`), `${app} in the applications table`);
+    const batchIds = new Set(recording.samples.flatMap((s) => (s.kind === 'progress' ? s.data.progress.map((p) => `${p.runId}:${p.batchId}`) : [])));
+    const experimentRows = report.split('## Experiments')[1]!.split('\n').filter((l) => /^\| \d+/.test(l));
+    assert.ok(experimentRows.length >= 2, `one experiment per app at least: ${experimentRows.length}`);
+    const counted = experimentRows.map((l) => /\| (\d+) \(\+(\d+) warm-up\) \|/.exec(l)).map((m) => (m ? Number(m[1]) + Number(m[2]) : 0));
+    assert.equal(counted.reduce((a, b) => a + b, 0), batchIds.size, 'every recorded batch is in one experiment');
+    for (const section of ['## Run summary', '## Charts', '## Executors', '## Findings']) assert.ok(report.includes(section), section);
 
     const { header, events } = castEvents(cast);
     assert.equal(header.version, 2);
@@ -90,7 +105,7 @@ export function evidenceSuite(): void {
     for (const t of TITLES) assert.ok(lastFrame.includes(t), `the last frame shows ${t}`);
   });
 
-  it('a recording cut by kill -9 stays readable and replays', async () => {
+  it('a recording cut by kill -9 stays readable, replays and reports', async () => {
     const record = path.join(dir, 'killed.jsonl');
     const tmux = new TmuxSession(120, 40, ['--record', record]);
     sessions.push(tmux);
@@ -102,6 +117,9 @@ export function evidenceSuite(): void {
     const last = recording.samples.at(-1)!.t;
     assert.ok(last >= started + 3000, `samples up to at most a second before the kill (last ${last - started} ms after start of wait)`);
     tmux.kill();
+    const rep = await runCli(['report', record], { timeoutMs: 2 * MIN });
+    assert.equal(rep.code, 0, rep.stderr);
+    assert.match(rep.stdout, /## Run summary/);
     const replay = new TmuxSession(120, 40, ['replay', record, '--at', '0']);
     sessions.push(replay);
     await eventually('the replay of the cut recording', async () => (/replay 0:00 \/ \d+:\d\d · ×1 · paused/.test(replay.capture()) ? true : undefined), 30_000, 200);

@@ -95,10 +95,12 @@ export function resilienceSuite(): void {
       await delay(100);
     }
     tmux.resize(120, 40);
+    // The frame for the final size: header on top, panels as wide as the terminal, footer above the empty last row.
     const lines = await eventually('the layout at 120×40', async () => {
       const l = tmux.lines();
-      return l.length === 40 && /sparktop/.test(l[0]!) && TITLES.every((t) => l.join('\n').includes(t)) ? l : undefined;
-    }, 20_000, 250);
+      const drawnFor120x40 = l.length === 40 && /sparktop/.test(l[0]!) && [...l[2]!].length === 120 && /1 overview.*quit/.test(l[38]!);
+      return drawnFor120x40 && TITLES.every((t) => l.join('\n').includes(t)) ? l : undefined;
+    }, 30_000, 250);
     assert.ok(lines.every((l) => [...l].length <= 120), 'no line wider than the terminal');
     // The last row stays empty (a full last line would scroll some terminals): the footer is above it.
     assert.match(lines[38]!, /1 overview.*help.*quit/, 'the footer is on the last drawn line');
