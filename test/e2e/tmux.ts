@@ -13,7 +13,19 @@ export class TmuxSession {
   ) {
     this.name = `sparktop-test-${process.pid}-${columns}x${rows}-${Date.now()}`;
     const envArgs = Object.entries({ CI: 'false', TERM: 'xterm-256color', ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), ...envArgs, process.execPath, BIN, ...args]);
+    const argv = ['new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), ...envArgs, process.execPath, BIN, ...args];
+    // When the previous session was the server's last, the server may still be exiting: tmux then
+    // says "server exited unexpectedly". A new server starts on the next try.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        execFileSync('tmux', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+        return;
+      } catch (err) {
+        const stderr = String((err as { stderr?: Buffer }).stderr ?? '');
+        if (attempt >= 10 || !/server exited unexpectedly|no server running|lost server/.test(stderr)) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      }
+    }
   }
 
   capture(): string {

@@ -15,8 +15,8 @@ import { TmuxSession } from '../tmux.js';
 const MIN = 60_000;
 const TITLES = ['Rates', 'Batches', 'Partitions', 'Executors'];
 
-/** The panel lines of a 120×40 screen: between the two header lines and the status line + footer. */
-const body = (screen: string) => screen.split('\n').slice(2, 38).map((l) => l.trimEnd());
+/** The panel lines of a 120×40 screen: below the two header lines, above the status line, footer and empty last row. */
+const body = (screen: string) => screen.split('\n').slice(2, 37).map((l) => l.trimEnd());
 
 /** A screen that stays the same for a second (no frame drawn in between), and when it was read. */
 async function stableScreen(tmux: TmuxSession): Promise<{ screen: string; at: number }> {

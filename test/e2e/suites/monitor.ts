@@ -180,7 +180,8 @@ export function monitorSuite(): void {
     const master = () => getJson<Master>('http://127.0.0.1:8080/json/');
     const tmux = new TmuxSession(120, 40);
     sessions.push(tmux);
-    await eventually('the overview', async () => (tmux.capture().includes('Partitions') ? true : undefined), MIN);
+    // The form checks against the cluster the master reports: wait until the header shows it.
+    await eventually('the master\'s cores in the header', async () => (/cores 2\/2/.test(tmux.capture()) ? true : undefined), MIN, 250);
     const before = await master();
     assert.equal(before.activeapps.length, 1);
     const oldId = before.activeapps[0]!.id;
