@@ -101,8 +101,15 @@ export function evidenceSuite(): void {
     assert.ok(events.length > 10);
     for (let i = 1; i < events.length; i++) assert.ok(events[i]![0] >= events[i - 1]![0], `cast times are monotonic at event ${i}`);
     assert.ok(events.every((e) => e[1] === 'o' || e[1] === 'r'));
-    const lastFrame = events.filter((e) => e[1] === 'o' && e[2].includes('\x1b[1;1H')).at(-1)![2];
-    for (const t of TITLES) assert.ok(lastFrame.includes(t), `the last frame shows ${t}`);
+    // The frame sink writes only the lines that changed (`ESC[row;1H ESC[2K text`): replay them all.
+    const screenRows: string[] = [];
+    for (const [, kind, data] of events) {
+      if (kind !== 'o') continue;
+      const parts = data.split(/\x1b\[(\d+);1H\x1b\[2K/);
+      for (let i = 1; i < parts.length; i += 2) screenRows[Number(parts[i]) - 1] = parts[i + 1]!;
+    }
+    const lastScreen = screenRows.join('\n');
+    for (const t of TITLES) assert.ok(lastScreen.includes(t), `the last screen of the cast shows ${t}`);
   });
 
   it('a recording cut by kill -9 stays readable, replays and reports', async () => {
