@@ -15,6 +15,10 @@ const usage = `
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
     $ sparktop start                     lab up, then the monitor (what \`npm start\` runs)
+    $ sparktop sweep [lists] [-o sweep.md]   the highest sustainable rate per configuration, e.g.
+          --executor-cores 1,2 --total-executor-cores 1,2 --shuffle-partitions 2,8,200 [--partitions 2,4]
+          [--plan FILE] [--target-batch 20s] [--start-rps 5000] [--max-rps N] [--settle 60s] [--measure 120s]
+          [--steps 10] [--rps-per-generator 40000] [--max-generators 4] [--resume sweep.json] [--no-tui]
     $ sparktop replay FILE [--speed N] [--at 1:30]   a recording (--record) on the same screen; space ← → > <
     $ sparktop report FILE [-o report.md]   a recording as a Markdown report (stdout without -o)
     $ sparktop --record run.jsonl --cast run.cast   record the samples / the screen (asciicast v2)
@@ -104,6 +108,16 @@ const flagDefinitions = {
     record: str,
     cast: str,
     output: { type: 'string' as const, shortFlag: 'o' },
+    plan: str,
+    startRps: str,
+    maxRps: str,
+    settle: str,
+    measure: str,
+    steps: str,
+    rpsPerGenerator: str,
+    maxGenerators: str,
+    resume: str,
+    tui: { type: 'boolean' as const, default: true },
 };
 
 const definedFlags = [...Object.keys(flagDefinitions), 'targetRps', 'o', 'help', 'version'];
@@ -141,6 +155,27 @@ const ALLOWED: Record<string, string[]> = {
   replay: ['speed', 'at', 'color', 'ascii'],
   report: ['output'],
   gen: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile'],
+  sweep: [
+    ...WATCH,
+    ...RESOURCES,
+    'partitions',
+    'plan',
+    'startRps',
+    'maxRps',
+    'settle',
+    'measure',
+    'steps',
+    'rpsPerGenerator',
+    'maxGenerators',
+    'resume',
+    'output',
+    'record',
+    'cast',
+    'target',
+    'tui',
+    'color',
+    'ascii',
+  ],
 };
 
 function usageError(message: string): number {
@@ -149,7 +184,7 @@ function usageError(message: string): number {
 }
 
 /** Flags whose default is not `undefined`/`false`: at their default they were not given. */
-const DEFAULTS: Record<string, unknown> = { color: true };
+const DEFAULTS: Record<string, unknown> = { color: true, tui: true };
 
 function checkFlags(command: string, flags: Flags): string | null {
   const allowed = ALLOWED[command] ?? [];
@@ -201,6 +236,8 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
     case 'report':
       if (sub === undefined) return usageError('`sparktop report` needs the recording: sparktop report FILE [-o report.md]');
       return (await import('./commands/report.js')).reportCommand(sub, { output: flags.output });
+    case 'sweep':
+      return (await import('./commands/sweep.js')).sweepCommand(flags);
     case 'gen':
       return (await import('./commands/gen.js')).genCommand({
         broker: flags.kafka,

@@ -159,6 +159,7 @@ export class LocalLabControl implements PipelineControl {
         log: () => undefined,
         onStep: progress.onStep,
         checkpointDir: progress.reviewed?.checkpointDir,
+        signal: progress.signal,
       });
       return resubmitted(result.appId, result.steps);
     } catch (err) {

@@ -114,3 +114,18 @@ export function parseResources(raw: RawResourceFlags, base: JobResources = BASEL
   }
   return r;
 }
+
+/** The flags that give `r` to `sparktop submit` (or `lab up`), in the order of its usage text. */
+export function resourceFlags(r: JobResources): string[] {
+  const args: string[] = [];
+  if (r.executorCores !== undefined) args.push('--executor-cores', String(r.executorCores));
+  if (r.executorMemory !== undefined) args.push('--executor-memory', r.executorMemory);
+  if (r.totalExecutorCores !== undefined) args.push('--total-executor-cores', String(r.totalExecutorCores));
+  if (r.numExecutors !== undefined) args.push('--num-executors', String(r.numExecutors));
+  if (r.driverMemory !== undefined) args.push('--driver-memory', r.driverMemory);
+  if (r.shufflePartitions !== undefined) args.push('--shuffle-partitions', String(r.shufflePartitions));
+  if (r.maxOffsetsPerTrigger !== undefined) args.push('--max-offsets-per-trigger', String(r.maxOffsetsPerTrigger));
+  if (r.trigger !== undefined) args.push('--trigger', r.trigger.replace(/ seconds$/, 's').replace(/ milliseconds$/, 'ms'));
+  for (const [k, v] of Object.entries(r.conf)) args.push('--conf', `${k}=${v}`);
+  return args;
+}

@@ -16,6 +16,8 @@ export interface ResubmitProgress {
   /** Each step as it completes: stopping app, resources free, submitted app-…, first batch #… */
   onStep: (step: string, ms: number) => void;
   reviewed?: { checkpointDir: string };
+  /** Stops waiting (for the old app to stop, the new one's first batch) when aborted. */
+  signal?: AbortSignal;
 }
 
 export interface GeneratorsState {

@@ -166,3 +166,47 @@ export async function topicEndOffsets(bootstrap: string, topic: string): Promise
     await admin.disconnect().catch(() => undefined);
   }
 }
+
+/** Partitions of `topic` now (null: no such topic). */
+export async function topicPartitionCount(bootstrap: string, topic: string): Promise<number | null> {
+  const admin = quietKafka(bootstrap).admin();
+  try {
+    await admin.connect();
+    if (!(await admin.listTopics()).includes(topic)) return null;
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    return meta.topics[0]?.partitions.length ?? null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Deletes `topic` (its records too) and creates it again with `partitions` partitions — the only
+ * way to get fewer. Producers and the job must be stopped first: a producer writing meanwhile
+ * gets errors (the broker does not auto-create topics), a query reading it loses its offsets.
+ */
+export async function recreateTopic(bootstrap: string, topic: string, partitions: number, timeoutMs = 60_000): Promise<void> {
+  const admin = quietKafka(bootstrap).admin();
+  try {
+    await admin.connect();
+    if ((await admin.listTopics()).includes(topic)) await admin.deleteTopics({ topics: [topic], timeout: timeoutMs });
+    const deadline = Date.now() + timeoutMs;
+    // Deletion is asynchronous in the controller: creating too early fails with TOPIC_ALREADY_EXISTS.
+    for (;;) {
+      // kafkajs resolves false (not an error) while the old topic still exists.
+      let problem = 'the old topic is still being deleted';
+      try {
+        if (await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true, timeout: timeoutMs })) break;
+      } catch (err) {
+        problem = (err as Error).message;
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${topic} could not be created again with ${partitions} partitions: ${problem}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const parts = meta.topics[0]?.partitions ?? [];
+    if (parts.length !== partitions) throw new Error(`topic ${topic} has ${parts.length} partitions after recreation, not ${partitions}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

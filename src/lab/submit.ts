@@ -74,10 +74,11 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
   const plan = planSubmission(config, paths, prov, opts.resources, opts.checkpointDir ?? newCheckpointDir(paths, config.query));
   const commandLine = formatCommandLine(plan);
   log(`  ${commandLine}`);
+  // The lab's folder as working directory: Spark 4 creates `artifacts/` in the driver's.
   const record = await startComponent(
     paths,
     'spark-app',
-    { command: plan.command, args: plan.args, env: submissionEnv(plan, config, paths, prov), logFile: logFileFor(paths, 'spark-app') },
+    { command: plan.command, args: plan.args, env: submissionEnv(plan, config, paths, prov), logFile: logFileFor(paths, 'spark-app'), cwd: paths.labDir },
     config.driverUiPort,
     driverUi(config),
   );

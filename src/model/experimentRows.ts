@@ -49,8 +49,12 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  * Sustainable: processed ≥ input, lag not growing, p95 batch < target. False as soon as one known
  * criterion fails (every failing one is a reason); true only when all three are known and hold.
  */
-export function verdictOf(row: Omit<ExperimentRow, 'verdict'>, targetMs: number): ExperimentVerdict {
-  const limit = Math.max(1, LAG_GROWTH_FRACTION * (row.inputRps ?? 0));
+export function verdictOf(
+  row: Pick<ExperimentRow, 'batches' | 'inputRps' | 'processedRps' | 'lagSlope' | 'p95Ms'> & { lagSlopeError?: number | null },
+  targetMs: number,
+): ExperimentVerdict {
+  // A slope within two standard errors of zero is noise, not growth (short windows, few batches).
+  const limit = Math.max(1, LAG_GROWTH_FRACTION * (row.inputRps ?? 0), 2 * (row.lagSlopeError ?? 0));
   if (row.batches < MIN_VERDICT_BATCHES) {
     // No verdict yet, but a lag already running away is worth saying (e.g. a first batch that never ends).
     const hint = row.lagSlope !== null && row.lagSlope > limit ? [`lag growing +${rate(row.lagSlope)}/s so far`] : [];
@@ -63,7 +67,7 @@ export function verdictOf(row: Omit<ExperimentRow, 'verdict'>, targetMs: number)
   else if (row.processedRps < row.inputRps) failed.push(`out ${rate(row.processedRps)}/s < in ${rate(row.inputRps)}/s`);
   else held.push(`out ${rate(row.processedRps)}/s ≥ in ${rate(row.inputRps)}/s`);
   if (row.lagSlope === null) unknown.push('lag trend unknown');
-  else if (row.lagSlope > limit) failed.push(`lag growing +${rate(row.lagSlope)}/s`);
+  else if (row.lagSlope > limit) failed.push(`lag growing +${rate(row.lagSlope)}/s${row.lagSlopeError ? ` (±${rate(row.lagSlopeError)})` : ''}`);
   else held.push(`lag not growing (${row.lagSlope >= 0 ? '+' : '−'}${rate(Math.abs(row.lagSlope))}/s)`);
   if (row.p95Ms === null) unknown.push('batch durations unknown');
   else if (row.p95Ms >= targetMs) failed.push(`p95 batch ${secs(row.p95Ms)} ≥ target ${secs(targetMs)}`);

@@ -12,6 +12,7 @@ import { monitorSuite } from './suites/monitor.js';
 import { resilienceSuite } from './suites/resilience.js';
 import { evidenceSuite } from './suites/evidence.js';
 import { sourcesSuite } from './suites/sources.js';
+import { sweepSuite } from './suites/sweep.js';
 
 const KAFKA = '127.0.0.1:9094';
 const MASTER = 'http://127.0.0.1:8080';
@@ -191,6 +192,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
 
   describe('resilience: garbage from every endpoint, resize storms', () => {
     resilienceSuite();
+  });
+
+  describe('sweep: the highest sustainable rate per configuration', () => {
+    sweepSuite();
   });
 
   it('resubmits with --executor-cores 1 --total-executor-cores 2: the old app finishes, the new one has 2 executors', async () => {

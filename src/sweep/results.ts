@@ -1,0 +1,136 @@
+/**
+ * A sweep's results: written (atomically) after every step, so an interrupted sweep loses at most
+ * the step under way, and read back by `--resume`, which skips the configurations already done.
+ */
+import fs from 'node:fs';
+import { z } from 'zod';
+import type { JobResources } from '../control/resources.js';
+import { writeJsonFileAtomic } from '../lab/jsonFile.js';
+import type { StepMeasurement } from './measure.js';
+import type { SweepPlan, SweepSettings } from './plan.js';
+import type { SearchEnd, StepOutcome } from './search.js';
+import { limitOfStep } from './verdict.js';
+
+export interface SweepStepResult {
+  rate: number;
+  generators: { count: number; ratePerGenerator: number };
+  settleFrom: number;
+  measurement: StepMeasurement;
+  outcome: StepOutcome;
+  reasons: string[];
+  findings: string[];
+  appId: string | null;
+}
+
+export interface ConfigurationResult {
+  key: string;
+  resources: JobResources;
+  partitions: number | null;
+  status: 'running' | 'done' | 'failed';
+  startedAt: number;
+  finishedAt: number | null;
+  commandLine: string | null;
+  appId: string | null;
+  steps: SweepStepResult[];
+  end: SearchEnd | null;
+  /** Highest rate judged sustainable (null: none). */
+  maxSustainableRps: number | null;
+  p95AtMaxMs: number | null;
+  /** What stopped it going higher: an advisor finding id, a failed criterion, or why the search ended. */
+  limitingFactor: string | null;
+  /** Why a failed configuration failed (resubmission, topic), in the words of the action. */
+  error: string | null;
+}
+
+export interface SweepResults {
+  sparktopSweep: 1;
+  startedAt: number;
+  updatedAt: number;
+  complete: boolean;
+  settings: SweepSettings;
+  topic: string;
+  /** The recordings of this sweep, one per run (a resume starts a new one). */
+  recordings: string[];
+  configurations: Array<{ key: string; resources: JobResources; partitions: number | null }>;
+  skipped: SweepPlan['skipped'];
+  results: ConfigurationResult[];
+}
+
+export function newResults(plan: SweepPlan, topic: string, now: number): SweepResults {
+  return {
+    sparktopSweep: 1,
+    startedAt: now,
+    updatedAt: now,
+    complete: false,
+    settings: plan.settings,
+    topic,
+    recordings: [],
+    configurations: plan.configurations.map(({ key, resources, partitions }) => ({ key, resources, partitions })),
+    skipped: plan.skipped,
+    results: [],
+  };
+}
+
+const resultsSchema = z
+  .object({
+    sparktopSweep: z.literal(1),
+    startedAt: z.number(),
+    settings: z.object({ targetBatchMs: z.number(), startRps: z.number(), maxRps: z.number(), settleMs: z.number(), measureMs: z.number() }).passthrough(),
+    topic: z.string(),
+    recordings: z.array(z.string()),
+    configurations: z.array(z.object({ key: z.string(), resources: z.object({ conf: z.record(z.string(), z.string()) }).passthrough(), partitions: z.number().nullable() })),
+    results: z.array(z.object({ key: z.string(), status: z.enum(['running', 'done', 'failed']) }).passthrough()),
+  })
+  .passthrough();
+
+export class InvalidResultsFile extends Error {}
+
+/** Reads a results file for --resume; a configuration still `running` when it stopped is run again. */
+export function readResults(file: string): SweepResults {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InvalidResultsFile(`cannot resume from ${file}: ${(err as Error).message}`);
+  }
+  const r = resultsSchema.safeParse(json);
+  if (!r.success) throw new InvalidResultsFile(`cannot resume from ${file}: not a sweep results file (${r.error.issues[0]!.path.join('.') || 'top level'}: ${r.error.issues[0]!.message})`);
+  const results = r.data as unknown as SweepResults;
+  results.results = results.results.filter((x) => x.status !== 'running');
+  return results;
+}
+
+export function saveResults(file: string, results: SweepResults): void {
+  writeJsonFileAtomic(file, results, 2);
+}
+
+/** What stopped a configuration going higher. */
+export function limitingFactorOf(c: Pick<ConfigurationResult, 'steps' | 'end'>): string | null {
+  if (c.end === 'generator-bound') return 'generator-bound';
+  if (c.end === 'max-rps reached') return 'none up to --max-rps';
+  const unsustainable = c.steps.filter((s) => s.outcome === 'unsustainable');
+  if (unsustainable.length === 0) return c.end === 'step limit reached' ? 'none found (step limit)' : null;
+  // The lowest rate that failed is the one that says what the limit is.
+  return limitOfStep(unsustainable.reduce((a, b) => (b.rate < a.rate ? b : a)));
+}
+
+export function summarise(c: ConfigurationResult): ConfigurationResult {
+  const best = c.steps.filter((s) => s.outcome === 'sustainable').reduce<SweepStepResult | null>((a, b) => (a === null || b.rate > a.rate ? b : a), null);
+  return { ...c, maxSustainableRps: best?.rate ?? null, p95AtMaxMs: best?.measurement.p95Ms ?? null, limitingFactor: limitingFactorOf(c) };
+}
+
+/** The best configuration: highest sustainable rate, then the lower p95. */
+export function bestOf(results: readonly ConfigurationResult[]): ConfigurationResult | null {
+  let best: ConfigurationResult | null = null;
+  for (const r of results) {
+    if (r.status !== 'done' || r.maxSustainableRps === null) continue;
+    if (
+      best === null ||
+      r.maxSustainableRps > best.maxSustainableRps! ||
+      (r.maxSustainableRps === best.maxSustainableRps && (r.p95AtMaxMs ?? Infinity) < (best.p95AtMaxMs ?? Infinity))
+    ) {
+      best = r;
+    }
+  }
+  return best;
+}
