@@ -21,12 +21,15 @@ const usage = `
           [--steps 10] [--rps-per-generator 40000] [--max-generators 4] [--resume sweep.json] [--no-tui]
     $ sparktop replay FILE [--speed N] [--at 1:30]   a recording (--record) on the same screen; space ← → > <
     $ sparktop report FILE [-o report.md]   a recording as a Markdown report (stdout without -o)
+                                         (replay, report: the advisor uses --threshold / --config, not the recorded ones)
     $ sparktop --record run.jsonl --cast run.cast   record the samples / the screen (asciicast v2)
 
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
     --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
     --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
     --target docker|local   (monitor) which lab the hotkeys act on; default: the one that is running
+    --threshold name=value  (repeatable; also replay, report) an advisor threshold, e.g. gcRatio=0.2
+                            skew.severe=4 raiseAfter=5; config file: "advisor"; names in the README
 
   Lab flags (lab up; ports also for down/status/submit)
     --partitions N        partitions of the topic (2)        --workers N        Spark workers (1)
@@ -80,6 +83,7 @@ const flagDefinitions = {
     maxOffsetsPerTrigger: str,
     trigger: str,
     conf: { type: 'string' as const, isMultiple: true as const },
+    threshold: { type: 'string' as const, isMultiple: true as const },
     purge: { type: 'boolean' as const },
     json: { type: 'boolean' as const },
     lines: str,
@@ -140,20 +144,20 @@ type Flags = typeof cli.flags;
 const LAB = ['cacheDir', 'python', 'kafkaPort', 'kafkaControllerPort', 'masterPort', 'masterUiPort', 'workerUiPort', 'driverUiPort', 'listenerPort', 'topic'];
 const RESOURCES = ['executorCores', 'executorMemory', 'totalExecutorCores', 'numExecutors', 'driverMemory', 'shufflePartitions', 'maxOffsetsPerTrigger', 'trigger', 'conf'];
 const UP = [...LAB, ...RESOURCES, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
-const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'config', 'cacheDir'];
+const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'config', 'cacheDir', 'threshold'];
 const ALLOWED: Record<string, string[]> = {
   monitor: [...WATCH, 'color', 'ascii', 'record', 'cast', 'target'],
   status: [...WATCH, 'json'],
   check: [...WATCH, 'maxBatchMs', 'minRatio', 'failOn'],
   'lab up': UP,
-  start: [...UP, 'record', 'cast', 'color', 'ascii'],
+  start: [...UP, 'record', 'cast', 'color', 'ascii', 'threshold'],
   'lab down': [...LAB, 'purge'],
   'lab status': [...LAB, 'json'],
   'lab logs': [...LAB, 'lines'],
   'lab provision': ['cacheDir', 'python'],
   submit: [...LAB, ...RESOURCES, 'query', 'startingOffsets'],
-  replay: ['speed', 'at', 'color', 'ascii'],
-  report: ['output'],
+  replay: ['speed', 'at', 'color', 'ascii', 'threshold', 'config'],
+  report: ['output', 'threshold', 'config'],
   gen: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile'],
   sweep: [
     ...WATCH,
@@ -232,10 +236,10 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
       return (await import('./commands/submit.js')).submitCommand(flags);
     case 'replay':
       if (sub === undefined) return usageError('`sparktop replay` needs the recording: sparktop replay FILE');
-      return (await import('./commands/replay.js')).replayCommand(sub, { speed: flags.speed, at: flags.at, color: flags.color, ascii: flags.ascii });
+      return (await import('./commands/replay.js')).replayCommand(sub, { speed: flags.speed, at: flags.at, color: flags.color, ascii: flags.ascii, threshold: flags.threshold, config: flags.config });
     case 'report':
       if (sub === undefined) return usageError('`sparktop report` needs the recording: sparktop report FILE [-o report.md]');
-      return (await import('./commands/report.js')).reportCommand(sub, { output: flags.output });
+      return (await import('./commands/report.js')).reportCommand(sub, { output: flags.output, threshold: flags.threshold, config: flags.config });
     case 'sweep':
       return (await import('./commands/sweep.js')).sweepCommand(flags);
     case 'gen':

@@ -5,9 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { advisorFileSchema, resolveAdvisorSettings } from './advisorConfig.js';
 import { InvalidResource } from './control/resources.js';
 import { labPaths, defaultCacheDir } from './lab/paths.js';
 import { readState } from './lab/state.js';
+import type { AdvisorOptions, AdvisorOptionsInput } from './model/advisor/options.js';
 
 export interface WatchConfig {
   kafka: string;
@@ -24,6 +26,8 @@ export interface WatchConfig {
   ascii: boolean;
   record: string | null;
   cast: string | null;
+  /** The advisor's thresholds and hysteresis: --threshold > the config file's `advisor` > defaults. */
+  advisor: AdvisorOptions;
 }
 
 export interface WatchFlags {
@@ -41,6 +45,8 @@ export interface WatchFlags {
   ascii?: boolean;
   record?: string;
   cast?: string;
+  /** `name=value`, repeatable (advisorConfig.ts). */
+  threshold?: string[];
 }
 
 const ENV: Record<string, keyof WatchFlags> = {
@@ -64,18 +70,24 @@ const fileSchema = z
     progressUrl: z.string(),
     refresh: z.union([z.string(), z.number()]).transform(String),
     targetBatch: z.union([z.string(), z.number()]).transform(String),
+    advisor: advisorFileSchema,
   })
   .partial()
   .strict();
 
 export class InvalidConfigFile extends Error {}
 
-function readConfigFile(file: string, explicit: boolean): Partial<Record<keyof WatchFlags, string>> {
+interface ConfigFile {
+  watch: Partial<Record<keyof WatchFlags, string>>;
+  advisor: AdvisorOptionsInput | undefined;
+}
+
+function readConfigFile(file: string, explicit: boolean): ConfigFile {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { watch: {}, advisor: undefined };
     throw new InvalidConfigFile(`cannot read config file ${file}: ${(err as Error).message}`);
   }
   let json: unknown;
@@ -89,7 +101,21 @@ function readConfigFile(file: string, explicit: boolean): Partial<Record<keyof W
     const issue = r.error.issues[0]!;
     throw new InvalidConfigFile(`config file ${file}: ${issue.path.join('.') || 'top level'}: ${issue.message}`);
   }
-  return r.data;
+  const { advisor, ...watch } = r.data;
+  return { watch, advisor };
+}
+
+function configFileOf(flags: Pick<WatchFlags, 'config'>, cwd: string): ConfigFile {
+  const configPath = flags.config ? path.resolve(cwd, flags.config) : path.join(cwd, 'sparktop.config.json');
+  return readConfigFile(configPath, Boolean(flags.config));
+}
+
+/**
+ * The advisor's options alone, for commands that watch nothing (replay, report): --threshold over
+ * the config file's `advisor` section over the defaults.
+ */
+export function resolveAdvisorConfig(flags: Pick<WatchFlags, 'config' | 'threshold'>, cwd = process.cwd()): AdvisorOptions {
+  return resolveAdvisorSettings(configFileOf(flags, cwd).advisor, flags.threshold);
 }
 
 /** "1s", "500ms", "2" (seconds) → ms. */
@@ -126,8 +152,7 @@ export function wantsColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = p
 }
 
 export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WatchConfig {
-  const configPath = flags.config ? path.resolve(cwd, flags.config) : path.join(cwd, 'sparktop.config.json');
-  const file = readConfigFile(configPath, Boolean(flags.config));
+  const { watch: file, advisor } = configFileOf(flags, cwd);
   const pick = (key: keyof WatchFlags): string | undefined => {
     const flag = flags[key];
     if (typeof flag === 'string') return flag;
@@ -157,5 +182,6 @@ export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = p
     ascii: flags.ascii === true,
     record: flags.record ?? null,
     cast: flags.cast ?? null,
+    advisor: resolveAdvisorSettings(advisor, flags.threshold),
   };
 }

@@ -18,7 +18,7 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     process.stderr.write('sparktop: the monitor needs an interactive terminal; for one snapshot use `sparktop status` (or `status --json`).\n');
     return 2;
   }
-  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic });
+  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: config.advisor });
   const control = selectControl(config, flags.cacheDir, target);
   const news = new EventEmitter();
   // Opened before the screen is entered, so the cast starts with the enter-full-screen bytes.

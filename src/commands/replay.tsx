@@ -3,7 +3,7 @@ import { render } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { writeSnapshot } from '../record/snapshot.js';
 import { modelOptionsOf, ReplayPlayer, MAX_SPEED, MIN_SPEED } from '../record/replaySource.js';
-import { wantsColor } from '../config.js';
+import { resolveAdvisorConfig, wantsColor } from '../config.js';
 import { InvalidResource } from '../control/resources.js';
 import type { Derived } from '../model/derived.js';
 import { App } from '../ui/App.js';
@@ -89,6 +89,9 @@ export interface ReplayFlags {
   at?: string;
   color?: boolean;
   ascii?: boolean;
+  /** The advisor's settings to replay with (not the recorded ones): `name=value`, repeatable. */
+  threshold?: string[];
+  config?: string;
 }
 
 /** `--speed 2`, `2x`, `x0.5`; a usage error (InvalidResource) outside MIN_SPEED..MAX_SPEED. */
@@ -115,6 +118,7 @@ export function parseAt(value: string): number {
 export async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
   const speed = parseSpeed(flags.speed);
   const at = flags.at === undefined ? null : parseAt(flags.at);
+  const advisor = resolveAdvisorConfig(flags);
   const recording = await recordingFor('replay', file);
   if (!recording) return 2;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -123,7 +127,7 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
   }
   const config = recording.header.config;
   const player = new ReplayPlayer(recording.samples, {
-    model: modelOptionsOf(config),
+    model: { ...modelOptionsOf(config), advisor },
     refreshMs: typeof config.refreshMs === 'number' ? config.refreshMs : 1000,
     speed,
     startedAt: recording.header.startedAt,

@@ -13,10 +13,11 @@ export function samplerFor(config: WatchConfig, onSample: (s: Sample) => void): 
 /**
  * Takes two rounds of samples one refresh apart (rates need two points) and derives one snapshot:
  * what `status` and `check` report, without a TUI. One look has no history to apply hysteresis
- * to: every advisor condition that holds is reported.
+ * to: every advisor condition that holds (by the configured thresholds) is reported.
  */
 export async function takeSnapshot(config: WatchConfig): Promise<Derived> {
-  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: { hysteresis: SNAPSHOT_HYSTERESIS } });
+  const advisor = { thresholds: config.advisor.thresholds, hysteresis: { ...config.advisor.hysteresis, ...SNAPSHOT_HYSTERESIS } };
+  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor });
   const sampler = samplerFor(config, (s) => applySample(model, s));
   try {
     await sampler.poll();

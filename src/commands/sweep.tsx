@@ -114,7 +114,7 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
 
   const news = new EventEmitter();
   const abort = new AbortController();
-  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic });
+  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: config.advisor });
   const watch = modelWatch(model);
   const session = openRecordingSession({
     record: files.recording,

@@ -2,13 +2,14 @@
  * `sparktop report`: a recording → Markdown that answers a tuning exercise's questions from the
  * raw samples, replayed through the model (src/record/reportReplay.ts). Pure: no I/O, no clock.
  */
+import type { AdvisorOptionsInput } from '../model/advisor/options.js';
 import { experimentsTable, METHOD_NOTES } from './experimentsExport.js';
 import type { Recording } from './reader.js';
 import { modelOptionsOf } from './replaySource.js';
 import { createBatchCollector } from './reportBatches.js';
 import { chartsSection, letterMarkers } from './reportCharts.js';
 import { createExecutorCollector, executorsSection } from './reportExecutors.js';
-import { createFindingsCollector, findingsSection } from './reportFindings.js';
+import { createFindingsCollector, findingsSection, thresholdsLine } from './reportFindings.js';
 import { replayRecording } from './reportReplay.js';
 import { createRunCollector, type RunFacts } from './reportRun.js';
 import { settingsSection } from './reportSettings.js';
@@ -22,6 +23,8 @@ export interface ReportOptions {
   source?: string;
   /** When it was written (epoch ms); left out when not given. */
   at?: number;
+  /** The advisor's settings to replay with; default: the defaults (not the recorded ones). */
+  advisor?: AdvisorOptionsInput;
 }
 
 /** Marks, app changes and finished control actions, to letter on the charts. */
@@ -34,7 +37,7 @@ function chartEvents(facts: RunFacts, appChanges: ReadonlyArray<{ t: number; app
 
 export function reportMarkdown(recording: Recording, options: ReportOptions = {}): string {
   const { header, samples } = recording;
-  const modelOptions = modelOptionsOf(header.config);
+  const modelOptions = { ...modelOptionsOf(header.config), advisor: options.advisor };
   const batches = createBatchCollector();
   const run = createRunCollector();
   const executors = createExecutorCollector();
@@ -66,7 +69,7 @@ export function reportMarkdown(recording: Recording, options: ReportOptions = {}
     ...executorsSection(executors.byApp()),
     ...stagesSection(stages.stages()),
     ...breakdownSection(series.batches),
-    ...findingsSection(findings.spans(), start),
+    ...findingsSection(findings.spans(), start, thresholdsLine(model.options.advisor, header.config.advisor)),
     ...settingsSection(rows, facts, start, end),
   ];
   return `${lines.join('\n').trimEnd()}\n`;

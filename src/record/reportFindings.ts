@@ -2,6 +2,8 @@
  * Every advisor finding that was active during the run: when it was raised and cleared (the
  * derive clock of the replay), its evidence and suggestion as they were when it was raised.
  */
+import type { AdvisorOptions } from '../model/advisor/options.js';
+import { differencesFromDefaults } from '../model/advisor/settings.js';
 import type { Derived, Finding } from '../model/derived.js';
 import type { ReplayObserver } from './reportReplay.js';
 import { mdCell } from './experimentsExport.js';
@@ -40,8 +42,21 @@ export function createFindingsCollector(): ReplayObserver & { spans(): FindingSp
 
 const SEVERITY_ORDER = { error: 0, warn: 1, info: 2 } as const;
 
-export function findingsSection(spans: readonly FindingSpan[], start: number): string[] {
-  const lines = ['## Findings', ''];
+const settingsText = (differences: string[]) => (differences.length === 0 ? 'the defaults' : differences.map((d) => `\`${d}\``).join(', '));
+
+/**
+ * The advisor's settings the findings were computed with, as their differences from the defaults;
+ * and those of the live run when the recording has them (`recorded`: the header's config.advisor) and they differ.
+ */
+export function thresholdsLine(used: AdvisorOptions, recorded: unknown): string {
+  const now = differencesFromDefaults(used);
+  const live = recorded === undefined ? null : differencesFromDefaults(recorded);
+  const liveText = live !== null && live.join() !== now.join() ? ` (the live run used ${settingsText(live)})` : '';
+  return `Advisor thresholds: ${now.length === 0 ? 'the defaults' : `differ from the defaults in ${settingsText(now)}`}${liveText}.`;
+}
+
+export function findingsSection(spans: readonly FindingSpan[], start: number, thresholds?: string): string[] {
+  const lines = ['## Findings', '', ...(thresholds ? [thresholds, ''] : [])];
   if (spans.length === 0) return [...lines, 'The advisor raised no finding during the run.', ''];
   const ids = [...new Set(spans.map((s) => s.finding.id))];
   lines.push(

@@ -1,4 +1,5 @@
 /** The report's run summary: when and where it was recorded, the applications, the cluster, the configuration. */
+import { differencesFromDefaults } from '../model/advisor/settings.js';
 import { clock } from './replaySource.js';
 import { redactUrl, type RecordingHeader } from './recordingFormat.js';
 import type { RunFacts } from './reportRun.js';
@@ -24,7 +25,13 @@ function clusterLine(facts: RunFacts): string {
   return `${alive} worker${alive === 1 ? '' : 's'} alive, ${m.cores} cores, ${mib(m.memory)} (at the end; at most ${facts.peak.workers} workers, ${facts.peak.cores} cores, ${mib(facts.peak.memoryMb)})`;
 }
 
-const configValue = (v: unknown): string => (typeof v === 'string' ? redactUrl(v) : JSON.stringify(v) ?? '–');
+function configValue(key: string, v: unknown): string {
+  if (key === 'advisor') {
+    const differences = differencesFromDefaults(v);
+    return differences.length === 0 ? 'default thresholds' : `thresholds differ from the defaults: ${differences.join(', ')}`;
+  }
+  return typeof v === 'string' ? redactUrl(v) : JSON.stringify(v) ?? '–';
+}
 
 export function summarySection(input: SummaryInput): string[] {
   const { header, facts, start, end } = input;
@@ -49,7 +56,7 @@ export function summarySection(input: SummaryInput): string[] {
     const rowsW = workers.map((w) => [w.id, w.host, w.state, String(w.cores), String(w.coresused), mib(w.memory), mib(w.memoryused)]);
     lines.push('### Cluster (last master answer)', '', ...mdTable(['worker', 'host', 'state', 'cores', 'cores used', 'memory', 'memory used'], rowsW, [3, 4, 5, 6]), '');
   }
-  const config = Object.entries(header.config).map(([k, v]) => [k, configValue(v)]);
+  const config = Object.entries(header.config).map(([k, v]) => [k, configValue(k, v)]);
   if (config.length > 0) lines.push('### Configuration (recording header)', '', ...mdTable(['setting', 'value'], config), '');
   return lines;
 }

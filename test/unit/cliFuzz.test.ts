@@ -18,7 +18,7 @@ const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..
 const CASES = Number(process.env.SPARKTOP_FUZZ_CASES ?? 48);
 const SEED = Number(process.env.SPARKTOP_FUZZ_SEED ?? Date.now() % 100_000);
 
-type Kind = 'int' | 'port' | 'memory' | 'duration' | 'url' | 'broker' | 'query' | 'offsets' | 'acks' | 'conf' | 'topic' | 'config';
+type Kind = 'int' | 'port' | 'memory' | 'duration' | 'url' | 'broker' | 'query' | 'offsets' | 'acks' | 'conf' | 'topic' | 'config' | 'threshold';
 
 const FLAG_KINDS: Record<string, Kind> = {
   partitions: 'int',
@@ -50,6 +50,7 @@ const FLAG_KINDS: Record<string, Kind> = {
   refresh: 'duration',
   'target-batch': 'duration',
   config: 'config',
+  threshold: 'threshold',
   'additional-term-rate': 'int',
   acks: 'acks',
 };
@@ -67,6 +68,7 @@ const VALID: Record<Kind, string[]> = {
   conf: ['spark.a.b=1', 'spark.executor.extraJavaOptions=-Xss4m'],
   topic: ['logs', 'other.topic_1'],
   config: [],
+  threshold: ['gcRatio=0.2', 'skew.severe=4', 'raiseAfter=5', 'failureWindowMs=0'],
 };
 
 const INVALID: Record<Kind, string[]> = {
@@ -81,14 +83,15 @@ const INVALID: Record<Kind, string[]> = {
   acks: ['2', 'all-of-them', '-2'],
   conf: ['nokey', 'fs.defaultFS=file:///', 'spark.x='],
   topic: ['bad topic', 'a/b', 'x'.repeat(300)],
-  config: ['/nonexistent/sparktop.json', '__BAD_JSON__', '__WRONG_SHAPE__'],
+  config: ['/nonexistent/sparktop.json', '__BAD_JSON__', '__WRONG_SHAPE__', '__BAD_ADVISOR__'],
+  threshold: ['gcRatio=2', 'gcRatio', 'nosuch=1', 'raiseAfter=1.5', 'skew.critical=2', 'tinyTaskMs=-1', 'memoryRatio=lots'],
 };
 
 /** Flags each command accepts (a subset of the CLI's table: enough to mix valid ones in). */
 const COMMANDS: Record<string, string[]> = {
-  monitor: ['kafka', 'topic', 'spark-ui', 'spark-master', 'progress-url', 'refresh', 'target-batch', 'config'],
-  status: ['kafka', 'topic', 'spark-ui', 'spark-master', 'progress-url', 'refresh', 'target-batch', 'config'],
-  check: ['kafka', 'topic', 'spark-ui', 'spark-master', 'progress-url', 'refresh', 'target-batch', 'config'],
+  monitor: ['kafka', 'topic', 'spark-ui', 'spark-master', 'progress-url', 'refresh', 'target-batch', 'config', 'threshold'],
+  status: ['kafka', 'topic', 'spark-ui', 'spark-master', 'progress-url', 'refresh', 'target-batch', 'config', 'threshold'],
+  check: ['kafka', 'topic', 'spark-ui', 'spark-master', 'progress-url', 'refresh', 'target-batch', 'config', 'threshold'],
   'lab up': ['partitions', 'workers', 'worker-cores', 'worker-memory', 'rps', 'query', 'starting-offsets', 'kafka-port', 'master-port', 'executor-cores', 'executor-memory', 'shuffle-partitions', 'trigger', 'conf', 'topic'],
   submit: ['executor-cores', 'executor-memory', 'total-executor-cores', 'num-executors', 'driver-memory', 'shuffle-partitions', 'max-offsets-per-trigger', 'trigger', 'conf', 'query', 'starting-offsets'],
   gen: ['kafka', 'topic', 'rps', 'additional-term-rate', 'acks'],
@@ -99,9 +102,9 @@ const FOREIGN: Record<string, string[]> = {
   monitor: ['partitions', 'executor-cores', 'rps', 'acks'],
   status: ['workers', 'shuffle-partitions', 'additional-term-rate'],
   check: ['worker-memory', 'trigger', 'query'],
-  'lab up': ['spark-ui', 'refresh', 'target-batch', 'acks'],
-  submit: ['spark-ui', 'progress-url', 'workers', 'rps'],
-  gen: ['spark-ui', 'partitions', 'executor-cores', 'refresh'],
+  'lab up': ['spark-ui', 'refresh', 'target-batch', 'acks', 'threshold'],
+  submit: ['spark-ui', 'progress-url', 'workers', 'rps', 'threshold'],
+  gen: ['spark-ui', 'partitions', 'executor-cores', 'refresh', 'threshold'],
 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-fuzz-'));
@@ -110,6 +113,8 @@ const badJson = path.join(tmp, 'bad.json');
 fs.writeFileSync(badJson, '{"kafka": ');
 const wrongShape = path.join(tmp, 'shape.json');
 fs.writeFileSync(wrongShape, JSON.stringify({ kafka: 42, refresh: { nested: true } }));
+const badAdvisor = path.join(tmp, 'advisor.json');
+fs.writeFileSync(badAdvisor, JSON.stringify({ advisor: { thresholds: { skew: { severe: 50 } } } }));
 
 interface Case {
   argv: string[];
@@ -146,6 +151,7 @@ function makeCase(random: () => number): Case {
   let value = pick(INVALID[kind]);
   if (value === '__BAD_JSON__') value = badJson;
   if (value === '__WRONG_SHAPE__') value = wrongShape;
+  if (value === '__BAD_ADVISOR__') value = badAdvisor;
   // The bad flag replaces a valid occurrence of itself (the CLI keeps the last one otherwise).
   const withoutIt: string[] = [];
   for (let i = 0; i < valid.length; i += 2) if (valid[i] !== `--${flag}`) withoutIt.push(valid[i]!, valid[i + 1]!);

@@ -40,8 +40,10 @@ export interface AdvisorOptions {
   hysteresis: AdvisorHysteresis;
 }
 
+export type SkewLevels = AdvisorThresholds['skew'];
+
 export interface AdvisorOptionsInput {
-  thresholds?: Partial<AdvisorThresholds>;
+  thresholds?: Partial<Omit<AdvisorThresholds, 'skew'>> & { skew?: Partial<SkewLevels> };
   hysteresis?: Partial<AdvisorHysteresis>;
 }
 
@@ -63,11 +65,27 @@ export const DEFAULT_HYSTERESIS: AdvisorHysteresis = { evaluateEveryMs: 1000, ra
 /** One look, no history (`status`, `check`): every condition that holds now is reported. */
 export const SNAPSHOT_HYSTERESIS: Partial<AdvisorHysteresis> = { raiseAfter: 1, clearAfter: 1, healthyAfter: 1 };
 
+/** `later` over `earlier`, field by field (skew levels too). */
+export function mergeAdvisorInputs(earlier: AdvisorOptionsInput, later: AdvisorOptionsInput): AdvisorOptionsInput {
+  return {
+    thresholds: { ...earlier.thresholds, ...later.thresholds, skew: { ...earlier.thresholds?.skew, ...later.thresholds?.skew } },
+    hysteresis: { ...earlier.hysteresis, ...later.hysteresis },
+  };
+}
+
+/** Why the skew levels cannot be used (they must ascend), or null. */
+export function skewOrderProblem(skew: SkewLevels): string | null {
+  const { low, moderate, severe, critical } = skew;
+  return low < moderate && moderate < severe && severe < critical ? null : `expected ascending skew levels low < moderate < severe < critical, got ${low}, ${moderate}, ${severe}, ${critical}`;
+}
+
 export function resolveAdvisorOptions(input: AdvisorOptionsInput = {}): AdvisorOptions {
   const hysteresis = { ...DEFAULT_HYSTERESIS, ...input.hysteresis };
   for (const k of ['raiseAfter', 'clearAfter', 'healthyAfter', 'cleared'] as const) {
     if (!Number.isInteger(hysteresis[k]) || hysteresis[k] < 1) throw new RangeError(`advisor hysteresis ${k} must be a positive integer, got ${hysteresis[k]}`);
   }
   const thresholds = { ...DEFAULT_ADVISOR_THRESHOLDS, ...input.thresholds, skew: { ...DEFAULT_ADVISOR_THRESHOLDS.skew, ...input.thresholds?.skew } };
+  const order = skewOrderProblem(thresholds.skew);
+  if (order) throw new RangeError(`advisor thresholds: ${order}`);
   return { thresholds, hysteresis };
 }
