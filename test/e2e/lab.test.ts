@@ -13,6 +13,7 @@ import { resilienceSuite } from './suites/resilience.js';
 import { evidenceSuite } from './suites/evidence.js';
 import { sourcesSuite } from './suites/sources.js';
 import { sweepSuite } from './suites/sweep.js';
+import { advisorSuite } from './suites/advisor.js';
 
 const KAFKA = '127.0.0.1:9094';
 const MASTER = 'http://127.0.0.1:8080';
@@ -67,7 +68,7 @@ async function labStatus(): Promise<LabStatusJson> {
   return JSON.parse(r.stdout) as LabStatusJson;
 }
 
-describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
+describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
   let pids: number[] = [];
 
   before(async () => {
@@ -196,6 +197,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
 
   describe('sweep: the highest sustainable rate per configuration', () => {
     sweepSuite();
+  });
+
+  describe('advisor: each rule in a real scenario', () => {
+    advisorSuite();
   });
 
   it('resubmits with --executor-cores 1 --total-executor-cores 2: the old app finishes, the new one has 2 executors', async () => {

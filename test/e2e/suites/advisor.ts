@@ -1,0 +1,101 @@
+/**
+ * The advisor's rules in real scenarios on the live lab (issue #7): each scenario is made with the
+ * lab's own controls (resubmission, generators, the topic) and the finding is read from
+ * `status --json`, as a script would. The lab is put back to the classroom baseline at the end.
+ */
+import assert from 'node:assert/strict';
+import { after, it } from 'node:test';
+import { LocalLabControl } from '../../../src/control/localLab.js';
+import { defaultCacheDir, labPaths } from '../../../src/lab/paths.js';
+import { recreateTopic } from '../../../src/lab/kafkaBroker.js';
+import { eventually, runCli } from '../helpers.js';
+
+const MIN = 60_000;
+const BROKER = '127.0.0.1:9094';
+
+interface StatusJson {
+  health: string;
+  kafka: { partitions: unknown[] };
+  findings: Array<{ id: string; severity: string; message: string }>;
+}
+
+async function findings(): Promise<StatusJson> {
+  const r = await runCli(['status', '--json'], { timeoutMs: MIN });
+  return JSON.parse(r.stdout) as StatusJson;
+}
+
+/** Waits until `status --json` names the finding; returns its message. */
+async function findingShows(id: string, timeoutMs: number): Promise<string> {
+  return eventually(`finding ${id}`, async () => (await findings()).findings.find((f) => f.id === id)?.message, timeoutMs, 3000);
+}
+
+async function submit(...flags: string[]): Promise<void> {
+  const r = await runCli(['submit', ...flags], { timeoutMs: 15 * MIN });
+  assert.equal(r.code, 0, `submit ${flags.join(' ')}:\n${r.stdout}\n${r.stderr}`);
+}
+
+export function advisorSuite(): void {
+  const control = new LocalLabControl(labPaths(defaultCacheDir()));
+
+  after(async () => {
+    // Back to what the later tests expect: one generator at 10 000 rec/s, a 2-partition topic, the baseline job.
+    await control.setRate(10_000);
+    await control.scaleGenerators(1);
+    await control.setPaused(false);
+  });
+
+  it('healthy, and only healthy, on a steady run the job keeps up with', async () => {
+    await control.scaleGenerators(1);
+    await control.setRate(5000);
+    await submit('--executor-cores', '1', '--total-executor-cores', '2', '--shuffle-partitions', '2');
+    const ids = await eventually('only healthy', async () => {
+      const f = (await findings()).findings.map((x) => x.id);
+      return f.length === 1 && f[0] === 'healthy' ? f : undefined;
+    }, 4 * MIN, 3000);
+    assert.deepEqual(ids, ['healthy']);
+    const check = await runCli(['check'], { timeoutMs: MIN });
+    assert.equal(check.code, 0, check.stdout);
+  });
+
+  it('shuffle-partitions with the default 200 on 2 cores', async () => {
+    await submit('--executor-cores', '1', '--total-executor-cores', '2');
+    const message = await findingShows('shuffle-partitions', 4 * MIN);
+    assert.match(message, /shuffle partitions 200/);
+  });
+
+  it('generator-bound when one generator is asked for more than it can produce', async () => {
+    await control.setRate(2_000_000);
+    const message = await findingShows('generator-bound', 2 * MIN);
+    assert.match(message, /target 2000k rec\/s/);
+    await control.setRate(5000);
+  });
+
+  it('falling-behind with one core and more input than it processes', async () => {
+    await submit('--executor-cores', '1', '--total-executor-cores', '1');
+    await control.setRate(40_000);
+    await control.scaleGenerators(2);
+    await findingShows('falling-behind', 5 * MIN);
+    await control.scaleGenerators(1);
+    await control.setRate(5000);
+  });
+
+  it('read-parallelism when the topic has fewer partitions than the executors have cores', async () => {
+    await control.setPaused(true);
+    await control.killJob();
+    await recreateTopic(BROKER, 'logs', 1);
+    await control.setPaused(false);
+    try {
+      await submit('--executor-cores', '1', '--total-executor-cores', '2', '--shuffle-partitions', '2');
+      const message = await findingShows('read-parallelism', 4 * MIN);
+      assert.match(message, /topic partitions 1, executor cores 2/);
+    } finally {
+      await control.setPaused(true);
+      await control.killJob();
+      await recreateTopic(BROKER, 'logs', 2);
+      await control.setRate(10_000);
+      await control.setPaused(false);
+      await submit();
+      await eventually('2 partitions again', async () => ((await findings()).kafka.partitions.length === 2 ? true : undefined), MIN, 2000);
+    }
+  });
+}
