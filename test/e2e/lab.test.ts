@@ -10,6 +10,7 @@ import { endOffsetTotal, eventually, getJson, runCli } from './helpers.js';
 import { generatorSuite } from './suites/generator.js';
 import { monitorSuite } from './suites/monitor.js';
 import { resilienceSuite } from './suites/resilience.js';
+import { outagesSuite } from './suites/outages.js';
 import { evidenceSuite } from './suites/evidence.js';
 import { sourcesSuite } from './suites/sources.js';
 
@@ -66,7 +67,7 @@ async function labStatus(): Promise<LabStatusJson> {
   return JSON.parse(r.stdout) as LabStatusJson;
 }
 
-describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
+describe('local lab: up, watch, resubmit, down', { timeout: 60 * MIN }, () => {
   let pids: number[] = [];
 
   before(async () => {
@@ -191,6 +192,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 45 * MIN }, () => {
 
   describe('resilience: garbage from every endpoint, resize storms', () => {
     resilienceSuite();
+  });
+
+  describe('outages: the master killed, the listener gone, the topic recreated', () => {
+    outagesSuite();
   });
 
   it('resubmits with --executor-cores 1 --total-executor-cores 2: the old app finishes, the new one has 2 executors', async () => {
