@@ -11,6 +11,7 @@ import { deriveGenerators, deriveMaster, deriveResources } from './cluster.js';
 import { deriveExecutors, type ExecutorsDerived } from './executors.js';
 import { deriveExperiments } from './experimentRows.js';
 import { healthOf } from './health.js';
+import { kafkaResetAt } from './kafkaState.js';
 import { derivePartitions, totalLagGrowing } from './lag.js';
 import { batchSeries, durationPercentiles } from './rates.js';
 import { deriveStages } from './stages.js';
@@ -98,7 +99,7 @@ export function derive(state: ModelState, now: number): Derived {
   );
 
   const listenerRecent = recent.filter((r) => r.origin !== 'derived');
-  const lagGrowing = totalLagGrowing(state.lag, o.thresholds.behindBatches, o.thresholds.warnMinGrowthSeconds);
+  const lagGrowing = totalLagGrowing(state.lag, o.thresholds.behindBatches, o.thresholds.warnMinGrowthSeconds, kafkaResetAt(state.kafka));
   const health = healthOf({
     now,
     sources,

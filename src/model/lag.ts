@@ -4,7 +4,7 @@
  * Spark's commits (micro-batches) rather than on consumer-group commits, which Spark never makes.
  */
 import type { PartitionRow, PartitionStatus, SourceState } from './derived.js';
-import { logEndAt, produceRates, type KafkaState } from './kafkaState.js';
+import { kafkaResetAt, logEndAt, produceRates, type KafkaState } from './kafkaState.js';
 import type { ModelThresholds, ModelWindows } from './options.js';
 import { runEnded, type QueriesState } from './queries.js';
 import { Ring } from './ring.js';
@@ -107,10 +107,41 @@ export function applyCommits(state: LagState, kafka: KafkaState, t: number, even
   state.version++;
 }
 
+/**
+ * A Kafka sample read this long after a commit was read after Spark read the commit's end offsets
+ * (Kafka reads time out well before): within one topic its log end cannot be below them.
+ */
+export const OFFSETS_SETTLED_MS = 5_000;
+
+/**
+ * Whether Spark's committed offsets `ref` are offsets of the topic Kafka has now, so that
+ * `log end − Spark's offset` is a lag. Not when the topic was recreated after the batch was
+ * planned (its offsets restarted), nor when a Kafka sample read well after the commit has a log end
+ * below Spark's offset or lacks one of its partitions (the monitor did not see the reset happen,
+ * e.g. `sparktop status` started after it).
+ */
+export function commitMatchesTopic(ref: Commit, kafka: KafkaState): boolean {
+  const resetAt = kafkaResetAt(kafka);
+  if (resetAt !== null && ref.plannedAt < resetAt) return false;
+  const latest = kafka.history.newest();
+  if (!latest || latest.t - ref.committedAt <= OFFSETS_SETTLED_MS) return true;
+  for (const [partition, offset] of ref.offsets) {
+    const i = latest.layout.indexOf.get(partition);
+    if (i === undefined || latest.logEnd[i]! < offset) return false;
+  }
+  return true;
+}
+
+/** The reference commit when its offsets are the current topic's (else lag is unknown until Spark commits again). */
+export function currentReference(state: LagState, kafka: KafkaState): Commit | null {
+  const ref = state.reference;
+  return ref && commitMatchesTopic(ref, kafka) ? ref : null;
+}
+
 /** After each applied Kafka sample: the total lag point for the chart, and pending lags at commit. */
 export function onKafkaSample(state: LagState, kafka: KafkaState, t: number): void {
   const point = kafka.history.newest();
-  const ref = state.reference;
+  const ref = currentReference(state, kafka);
   let total: number | null = null;
   if (point && ref) {
     for (let i = 0; i < point.layout.ids.length; i++) {
@@ -128,14 +159,26 @@ export function onKafkaUnreachable(state: LagState, t: number): void {
   state.version++;
 }
 
-/** The reference run's commits, newest first (at most `max`). */
+/**
+ * Whether `c` can precede `ref` on the same topic: a run's committed offsets never go down, so a
+ * commit above the reference on some partition read an earlier incarnation of the topic.
+ */
+function offsetsNotAbove(c: Commit, ref: Commit): boolean {
+  for (const [partition, offset] of c.offsets) {
+    const later = ref.offsets.get(partition);
+    if (later !== undefined && offset > later) return false;
+  }
+  return true;
+}
+
+/** The reference run's commits on the current topic, newest first (at most `max`). */
 function runCommits(state: LagState, max: number, accept: (c: Commit) => boolean = () => true): Commit[] {
   const ref = state.reference;
   const out: Commit[] = [];
   if (!ref) return out;
   for (let i = state.commits.size - 1; i >= 0 && out.length < max; i--) {
     const c = state.commits.at(i)!;
-    if (c.runId === ref.runId && c.plannedAt <= ref.plannedAt && accept(c)) out.push(c);
+    if (c.runId === ref.runId && c.plannedAt <= ref.plannedAt && offsetsNotAbove(c, ref) && accept(c)) out.push(c);
   }
   return out;
 }
@@ -152,8 +195,8 @@ export function expectedBatchIntervalMs(state: LagState): number | null {
  * The reference run's last `n` commits, oldest first, when each of them has a known lag at commit
  * (consecutive: a commit whose lag could not be measured, e.g. during a Kafka outage, breaks the run).
  */
-function lastMeasuredCommits(state: LagState, n: number): Commit[] | null {
-  const commits = runCommits(state, n, (c) => c.lagResolved);
+function lastMeasuredCommits(state: LagState, n: number, since: number | null = null): Commit[] | null {
+  const commits = runCommits(state, n, (c) => c.lagResolved && (since === null || c.plannedAt >= since));
   if (commits.length < Math.max(2, n) || commits.some((c) => c.lagAtCommit === null)) return null;
   return commits.reverse();
 }
@@ -190,9 +233,12 @@ function partitionLogEnd(partition: number) {
   };
 }
 
-/** The total lag at commit grew over the run's last `commits` commits (null: not measurable). */
-export function totalLagGrowing(state: LagState, commits: number, minGrowthSeconds: number): boolean | null {
-  const measured = lastMeasuredCommits(state, commits);
+/**
+ * The total lag at commit grew over the run's last `commits` commits (null: not measurable);
+ * `since`: the topic's last recreation (commits planned before it do not count).
+ */
+export function totalLagGrowing(state: LagState, commits: number, minGrowthSeconds: number, since: number | null = null): boolean | null {
+  const measured = lastMeasuredCommits(state, commits, since);
   if (!measured) return null;
   const totalLogEnd = (c: Commit) => {
     let sum = 0;
@@ -206,8 +252,8 @@ export function totalLagGrowing(state: LagState, commits: number, minGrowthSecon
  * The two measured commits the lag trend is taken between: the run's newest commit with a known
  * lag at commit, and the newest one at least `windowMs` before it (else the oldest measured).
  */
-function trendCommits(state: LagState, windowMs: number): { base: Commit; newest: Commit } | null {
-  const measured = runCommits(state, state.commits.capacity, (c) => c.lagAtCommit !== null);
+function trendCommits(state: LagState, windowMs: number, since: number | null): { base: Commit; newest: Commit } | null {
+  const measured = runCommits(state, state.commits.capacity, (c) => c.lagAtCommit !== null && (since === null || c.plannedAt >= since));
   const newest = measured[0];
   let base: Commit | null = null;
   for (let i = 1; i < measured.length; i++) {
@@ -256,7 +302,7 @@ function referenceRunGone(ref: Commit, ctx: LagContext): boolean {
 export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagContext): PartitionsDerived {
   const { now, thresholds: th } = ctx;
   const latest = kafka.history.newest() ?? null;
-  const ref = state.reference;
+  const ref = currentReference(state, kafka);
   const kafkaUp = ctx.sources.kafka.ok === true;
   const ids = latest ? latest.layout.ids : ref ? [...ref.offsets.keys()].sort((a, b) => a - b) : [];
   const rates = kafkaUp ? produceRates(kafka, ctx.windows.produceMs) : [];
@@ -268,8 +314,9 @@ export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagCon
   const gone = ref ? referenceRunGone(ref, ctx) : false;
   const blind = ctx.sources.progress.ok !== true; // commits cannot be seen: time since the last one means nothing
   const sinceCommit = ref ? now - ref.committedAt : 0;
-  const measured = lastMeasuredCommits(state, th.warnCommits);
-  const trend = trendCommits(state, ctx.windows.lagTrendMs);
+  const resetAt = kafkaResetAt(kafka);
+  const measured = lastMeasuredCommits(state, th.warnCommits, resetAt);
+  const trend = trendCommits(state, ctx.windows.lagTrendMs, resetAt);
 
   const group = kafka.group;
   const groupOffsets = group ? new Map(group.offsets.map((o) => [o.partition, o.offset])) : null;

@@ -18,7 +18,7 @@ import {
   type ExperimentsState,
 } from './experiments.js';
 import { applyExecutorsSample, createExecutors, type ExecutorsState } from './executors.js';
-import { applyKafkaSample, createKafkaState, type KafkaState } from './kafkaState.js';
+import { applyKafkaSample, createKafkaState, type KafkaReset, type KafkaState } from './kafkaState.js';
 import { createLagState, onKafkaSample, onKafkaUnreachable, type LagState } from './lag.js';
 import { resolveOptions, type ModelOptions, type ResolvedModelOptions } from './options.js';
 import { createQueries, type QueriesState } from './queries.js';
@@ -110,18 +110,28 @@ function controlText(c: ControlSample): string {
   return `${c.action}${detail ? ` ${detail}` : ''}: ${c.result}${took}${c.message ? ` (${c.message})` : ''}`;
 }
 
+function resetText(topic: string | null, r: KafkaReset): string {
+  const what =
+    r.to === null ? `partition ${r.partition} is gone` : `partition ${r.partition}'s log-end offset went back from ${r.from} to ${r.to}`;
+  const count = r.partitionsBefore === r.partitionsAfter ? `${r.partitionsAfter} partitions` : `partitions ${r.partitionsBefore} → ${r.partitionsAfter}`;
+  return `Kafka topic ${topic ?? '?'} was recreated (${what}; ${count}): lag is unknown until Spark commits offsets of the new topic`;
+}
+
 export function applySample(state: ModelState, sample: Sample): ModelState {
   const t = sample.t;
   state.lastT = state.lastT === null ? t : Math.max(state.lastT, t);
   switch (sample.kind) {
-    case 'kafka':
+    case 'kafka': {
       markSourceOk(state.sources, state.events, 'kafka', t);
+      const resetBefore = state.kafka.reset;
       if (applyKafkaSample(state.kafka, t, sample.data)) {
+        if (state.kafka.reset !== resetBefore && state.kafka.reset) logEvent(state.events, t, 'warn', resetText(state.kafka.topic, state.kafka.reset));
         onKafkaSample(state.lag, state.kafka, t);
         const lag = state.lag.series.newest()?.lag ?? null;
         noteExperimentLag(state.experiments, t, lag, state.lag.reference?.appId ?? null, state.sources.driver.ok === true);
       }
       break;
+    }
     case 'executors': {
       const d = sample.data;
       markSourceOk(state.sources, state.events, 'driver', t);

@@ -1,6 +1,24 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { HttpAnswer } from './http.js';
 
+/** Walks an error and its causes (kafkajs wraps the broker's error when its retries run out). */
+function causes(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let e = err, depth = 0; e && depth < 5; depth++) {
+    out.push(e);
+    e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+  }
+  return out;
+}
+
+/** Why the offsets of `topic` could not be read, in words a person can act on. */
+export function describeKafkaError(err: unknown, topic: string): string {
+  const chain = causes(err);
+  if (chain.some((e) => (e as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION')) return `topic ${topic} does not exist`;
+  const message = err instanceof Error ? err.message : String(err);
+  return /ECONNREFUSED|Connection error/i.test(message) ? 'connection refused' : message;
+}
+
 /**
  * Reads the input topic's offsets (and a consumer group's, when asked) with kafkajs admin.
  * Read-only: `fetchOffsets` is called without `resolveOffsets`, which would commit to the group.
@@ -61,9 +79,7 @@ export class KafkaOffsetsReader {
       return { status: 0, body };
     } catch (err) {
       await this.reset();
-      const message = err instanceof Error ? err.message : String(err);
-      const reason = /ECONNREFUSED|Connection error/i.test(message) ? 'connection refused' : message;
-      return { status: null, body: { error: reason } };
+      return { status: null, body: { error: describeKafkaError(err, this.topic) } };
     } finally {
       this.busy = false;
     }

@@ -10,6 +10,7 @@ import { endOffsetTotal, eventually, getJson, runCli } from './helpers.js';
 import { generatorSuite } from './suites/generator.js';
 import { monitorSuite } from './suites/monitor.js';
 import { resilienceSuite } from './suites/resilience.js';
+import { outagesSuite } from './suites/outages.js';
 import { evidenceSuite } from './suites/evidence.js';
 import { sourcesSuite } from './suites/sources.js';
 import { sweepSuite } from './suites/sweep.js';
@@ -193,6 +194,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
 
   describe('resilience: garbage from every endpoint, resize storms', () => {
     resilienceSuite();
+  });
+
+  describe('outages: the master killed, the listener gone, the topic recreated', () => {
+    outagesSuite();
   });
 
   describe('sweep: the highest sustainable rate per configuration', () => {
