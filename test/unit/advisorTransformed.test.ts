@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Sample } from '../../src/model/samples.js';
+import { SNAPSHOT_HYSTERESIS } from '../../src/model/advisor/options.js';
 import { fact, findingOf, firstWith, ids, RAW, runAdvisor, withExecutor } from '../support/advisorFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 
@@ -129,6 +130,13 @@ describe('generator-bound (the recordings have no generator samples: one added a
     assert.match(fact(two.end, 'generator-bound', 'produced (Kafka)')!, /\((4|5)\d %\)$/);
     assert.match(f.suggestion, /--generators 3/);
     assert.equal(firstWith(runAdvisor('steady', { model: RAW, transform: generators(1) }), 'generator-bound'), undefined);
+  });
+
+  it('one look (status, check) reports it at its first evaluation, although live it waits for 12', () => {
+    const oneLook = runAdvisor('steady', { model: { advisor: { hysteresis: SNAPSHOT_HYSTERESIS } }, transform: generators(2), until: 20 });
+    const live = runAdvisor('steady', { transform: generators(2), until: 20 });
+    assert.ok(findingOf(oneLook.end, 'generator-bound'), ids(oneLook.end).join());
+    assert.equal(findingOf(live.end, 'generator-bound'), undefined, 'live: not yet after a few refreshes');
   });
 });
 
