@@ -47,7 +47,7 @@ export function limitOfStep(step: Pick<StepVerdict, 'outcome' | 'reasons' | 'fin
   const cause = step.findings.find((id) => !SYMPTOMS.has(id));
   if (cause) return cause;
   if (step.reasons.some((r) => /lag growing|out .* < in/.test(r))) return 'falling-behind';
-  if (step.reasons.some((r) => /p95 batch/.test(r))) return 'batch-over-target';
+  if (step.reasons.some((r) => /p95 batch|≥ target/.test(r))) return 'batch-over-target';
   return step.findings[0] ?? step.reasons[0] ?? null;
 }
 
@@ -83,5 +83,7 @@ export function judgeStep(rate: number, m: StepMeasurement, targetBatchMs: numbe
   if (verdict.sustainable === true) return { outcome: 'sustainable', reasons: verdict.reasons, findings: ranked };
   if (verdict.sustainable === false) return { outcome: 'unsustainable', reasons: verdict.reasons, findings: ranked };
   // Too few batches (or unknown figures) in the window: not shown to be sustainable, so it is not.
-  return { outcome: 'unsustainable', reasons: [`not shown sustainable: ${verdict.reasons.join(', ')}`], findings: ranked };
+  // Batches that long are usually over the target already: say so, it is the reason that matters.
+  const over = m.maxMs !== null && m.maxMs >= targetBatchMs ? [`batches up to ${(m.maxMs / 1000).toFixed(1)} s ≥ target ${(targetBatchMs / 1000).toFixed(1)} s`] : [];
+  return { outcome: 'unsustainable', reasons: [...over, `not shown sustainable: ${verdict.reasons.join(', ')}`], findings: ranked };
 }

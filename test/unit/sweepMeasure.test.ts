@@ -111,6 +111,17 @@ describe('sweep: measuring a step on the real lab recording', () => {
     assert.equal(limitOfStep(asked), 'generator-bound');
   });
 
+  it('a window with too few batches, because they are long, says they are over the target', () => {
+    const w = windows.find((x) => measureWindow(since(x.settleFrom), x.from, x.to, TOPIC).batches < 3)!;
+    assert.ok(w, 'the recording has a stretch of long batches (3 000 rec/s on one core)');
+    const m = measureWindow(since(w.settleFrom), w.from, w.to, TOPIC);
+    const v = judgeStep(w.targetRps, m, Math.floor(m.maxMs! / 2), []);
+    assert.equal(v.outcome, 'unsustainable');
+    assert.match(v.reasons[0]!, /^batches up to \d+\.\d s ≥ target/);
+    assert.equal(limitOfStep(v), 'batch-over-target');
+    assert.doesNotMatch(judgeStep(w.targetRps, m, m.maxMs! + 1, []).reasons.join(), /≥ target/);
+  });
+
   it('the advisor\'s cause is named before the symptom', () => {
     assert.equal(limitOfStep({ outcome: 'unsustainable', reasons: ['lag growing +3k/s'], findings: ['falling-behind', 'read-parallelism'] }), 'read-parallelism');
     assert.equal(limitOfStep({ outcome: 'unsustainable', reasons: ['p95 batch 25.0 s ≥ target 20.0 s'], findings: ['batch-over-target'] }), 'batch-over-target');
