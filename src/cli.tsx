@@ -1,5 +1,5 @@
 import meow from 'meow';
-import { attachDashValues, unknownFlags } from './cliArgs.js';
+import { attachDashValues, kebab, unknownFlags } from './cliArgs.js';
 import { InvalidConfigFile } from './config.js';
 import { InvalidResource } from './control/resources.js';
 import { GeneratorOptionsError } from './generator/options.js';
@@ -194,7 +194,7 @@ function checkFlags(command: string, flags: Flags): string | null {
   const allowed = ALLOWED[command] ?? [];
   for (const [key, value] of Object.entries(flags)) {
     const given = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false && value !== DEFAULTS[key];
-    if (given && !allowed.includes(key)) return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to \`sparktop ${command}\``;
+    if (given && !allowed.includes(key)) return `--${kebab(key)} does not apply to \`sparktop ${command}\``;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 /** Command-line words before meow parses them, and the flags it could not place. */
 
-const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** `targetBatch` → `target-batch`: a flag's name as written on the command line. */
+export const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
  * `--trigger -1s` would reach the parser as the flag `--trigger` without a value and the short

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink';
+import { kebab } from '../cliArgs.js';
 import { resolveWatchConfig, type WatchFlags } from '../config.js';
 import { BASELINE_RESOURCES } from '../control/resources.js';
 import { parseTarget, selectControl } from '../control/select.js';
@@ -20,6 +21,7 @@ import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
 import { Live } from './live.js';
 import { takeSnapshot, samplerFor } from './snapshot.js';
+import { formatInt } from '../ui/format.js';
 
 export interface SweepCommandFlags extends WatchFlags, SweepFlags {
   target?: string;
@@ -28,7 +30,6 @@ export interface SweepCommandFlags extends WatchFlags, SweepFlags {
   tui?: boolean;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 const clock = (t: number) => new Date(t).toTimeString().slice(0, 8);
 const mmss = (ms: number) => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}`;
 
@@ -55,7 +56,7 @@ export function progressLine(p: SweepProgress, now: number): string {
 /** The monitor's status line during a sweep: where it is, what it waits for, the best rate so far. */
 export function statusLine(p: SweepProgress, now: number): string {
   const wait = p.until !== null ? ` ${mmss(Math.max(0, p.until - now))} left` : '';
-  const best = p.best !== null ? ` · best ${fmt(p.best)} rec/s` : '';
+  const best = p.best !== null ? ` · best ${formatInt(p.best)} rec/s` : '';
   return `sweep ${p.index}/${p.count}${p.step > 0 ? ` step ${p.step}` : ''} · ${p.message}${wait}${best} · q stops (resumable)`;
 }
 
@@ -64,7 +65,7 @@ function planFor(flags: SweepCommandFlags, control: PipelineControl, clusterCore
     const given = ['executorCores', 'totalExecutorCores', 'executorMemory', 'shufflePartitions', 'partitions', 'plan', 'startRps', 'maxRps', 'settle', 'measure', 'steps', 'targetBatch'].filter(
       (k) => flags[k as keyof SweepCommandFlags] !== undefined,
     );
-    if (given.length > 0) throw new SweepUsage(`--resume takes the plan and settings from ${flags.resume}: do not also give ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+    if (given.length > 0) throw new SweepUsage(`--resume takes the plan and settings from ${flags.resume}: do not also give ${given.map((k) => `--${kebab(k)}`).join(', ')}`);
     const results = readResults(flags.resume);
     const plan: SweepPlan = { configurations: results.configurations, skipped: results.skipped, settings: { ...resolveSettings({}), ...results.settings } };
     return { plan, results };

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { run } from './provision/exec.js';
 import type { LabConfig } from './labConfig.js';
 import type { LabPaths } from './paths.js';
@@ -115,16 +115,23 @@ function quietKafka(bootstrap: string): Kafka {
   });
 }
 
-/** Readiness probe: the broker answers metadata requests and has a controller. */
-export async function brokerReady(bootstrap: string): Promise<true | undefined> {
+/** Runs `use` with a connected admin client of the broker, disconnected afterwards whatever happens. */
+async function withAdmin<T>(bootstrap: string, use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = quietKafka(bootstrap).admin();
   try {
     await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null ? true : undefined;
+    return await use(admin);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** Readiness probe: the broker answers metadata requests and has a controller. */
+export async function brokerReady(bootstrap: string): Promise<true | undefined> {
+  return withAdmin(bootstrap, async (admin) => {
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null ? true : undefined;
+  });
 }
 
 /**
@@ -132,9 +139,7 @@ export async function brokerReady(bootstrap: string): Promise<true | undefined> 
  * existing topic with more partitions is kept and reported.
  */
 export async function ensureTopic(bootstrap: string, topic: string, partitions: number): Promise<{ partitions: number; note: string | null }> {
-  const admin = quietKafka(bootstrap).admin();
-  try {
-    await admin.connect();
+  return withAdmin(bootstrap, async (admin) => {
     const topics = await admin.listTopics();
     if (!topics.includes(topic)) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
@@ -151,33 +156,23 @@ export async function ensureTopic(bootstrap: string, topic: string, partitions: 
     const parts = meta.topics[0]?.partitions ?? [];
     if (parts.length !== partitions || parts.some((p) => p.leader < 0)) throw new Error(`topic ${topic} has no leader for every partition yet`);
     return { partitions: parts.length, note: null };
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  });
 }
 
 export async function topicEndOffsets(bootstrap: string, topic: string): Promise<number[]> {
-  const admin = quietKafka(bootstrap).admin();
-  try {
-    await admin.connect();
+  return withAdmin(bootstrap, async (admin) => {
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  });
 }
 
 /** Partitions of `topic` now (null: no such topic). */
 export async function topicPartitionCount(bootstrap: string, topic: string): Promise<number | null> {
-  const admin = quietKafka(bootstrap).admin();
-  try {
-    await admin.connect();
+  return withAdmin(bootstrap, async (admin) => {
     if (!(await admin.listTopics()).includes(topic)) return null;
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     return meta.topics[0]?.partitions.length ?? null;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  });
 }
 
 /**
@@ -186,9 +181,7 @@ export async function topicPartitionCount(bootstrap: string, topic: string): Pro
  * gets errors (the broker does not auto-create topics), a query reading it loses its offsets.
  */
 export async function recreateTopic(bootstrap: string, topic: string, partitions: number, timeoutMs = 60_000): Promise<void> {
-  const admin = quietKafka(bootstrap).admin();
-  try {
-    await admin.connect();
+  return withAdmin(bootstrap, async (admin) => {
     if ((await admin.listTopics()).includes(topic)) await admin.deleteTopics({ topics: [topic], timeout: timeoutMs });
     const deadline = Date.now() + timeoutMs;
     // Deletion is asynchronous in the controller: creating too early fails with TOPIC_ALREADY_EXISTS.
@@ -206,7 +199,5 @@ export async function recreateTopic(bootstrap: string, topic: string, partitions
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     const parts = meta.topics[0]?.partitions ?? [];
     if (parts.length !== partitions) throw new Error(`topic ${topic} has ${parts.length} partitions after recreation, not ${partitions}`);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  });
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { InvalidResource, parseMemory, parsePositiveInt, parseResources, type RawResourceFlags } from '../control/resources.js';
 import { defaultLabConfig, type LabConfig, type QueryName } from './labConfig.js';
 import { defaultCacheDir } from './paths.js';
+import { kebab } from '../cliArgs.js';
 
 export interface LabFlags extends RawResourceFlags {
   cacheDir?: string;
@@ -50,10 +51,6 @@ function intInRange(flag: string, value: unknown, min: number, max: number): num
     throw new InvalidResource(flag, `expected an integer from ${min} to ${max}, got "${String(value)}"`);
   }
   return Number(text);
-}
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** Flags and env → a validated LabConfig. Throws InvalidResource naming the flag. */

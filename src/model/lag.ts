@@ -4,6 +4,7 @@
  * Spark's commits (micro-batches) rather than on consumer-group commits, which Spark never makes.
  */
 import type { PartitionRow, PartitionStatus, SourceState } from './derived.js';
+import { currentReference, offsetsNotAbove } from './commitTopic.js';
 import { kafkaResetAt, logEndAt, produceRates, type KafkaState } from './kafkaState.js';
 import type { ModelThresholds, ModelWindows } from './options.js';
 import { runEnded, type QueriesState } from './queries.js';
@@ -107,37 +108,6 @@ export function applyCommits(state: LagState, kafka: KafkaState, t: number, even
   state.version++;
 }
 
-/**
- * A Kafka sample read this long after a commit was read after Spark read the commit's end offsets
- * (Kafka reads time out well before): within one topic its log end cannot be below them.
- */
-export const OFFSETS_SETTLED_MS = 5_000;
-
-/**
- * Whether Spark's committed offsets `ref` are offsets of the topic Kafka has now, so that
- * `log end − Spark's offset` is a lag. Not when the topic was recreated after the batch was
- * planned (its offsets restarted), nor when a Kafka sample read well after the commit has a log end
- * below Spark's offset or lacks one of its partitions (the monitor did not see the reset happen,
- * e.g. `sparktop status` started after it).
- */
-export function commitMatchesTopic(ref: Commit, kafka: KafkaState): boolean {
-  const resetAt = kafkaResetAt(kafka);
-  if (resetAt !== null && ref.plannedAt < resetAt) return false;
-  const latest = kafka.history.newest();
-  if (!latest || latest.t - ref.committedAt <= OFFSETS_SETTLED_MS) return true;
-  for (const [partition, offset] of ref.offsets) {
-    const i = latest.layout.indexOf.get(partition);
-    if (i === undefined || latest.logEnd[i]! < offset) return false;
-  }
-  return true;
-}
-
-/** The reference commit when its offsets are the current topic's (else lag is unknown until Spark commits again). */
-export function currentReference(state: LagState, kafka: KafkaState): Commit | null {
-  const ref = state.reference;
-  return ref && commitMatchesTopic(ref, kafka) ? ref : null;
-}
-
 /** After each applied Kafka sample: the total lag point for the chart, and pending lags at commit. */
 export function onKafkaSample(state: LagState, kafka: KafkaState, t: number): void {
   const point = kafka.history.newest();
@@ -157,18 +127,6 @@ export function onKafkaSample(state: LagState, kafka: KafkaState, t: number): vo
 export function onKafkaUnreachable(state: LagState, t: number): void {
   state.series.push({ t, lag: null });
   state.version++;
-}
-
-/**
- * Whether `c` can precede `ref` on the same topic: a run's committed offsets never go down, so a
- * commit above the reference on some partition read an earlier incarnation of the topic.
- */
-function offsetsNotAbove(c: Commit, ref: Commit): boolean {
-  for (const [partition, offset] of c.offsets) {
-    const later = ref.offsets.get(partition);
-    if (later !== undefined && offset > later) return false;
-  }
-  return true;
 }
 
 /** The reference run's commits on the current topic, newest first (at most `max`). */

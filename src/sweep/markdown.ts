@@ -1,8 +1,8 @@
 /** A sweep's results as Markdown: the answer first (table and best configuration), then every step. */
 import { resourceFlags } from '../control/resources.js';
+import { formatInt as num } from '../ui/format.js';
 import { bestOf, type ConfigurationResult, type SweepResults } from './results.js';
 
-const num = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toFixed(digits).replace(/\B(?=(\d{3})+(?!\d))/g, ' '));
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
 const signed = (n: number | null) => (n === null ? '–' : `${n >= 0 ? '+' : '−'}${num(Math.abs(n))}`);
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { kebab } from '../cliArgs.js';
 import { parseDurationMs } from '../config.js';
 import { InvalidResource, parseMemory, parsePositiveInt, parseResources, type JobResources, type RawResourceFlags } from '../control/resources.js';
 
@@ -189,7 +190,7 @@ export function resolvePlan(flags: SweepFlags, base: JobResources, clusterCores:
   let candidates: Array<{ resources: JobResources; partitions: number | null }>;
   if (flags.plan !== undefined) {
     const given = ['executorCores', 'totalExecutorCores', 'executorMemory', 'shufflePartitions', 'partitions'].filter((k) => flags[k as keyof SweepFlags] !== undefined);
-    if (given.length > 0) throw new InvalidResource('plan', `a plan file lists the configurations: do not also give ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+    if (given.length > 0) throw new InvalidResource('plan', `a plan file lists the configurations: do not also give ${given.map((k) => `--${kebab(k)}`).join(', ')}`);
     candidates = readPlanFile(flags.plan, common);
   } else {
     candidates = [];

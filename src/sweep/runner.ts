@@ -13,6 +13,7 @@ import type { SweepConfiguration, SweepPlan } from './plan.js';
 import { summarise, type ConfigurationResult, type SweepResults, type SweepStepResult } from './results.js';
 import { generatorPlan, nextRate, recordStep, startSearch, type SearchState } from './search.js';
 import { judgeStep } from './verdict.js';
+import { formatInt } from '../ui/format.js';
 
 /** What the sweep reads of the pipeline: the samples the sources delivered and the model's view of them. */
 export interface SweepWatch {
@@ -62,7 +63,6 @@ class ActionFailed extends Error {}
 /** Records/s while the job is being resubmitted: enough for its first batch, no backlog to speak of. */
 const TRICKLE_RPS = 500;
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 
 export class SweepRunner {
   private readonly original: GeneratorsState | null;
@@ -197,7 +197,7 @@ export class SweepRunner {
     const until = this.env.now() + this.plan.settings.drainMs;
     while (this.env.now() < until) {
       const now = this.env.watch.totalLag();
-      this.progress({ phase: 'draining', index, config, step, rate: nextRps, until, best: null, message: `draining the backlog: lag ${now === null ? '–' : fmt(now)}` });
+      this.progress({ phase: 'draining', index, config, step, rate: nextRps, until, best: null, message: `draining the backlog: lag ${now === null ? '–' : formatInt(now)}` });
       if (now !== null && now <= limit) return;
       await this.env.sleep(1000, this.signal);
     }
@@ -245,27 +245,27 @@ export class SweepRunner {
         const load = generatorPlan(rate, s);
         await this.setLoad(load.count, load.ratePerGenerator);
         const settleFrom = this.env.now();
-        this.progress({ phase: 'settling', index, config, step, rate, until: settleFrom + s.settleMs, best, message: `${fmt(rate)} rec/s (${load.count} × ${fmt(load.ratePerGenerator)}): settling` });
+        this.env.watch.forgetBefore(settleFrom);
+        this.progress({ phase: 'settling', index, config, step, rate, until: settleFrom + s.settleMs, best, message: `${formatInt(rate)} rec/s (${load.count} × ${formatInt(load.ratePerGenerator)}): settling` });
         await this.env.sleep(s.settleMs, this.signal);
         const from = this.env.now();
-        this.progress({ phase: 'measuring', index, config, step, rate, until: from + s.measureMs, best, message: `${fmt(rate)} rec/s: measuring` });
+        this.progress({ phase: 'measuring', index, config, step, rate, until: from + s.measureMs, best, message: `${formatInt(rate)} rec/s: measuring` });
         await this.env.sleep(s.measureMs, this.signal);
         const to = this.env.now();
         const measurement = measureWindow(this.env.watch.samplesSince(settleFrom), from, to, this.env.topic);
         const verdict = judgeStep(rate, measurement, s.targetBatchMs, this.env.watch.findings());
         const stepResult: SweepStepResult = { rate, generators: load, settleFrom, measurement, ...verdict, appId: result.appId };
         result.steps.push(stepResult);
-        this.env.record('sweep-step', { sweep: config.key, rate, from, to, outcome: verdict.outcome, produceRps: measurement.produceRps, p95Ms: measurement.p95Ms }, { ok: true, message: `${fmt(rate)} rec/s ${verdict.outcome}: ${verdict.reasons.join(', ')}` }, to - settleFrom);
+        this.env.record('sweep-step', { sweep: config.key, rate, from, to, outcome: verdict.outcome, produceRps: measurement.produceRps, p95Ms: measurement.p95Ms }, { ok: true, message: `${formatInt(rate)} rec/s ${verdict.outcome}: ${verdict.reasons.join(', ')}` }, to - settleFrom);
         search = recordStep(search, { rate, outcome: verdict.outcome });
         save();
-        this.progress({ phase: 'judged', index, config, step, rate, until: null, best: search.lo, message: `${fmt(rate)} rec/s ${verdict.outcome}: ${verdict.reasons.join(', ')}` });
-        this.env.watch.forgetBefore(to);
+        this.progress({ phase: 'judged', index, config, step, rate, until: null, best: search.lo, message: `${formatInt(rate)} rec/s ${verdict.outcome}: ${verdict.reasons.join(', ')}` });
       }
       result.status = 'done';
       result.finishedAt = this.env.now();
       save();
       const summary = this.results.results.find((r) => r.key === config.key)!;
-      this.progress({ phase: 'done', index, config, step: result.steps.length, rate: null, until: null, best: summary.maxSustainableRps, message: `max sustainable ${summary.maxSustainableRps === null ? 'none' : `${fmt(summary.maxSustainableRps)} rec/s`} (${result.end}; limit: ${summary.limitingFactor ?? '–'})` });
+      this.progress({ phase: 'done', index, config, step: result.steps.length, rate: null, until: null, best: summary.maxSustainableRps, message: `max sustainable ${summary.maxSustainableRps === null ? 'none' : `${formatInt(summary.maxSustainableRps)} rec/s`} (${result.end}; limit: ${summary.limitingFactor ?? '–'})` });
     } catch (err) {
       if (this.signal.aborted) return; // stays `running`: a resume runs it again
       result.status = 'failed';

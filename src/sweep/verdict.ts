@@ -8,6 +8,7 @@ import { verdictOf } from '../model/experimentRows.js';
 import type { Finding } from '../model/derived.js';
 import type { StepMeasurement } from './measure.js';
 import type { StepOutcome } from './search.js';
+import { formatInt } from '../ui/format.js';
 
 /** The produce rate must reach this fraction of the rate asked for (the advisor's generator-bound threshold). */
 export const GENERATOR_FRACTION = 0.9;
@@ -67,14 +68,13 @@ export function rankFindings(findings: readonly Pick<Finding, 'id'>[]): string[]
   return [...new Set(ids)].sort((a, b) => rank(a) - rank(b));
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 
 export function judgeStep(rate: number, m: StepMeasurement, targetBatchMs: number, findings: readonly Pick<Finding, 'id'>[]): StepVerdict {
   const ranked = rankFindings(findings);
   if (m.produceRps !== null && m.produceRps < GENERATOR_FRACTION * rate) {
     return {
       outcome: 'generator-bound',
-      reasons: [`the generators delivered ${fmt(m.produceRps)} rec/s of the ${fmt(rate)} asked for (< ${GENERATOR_FRACTION * 100} %)`],
+      reasons: [`the generators delivered ${formatInt(m.produceRps)} rec/s of the ${formatInt(rate)} asked for (< ${GENERATOR_FRACTION * 100} %)`],
       findings: ['generator-bound', ...ranked.filter((id) => id !== 'generator-bound')],
     };
   }

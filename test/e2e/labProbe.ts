@@ -10,6 +10,7 @@ import { generatorFiles, readGeneratorStatsFile } from '../../src/lab/generators
 import { defaultCacheDir, labPaths } from '../../src/lab/paths.js';
 import type { StatusJson } from '../../src/model/status.js';
 import { eventually, getJson, runCli } from './helpers.js';
+import type { ComponentStatus } from '../../src/lab/status.js';
 
 export const KAFKA = '127.0.0.1:9094';
 export const MASTER = 'http://127.0.0.1:8080';
@@ -19,14 +20,8 @@ export const TOPIC = 'logs';
 export const APP_NAME = 'LogsProcessor';
 const MIN = 60_000;
 
-export interface LabComponent {
-  name: string;
-  up: boolean;
-  pid: number;
-  port: number | null;
-  url: string | null;
-  log: string;
-}
+/** A component as `lab status --json` lists it. */
+export type LabComponent = Pick<ComponentStatus, 'name' | 'up' | 'pid' | 'port' | 'url' | 'log'>;
 
 export interface MasterJson {
   status: string;

@@ -48,9 +48,7 @@ export function evaluateAdvisor(state: AdvisorState, options: AdvisorOptions, in
   for (const entry of RULES) {
     const raw: RawFinding | null = entry.rule(ctx);
     if (raw) anyHolds = true;
-    // One look (`status`, `check`: raiseAfter 1) has no history to wait for: a rule's own longer
-    // qualification (generator-bound's 10 s average) would hide it there for ever.
-    const raiseAfter = h.raiseAfter === 1 ? 1 : (entry.raiseAfter ?? h.raiseAfter);
+    const raiseAfter = h.oneLook ? h.raiseAfter : (entry.raiseAfter ?? h.raiseAfter);
     stepTrack(state, entry.id, raw, now, raiseAfter, h.clearAfter);
   }
   const anyActive = RULES.some((r) => isActive(state, r.id));

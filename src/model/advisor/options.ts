@@ -33,6 +33,11 @@ export interface AdvisorHysteresis {
   healthyAfter: number;
   /** Recently cleared findings kept for the advisor view. */
   cleared: number;
+  /**
+   * One look, no history (`status`, `check`): a rule's own longer qualification (generator-bound
+   * waits out its 10 s produce-rate average) does not apply, or it would never be reported.
+   */
+  oneLook: boolean;
 }
 
 export interface AdvisorOptions {
@@ -60,10 +65,10 @@ export const DEFAULT_ADVISOR_THRESHOLDS: AdvisorThresholds = {
   failureWindowMs: 60_000,
 };
 
-export const DEFAULT_HYSTERESIS: AdvisorHysteresis = { evaluateEveryMs: 1000, raiseAfter: 3, clearAfter: 10, healthyAfter: 5, cleared: 20 };
+export const DEFAULT_HYSTERESIS: AdvisorHysteresis = { evaluateEveryMs: 1000, raiseAfter: 3, clearAfter: 10, healthyAfter: 5, cleared: 20, oneLook: false };
 
 /** One look, no history (`status`, `check`): every condition that holds now is reported. */
-export const SNAPSHOT_HYSTERESIS: Partial<AdvisorHysteresis> = { raiseAfter: 1, clearAfter: 1, healthyAfter: 1 };
+export const SNAPSHOT_HYSTERESIS: Partial<AdvisorHysteresis> = { raiseAfter: 1, clearAfter: 1, healthyAfter: 1, oneLook: true };
 
 /** `later` over `earlier`, field by field (skew levels too). */
 export function mergeAdvisorInputs(earlier: AdvisorOptionsInput, later: AdvisorOptionsInput): AdvisorOptionsInput {
