@@ -202,6 +202,11 @@ function checkFlags(command: string, flags: Flags): string | null {
 async function dispatch(input: string[], flags: Flags): Promise<number> {
   const unknown = unknownFlags(cli.unnormalizedFlags, definedFlags);
   if (unknown.length > 0) return usageError(`unknown flag ${unknown.join(', ')}`);
+  // meow answers --help only when it is the sole argument; `sparktop status --help` asks for it too.
+  if (flags.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   const [cmd = 'monitor', sub, ...rest] = input;
   const command = cmd === 'lab' ? `lab ${sub ?? ''}`.trim() : cmd;
   if (!(command in ALLOWED)) return usageError(`unknown command "${input.join(' ')}"`);

@@ -43,6 +43,10 @@ export function buildSparkSubmit(inputs: SubmitInputs): SubmitPlan {
   if (r.totalExecutorCores !== undefined) args.push('--total-executor-cores', String(r.totalExecutorCores));
   if (r.numExecutors !== undefined) args.push('--num-executors', String(r.numExecutors));
   const conf: Record<string, string> = { ...inputs.labConf };
+  // spark-submit drops --num-executors for a standalone master (only YARN and Kubernetes read it), and
+  // a standalone master never reads spark.executor.instances without dynamic allocation. Set, it
+  // records the request in the app's environment, where the advisor can compare it with what ran.
+  if (r.numExecutors !== undefined && inputs.master.startsWith('spark://')) conf['spark.executor.instances'] = String(r.numExecutors);
   if (r.shufflePartitions !== undefined) conf['spark.sql.shuffle.partitions'] = String(r.shufflePartitions);
   Object.assign(conf, r.conf);
   for (const key of Object.keys(conf).sort()) args.push('--conf', `${key}=${conf[key]}`);

@@ -65,7 +65,7 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
     if (!(await waitPortFree(port, 15_000, signal))) throw new Error(describePortTaken(port, what));
   }
   const r = opts.resources;
-  if (r.numExecutors !== undefined && r.totalExecutorCores === undefined) {
+  if (r.numExecutors !== undefined && (r.totalExecutorCores === undefined || r.totalExecutorCores !== r.numExecutors * (r.executorCores ?? 1))) {
     log(
       `  note: a standalone master ignores --num-executors; it starts as many executors as cores allow. ` +
         `For ${r.numExecutors} executors pass --total-executor-cores ${r.numExecutors * (r.executorCores ?? 1)}.`,

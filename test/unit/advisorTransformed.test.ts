@@ -170,7 +170,7 @@ describe('resources-mismatch (Spark properties extended in copies of the executo
     const f = findingOf(run.end, 'resources-mismatch');
     assert.ok(f, ids(run.end).join());
     assert.match(f.evidence.text, /standalone master ignores it/);
-    assert.equal(fact(run.end, 'resources-mismatch', 'got'), '2 executors × 1 cores = 2 cores, 1024 MB each');
+    assert.equal(fact(run.end, 'resources-mismatch', 'got'), '2 executors × 1 core = 2 cores, 1024 MB each');
     assert.match(f.suggestion, /--total-executor-cores 4 --executor-cores 1/);
   });
 

@@ -200,3 +200,13 @@ describe(`CLI fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     assert.deepEqual(failures, [], `seed ${SEED}: replay with SPARKTOP_FUZZ_SEED=${SEED}`);
   });
 });
+
+describe('--help', () => {
+  it('after any command prints the usage on stdout and exits 0', async () => {
+    for (const argv of [['--help'], ['status', '--help'], ['lab', 'up', '--help'], ['sweep', '--help']]) {
+      const r = await run(argv);
+      assert.equal(r.code, 0, `sparktop ${argv.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, /Usage/, `sparktop ${argv.join(' ')}`);
+    }
+  });
+});

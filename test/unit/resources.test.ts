@@ -82,6 +82,16 @@ describe('spark-submit argument array', () => {
     assert.ok(!plan.args.includes('--num-executors'));
   });
 
+  it('records --num-executors as spark.executor.instances for a standalone master, which spark-submit would drop', () => {
+    const confs = (master: string) => {
+      const plan = buildSparkSubmit({ ...base, master, resources: parseResources({ executorCores: '1', totalExecutorCores: '2', numExecutors: '4' }) });
+      assert.equal(plan.args[plan.args.indexOf('--num-executors') + 1], '4');
+      return plan.args.filter((_, i) => plan.args[i - 1] === '--conf');
+    };
+    assert.ok(confs('spark://127.0.0.1:7077').includes('spark.executor.instances=4'));
+    assert.ok(!confs('yarn').some((c) => c.startsWith('spark.executor.instances=')), 'YARN reads --num-executors itself');
+  });
+
   it('formats a copy-pasteable command line, quoting only what needs it', () => {
     const plan = buildSparkSubmit({ ...base, resources: parseResources({ conf: ['spark.executor.extraJavaOptions=-Dx=1 -Dy=2'] }) });
     const line = formatCommandLine(plan);

@@ -18,6 +18,17 @@ function increase(ctx: AdvisorContext, pick: (c: FailureCounts) => number): numb
   return before && before.appId === now.appId ? pick(now) - pick(before) : 0;
 }
 
+const MEMORY_FIX = 'raise --executor-memory (or spark.executor.memoryOverhead) or lower the batch size (--max-offsets-per-trigger)';
+
+function suggestionFor(reasons: string): string {
+  if (/OutOfMemory|OOM|memory/i.test(reasons)) return `The executor ran out of memory: ${MEMORY_FIX}.`;
+  // 137 = 128 + SIGKILL: the kernel's out-of-memory killer, a container limit, or a person.
+  if (/\b137\b|killed/i.test(reasons)) {
+    return `Exit code 137 is a SIGKILL: usually the kernel's out-of-memory killer (see \`dmesg\` or the worker's log); if so, ${MEMORY_FIX}. The master starts a replacement if cores are free.`;
+  }
+  return 'Look at the worker and executor logs (`sparktop lab logs spark-worker-1`); the master starts a replacement if cores are free.';
+}
+
 export function executorLost(ctx: AdvisorContext): RawFinding | null {
   const lost = increase(ctx, (c) => c.removedExecutors);
   if (lost <= 0) return null;
@@ -34,9 +45,7 @@ export function executorLost(ctx: AdvisorContext): RawFinding | null {
       'active executors': String(ctx.d.executors.rows.filter((e) => e.id !== 'driver').length),
     },
     `${plural(lost, 'executor')} removed in the last ${window}: ${reasons.join('; ')}.`,
-    /137|memory|OOM|killed/i.test(reasons.join(' '))
-      ? 'The executor was killed for memory: raise --executor-memory (or spark.executor.memoryOverhead) or lower the batch size (--max-offsets-per-trigger).'
-      : 'Look at the worker and executor logs (`sparktop lab logs spark-worker-1`); the master starts a replacement if cores are free.',
+    suggestionFor(reasons.join(' ')),
   );
 }
 

@@ -31,7 +31,7 @@ export function resourcesMismatch(ctx: AdvisorContext): RawFinding | null {
   const gotEach = [...new Set(executors.map((e) => e.cores))].join('/');
 
   const diffs: string[] = [];
-  const facts: Record<string, string> = { got: `${executors.length} executors × ${gotEach} cores = ${gotCores} cores${app?.memoryperslave ? `, ${app.memoryperslave} MB each` : ''}` };
+  const facts: Record<string, string> = { got: `${plural(executors.length, 'executor')} × ${gotEach === '1' ? '1 core' : `${gotEach} cores`} = ${plural(gotCores, 'core')}${app?.memoryperslave ? `, ${app.memoryperslave} MB each` : ''}` };
   if (coresEach !== null && executors.some((e) => e.cores !== coresEach)) diffs.push(`spark.executor.cores=${coresEach} but executors have ${gotEach}`);
   if (coresMax !== null && gotCores < coresMax) {
     diffs.push(`spark.cores.max=${coresMax} but the app got ${plural(gotCores, 'core')}${ctx.master ? ` (the cluster has ${ctx.master.cores}, ${ctx.master.coresused} in use)` : ''}`);

@@ -4,6 +4,7 @@
  * `status --json`, as a script would. The lab is put back to the classroom baseline at the end.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, it } from 'node:test';
 import { LocalLabControl } from '../../../src/control/localLab.js';
 import { defaultCacheDir, labPaths } from '../../../src/lab/paths.js';
@@ -17,7 +18,8 @@ const BROKER = '127.0.0.1:9094';
 interface StatusJson {
   health: string;
   kafka: { partitions: unknown[] };
-  findings: Array<{ id: string; severity: string; message: string }>;
+  spark: { appId: string };
+  findings: Array<{ id: string; severity: string; message: string; evidence: { text: string } }>;
 }
 
 async function findings(): Promise<StatusJson> {
@@ -25,9 +27,31 @@ async function findings(): Promise<StatusJson> {
   return JSON.parse(r.stdout) as StatusJson;
 }
 
-/** Waits until `status --json` names the finding; returns its message. */
+/** Waits until `status --json` names the finding; returns its message and evidence. */
 async function findingShows(id: string, timeoutMs: number): Promise<string> {
-  return eventually(`finding ${id}`, async () => (await findings()).findings.find((f) => f.id === id)?.message, timeoutMs, 3000);
+  return eventually(
+    `finding ${id}`,
+    async () => {
+      const f = (await findings()).findings.find((x) => x.id === id);
+      return f ? `${f.message}\n${f.evidence.text}` : undefined;
+    },
+    timeoutMs,
+    3000,
+  );
+}
+
+/** Pids of the app's executor JVMs on this machine (the worker's children), from their command lines. */
+function executorPids(appId: string): number[] {
+  const pids: number[] = [];
+  for (const d of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.endsWith('CoarseGrainedExecutorBackend')) && argv[argv.indexOf('--app-id') + 1] === appId) pids.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
 }
 
 async function submit(...flags: string[]): Promise<void> {
@@ -60,10 +84,46 @@ export function advisorSuite(): void {
     assert.equal(check.code, 0, check.stdout);
   });
 
+  it('executor-lost in the monitor when an executor JVM is killed with kill -9', async () => {
+    const appId = (await findings()).spark.appId;
+    const pids = executorPids(appId);
+    assert.equal(pids.length, 2, `two executor JVMs of ${appId}: ${pids.join(', ')}`);
+    const tmux = new TmuxSession(120, 40);
+    sessions.push(tmux);
+    // The finding is an increase of the removed executors: the monitor must have seen them before.
+    await eventually('the monitor with its executors', async () => (/│1 +1 +\d+ +\d+ +\d+ /.test(tmux.capture()) ? true : undefined), MIN, 500);
+    tmux.sendKeys('8');
+    process.kill(pids[0]!, 'SIGKILL');
+    const screen = await eventually('executor-lost in the advisor view', async () => {
+      const s = tmux.capture();
+      return /Executors lost/.test(s) ? s : undefined;
+    }, 2 * MIN, 1000);
+    assert.match(screen, /1 executor removed in the last/);
+    tmux.kill();
+    // The worker starts a replacement and the job goes on.
+    await eventually('a replacement executor', async () => (executorPids(appId).length === 2 ? true : undefined), 2 * MIN, 2000);
+  });
+
+  it('resources-mismatch when --num-executors is given to a standalone master', async () => {
+    await submit('--executor-cores', '1', '--total-executor-cores', '2', '--shuffle-partitions', '2', '--num-executors', '4');
+    const message = await findingShows('resources-mismatch', 3 * MIN);
+    assert.match(message, /spark\.executor\.instances=4 \(--num-executors\) but 2 executors run/);
+  });
+
   it('shuffle-partitions with the default 200 on 2 cores', async () => {
     await submit('--executor-cores', '1', '--total-executor-cores', '2');
     const message = await findingShows('shuffle-partitions', 4 * MIN);
     assert.match(message, /shuffle partitions 200/);
+  });
+
+  it('batch-over-target when 200 shuffle partitions on 2 cores meet a 5 s target', async () => {
+    // Every batch schedules 200 state-store tasks on 2 cores: 10–16 s here, whatever the input.
+    const message = await eventually('batch-over-target', async () => {
+      const r = await runCli(['status', '--json', '--target-batch', '5s'], { timeoutMs: MIN });
+      return (JSON.parse(r.stdout) as StatusJson).findings.find((f) => f.id === 'batch-over-target')?.message;
+    }, 4 * MIN, 3000);
+    const m = /p95 batch ([\d.]+) s, target 5\.0 s\)/.exec(message);
+    assert.ok(m && Number(m[1]) > 5, message);
   });
 
   it('generator-bound when one generator is asked for more than it can produce', async () => {
