@@ -439,7 +439,13 @@ def run(cfg: Dict[str, Any]) -> int:
     if cfg["listener"]:
         module = import_listener_module()
         if module is not None:
-            handle = module.attach(spark, host=cfg["listener_host"], port=cfg["listener_port"])
+            # The trigger and the batch cap are options of the query: Spark shows them nowhere.
+            settings = {
+                "trigger": cfg["trigger"] or "default",
+                "maxOffsetsPerTrigger": cfg["max_offsets_per_trigger"],
+                "minPartitions": cfg["min_partitions"],
+            }
+            handle = module.attach(spark, host=cfg["listener_host"], port=cfg["listener_port"], settings=settings)
 
     try:
         raw = build_stream(spark, cfg)

@@ -13,11 +13,15 @@ and serves them read-only over HTTP from a daemon thread:
 ``GET /progress[?since=<batchId>[&runId=<runId>]]``
     ``{"queries":    [{"id", "runId", "name"}, ...],            # every run seen, in start order
        "progress":   [<Spark's own progress JSON>, ...],         # in arrival order
-       "terminated": [{"id", "runId", "exception"}, ...]}``      # runs that ended
+       "terminated": [{"id", "runId", "exception"}, ...],         # runs that ended
+       "settings":   {"trigger": ..., ...}}``                      # what attach(settings=) was told
     Each ``progress`` element is ``event.progress.json`` exactly as Spark wrote
     it (batchId, numInputRows, inputRowsPerSecond, processedRowsPerSecond,
     durationMs, eventTime, stateOperators, sources, sink, ...).
     See :meth:`ProgressStore.snapshot` for which events ``since`` selects.
+    ``settings`` is what the application passed to ``attach(settings=...)``
+    about its queries -- e.g. ``{"trigger": "10 seconds", "maxOffsetsPerTrigger":
+    5000}`` -- options Spark's progress and REST API do not show; ``{}`` if none.
 ``GET /health``
     ``{"ok": true}``
 Any other path is a 404, any other method a 405, a bad query parameter a 400;
@@ -120,10 +124,16 @@ class _Event:
 class ProgressStore:
     """Thread-safe bounded store of streaming progress events and query runs."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY, max_runs: int = MAX_RUNS) -> None:
+    def __init__(
+        self,
+        capacity: int = DEFAULT_CAPACITY,
+        max_runs: int = MAX_RUNS,
+        settings: Optional[Dict[str, Any]] = None,
+    ) -> None:
         if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 1:
             raise ValueError(f"capacity must be a positive integer, got {capacity!r}")
         self.capacity = capacity
+        self._settings_json = _dumps(dict(settings or {}))
         self._max_runs = max_runs
         self._lock = threading.Lock()
         self._events: Deque[_Event] = deque(maxlen=capacity)
@@ -182,7 +192,7 @@ class ProgressStore:
             return len(self._events)
 
     def snapshot(self, since: Optional[int] = None, run_id: Optional[str] = None) -> Dict[str, Any]:
-        """Return ``{"queries", "progress", "terminated"}``; see :meth:`snapshot_json`."""
+        """Return ``{"queries", "progress", "terminated", "settings"}``; see :meth:`snapshot_json`."""
         return json.loads(self.snapshot_json(since, run_id))
 
     def snapshot_json(self, since: Optional[int] = None, run_id: Optional[str] = None) -> str:
@@ -293,7 +303,8 @@ class ProgressStore:
         return (
             '{"queries":' + _dumps(queries)
             + ',"progress":[' + ",".join(ev.text for ev in selected) + "]"
-            + ',"terminated":' + _dumps(terminated) + "}"
+            + ',"terminated":' + _dumps(terminated)
+            + ',"settings":' + self._settings_json + "}"
         )
 
 
@@ -502,6 +513,7 @@ def attach(
     host: Optional[str] = None,
     port: Optional[int] = None,
     capacity: Optional[int] = None,
+    settings: Optional[Dict[str, Any]] = None,
 ) -> SparktopListenerHandle:
     """Register the progress listener on ``spark`` and serve ``/progress`` on host:port.
 
@@ -512,6 +524,9 @@ def attach(
     ``handle.server.port``).  If the port cannot be bound, a message naming it
     goes to stderr and the listener still records (``handle.server`` is None);
     the application is never stopped by this module.
+    ``settings`` (JSON-serialisable) is served as is in every ``/progress``
+    answer: the query options a monitor cannot see otherwise (the trigger,
+    ``maxOffsetsPerTrigger``).
     """
     host = host or DEFAULT_HOST
     port = DEFAULT_PORT if port is None else int(port)
@@ -520,7 +535,11 @@ def attach(
     if capacity < 1:
         _log(f"capacity {capacity} is not positive; using {DEFAULT_CAPACITY}")
         capacity = DEFAULT_CAPACITY
-    store = ProgressStore(capacity)
+    try:
+        store = ProgressStore(capacity, settings=settings)
+    except (TypeError, ValueError) as err:
+        _log(f"settings are not JSON-serialisable ({err}); serving none")
+        store = ProgressStore(capacity)
 
     server: Optional[ProgressServer] = None
     try:

@@ -50,7 +50,7 @@ const usage = `
 
   Generator flags (gen; env KAFKA_BROKER KAFKA_TOPIC TARGET_RPS ADDITIONAL_TERM ADDITIONAL_TERM_RATE)
     --kafka HOST:PORT  --topic T  --rps N (--target-rps)  --additional-term W  --additional-term-rate N
-    --acks -1|0|1  --stats-file F  --control-file F
+    --acks -1|0|1  --stats-file F  --control-file F  --partition N (every record to partition N: a hot partition)
 `;
 
 const str = { type: 'string' } as const;
@@ -107,6 +107,7 @@ const flagDefinitions = {
     acks: str,
     statsFile: str,
     controlFile: str,
+    partition: str,
     speed: str,
     at: str,
     record: str,
@@ -158,7 +159,7 @@ const ALLOWED: Record<string, string[]> = {
   submit: [...LAB, ...RESOURCES, 'query', 'startingOffsets'],
   replay: ['speed', 'at', 'color', 'ascii', 'threshold', 'config'],
   report: ['output', 'threshold', 'config'],
-  gen: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile'],
+  gen: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile', 'partition'],
   sweep: [
     ...WATCH,
     ...RESOURCES,
@@ -257,6 +258,7 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
         acks: flags.acks,
         statsFile: flags.statsFile,
         controlFile: flags.controlFile,
+        partition: flags.partition,
       });
     default:
       return usageError(`unknown command "${command}"`);

@@ -216,8 +216,14 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
         const msg = `topic "${opts.topic}" does not exist on ${brokerText} (create it, e.g. with 2 partitions)`;
         stats.lastError = msg;
         log(`${msg}; retrying in ${CONNECT_RETRY_MS / 1000} s (attempt ${attempt})`);
+      } else if (opts.partition !== null && !topic.partitions.some((p) => p.partitionId === opts.partition)) {
+        // Like a missing topic: it may be recreated with more partitions.
+        const msg = `topic "${opts.topic}" has no partition ${opts.partition} (partitions 0 to ${topic.partitions.length - 1})`;
+        stats.lastError = msg;
+        log(`${msg}; retrying in ${CONNECT_RETRY_MS / 1000} s (attempt ${attempt})`);
       } else {
-        log(`connected to ${brokerText}; topic ${opts.topic} has ${topic.partitions.length} partition(s); target ${groupDigits(targetRps)}/s, acks ${opts.acks}, compression ${opts.compression}`);
+        const where = opts.partition === null ? `${topic.partitions.length} partition(s)` : `${topic.partitions.length} partition(s), writing to partition ${opts.partition} only`;
+        log(`connected to ${brokerText}; topic ${opts.topic} has ${where}; target ${groupDigits(targetRps)}/s, acks ${opts.acks}, compression ${opts.compression}`);
         connected = true;
       }
     } catch (err) {
@@ -271,7 +277,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
           while (messages.length < k && bytes < MAX_BATCH_BYTES) {
             const value = factory.nextJson(ts);
             bytes += value.length;
-            messages.push({ value });
+            messages.push(opts.partition === null ? { value } : { value, partition: opts.partition });
           }
           due -= messages.length;
           sendBatch(messages);

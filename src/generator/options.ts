@@ -34,6 +34,8 @@ export interface GeneratorOptions {
   maxInFlight: number;
   /** PRNG seed for the record factory; null = random. */
   seed: number | null;
+  /** Write every record to this partition (a hot partition, for skew); null = round robin over all. */
+  partition: number | null;
 }
 
 /** Values the CLI may pass; strings are parsed like env values. undefined = not given. */
@@ -52,6 +54,7 @@ export interface GeneratorOverrides {
   maxBatch?: number | string | undefined;
   maxInFlight?: number | string | undefined;
   seed?: number | string | undefined;
+  partition?: number | string | undefined;
 }
 
 /** The flag each override corresponds to (used in error messages; the CLI should use these names). */
@@ -70,6 +73,7 @@ export const GENERATOR_FLAGS: Record<keyof GeneratorOverrides, string> = {
   maxBatch: '--max-batch',
   maxInFlight: '--max-in-flight',
   seed: '--seed',
+  partition: '--partition',
 };
 
 /** Env variable per option (only the classroom image's variables). */
@@ -246,6 +250,8 @@ export function resolveGeneratorOptions(env: Env = process.env, overrides: Gener
   const maxInFlight = mi ? parseIntSetting(mi.value, mi.setting, 1, 1000, 'an integer from 1 to 1000') : GENERATOR_DEFAULTS.maxInFlight;
   const sd = source('seed', env, overrides);
   const seed = sd ? parseIntSetting(sd.value, sd.setting, 0, 0xffffffff, 'an integer from 0 to 4294967295') : null;
+  const pt = source('partition', env, overrides);
+  const partition = pt ? parseIntSetting(pt.value, pt.setting, 0, 100_000, 'a partition number from 0') : null;
 
   return {
     brokers,
@@ -262,6 +268,7 @@ export function resolveGeneratorOptions(env: Env = process.env, overrides: Gener
     maxBatch,
     maxInFlight,
     seed,
+    partition,
   };
 }
 

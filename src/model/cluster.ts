@@ -1,6 +1,6 @@
 /** The cluster around the job: the standalone master, the job's resources, the load generators. */
 import type { Derived } from './derived.js';
-import type { GeneratorsSample, MasterSample, QueryProgress } from './samples.js';
+import type { GeneratorsSample, MasterSample, QueryProgress, QuerySettings } from './samples.js';
 
 export function deriveMaster(sample: MasterSample | null): Derived['master'] {
   if (!sample) return { workers: null, coresTotal: null, coresUsed: null, memoryTotalMb: null, memoryUsedMb: null, largestWorker: null };
@@ -38,12 +38,13 @@ export function positiveInt(s: string | undefined): number | null {
 /**
  * What the job runs with: Spark's properties where set, else what is observed (active executors,
  * their cores, the shuffle partitions of the state store). Trigger and maxOffsetsPerTrigger are
- * options of the query, visible in neither: unknown.
+ * options of the query that Spark shows nowhere: known only when the job told the listener.
  */
 export function deriveResources(
   properties: Record<string, string> | null,
   observed: { executors: number | null; coresEach: number | null },
   lastProgress: QueryProgress | null,
+  querySettings: QuerySettings | null = null,
 ): Derived['resources'] {
   const props = properties ?? {};
   const stateShuffle = lastProgress?.stateOperators.find((o) => typeof o.numShufflePartitions === 'number')?.numShufflePartitions ?? null;
@@ -52,7 +53,7 @@ export function deriveResources(
     coresPerExecutor: positiveInt(props['spark.executor.cores']) ?? observed.coresEach,
     executorMemory: props['spark.executor.memory'] ?? null,
     shufflePartitions: positiveInt(props['spark.sql.shuffle.partitions']) ?? stateShuffle,
-    trigger: null,
-    maxOffsetsPerTrigger: null,
+    trigger: querySettings?.trigger ?? null,
+    maxOffsetsPerTrigger: querySettings?.maxOffsetsPerTrigger ?? null,
   };
 }

@@ -96,6 +96,7 @@ export function derive(state: ModelState, now: number): Derived {
     state.app.properties,
     { executors: state.executors.t === null ? null : executors.activeExecutors, coresEach },
     lastEvent && lastEvent.appId === appId ? lastEvent.progress : null,
+    state.app.querySettings,
   );
 
   const listenerRecent = recent.filter((r) => r.origin !== 'derived');

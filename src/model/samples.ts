@@ -153,6 +153,16 @@ export interface ProgressSample {
   derivedBatches: DerivedBatch[];
   /** With origin 'derived': Spark's streaming gauges when the app has them enabled (rates without the listener). */
   metrics?: StreamingMetrics[];
+  /** Listener only, when the job told it: query options Spark shows nowhere. */
+  settings?: QuerySettings;
+}
+
+/** What the job says about its query (sparktop_listener.attach(settings=)); null: not said. */
+export interface QuerySettings {
+  /** `10 seconds`, `availableNow`, or `default` (the next batch as soon as the last ends). */
+  trigger: string | null;
+  maxOffsetsPerTrigger: number | null;
+  minPartitions: number | null;
 }
 
 export interface MasterSample {

@@ -23,7 +23,7 @@ import { createLagState, onKafkaSample, onKafkaUnreachable, type LagState } from
 import { resolveOptions, type ModelOptions, type ResolvedModelOptions } from './options.js';
 import { createQueries, type QueriesState } from './queries.js';
 import { Ring } from './ring.js';
-import type { ControlSample, GeneratorsSample, MasterSample, Sample, StagesSample } from './samples.js';
+import type { ControlSample, GeneratorsSample, MasterSample, QuerySettings, Sample, StagesSample } from './samples.js';
 import { createSources, markSourceError, markSourceOk, type SourcesState } from './sources.js';
 
 export interface AppState {
@@ -32,6 +32,8 @@ export interface AppState {
   startedAt: number | null;
   /** Spark properties that matter for tuning, once the driver's /environment was read. */
   properties: Record<string, string> | null;
+  /** The query's options as its job told the listener (trigger, batch cap); null: not told. */
+  querySettings: QuerySettings | null;
 }
 
 export interface ModelState {
@@ -63,7 +65,7 @@ export function createModel(options: ModelOptions = {}): ModelState {
   return {
     options: o,
     lastT: null,
-    app: { id: null, name: null, startedAt: null, properties: null },
+    app: { id: null, name: null, startedAt: null, properties: null, querySettings: null },
     appChanges: new Ring(o.capacity.appChanges),
     marks: new Ring(o.capacity.marks),
     events: createEventLog(o.capacity.events),
@@ -91,7 +93,7 @@ function noteApp(state: ModelState, t: number, appId: string, details?: { name: 
       state.appChanges.push({ t, appId });
       logEvent(state.events, t, 'warn', `application changed: ${app.id} → ${appId}${details ? ` (${details.name})` : ''}`);
     } else logEvent(state.events, t, 'info', `application ${appId}${details ? ` (${details.name})` : ''}`);
-    state.app = { id: appId, name: null, startedAt: null, properties: null };
+    state.app = { id: appId, name: null, startedAt: null, properties: null, querySettings: null };
     if (state.stages && state.stages.appId !== appId) state.stages = null;
   }
   if (details) {
@@ -155,6 +157,8 @@ export function applySample(state: ModelState, sample: Sample): ModelState {
     case 'progress':
       // Derived batches come from the driver's jobs answer, which already marked the driver.
       if (sample.data.origin === 'listener') markSourceOk(state.sources, state.events, 'progress', t);
+      // The listener lives in the driver: what it says is about the current app (a new one resets it).
+      if (sample.data.settings) state.app.querySettings = sample.data.settings;
       applyProgress(state, t, sample.data);
       break;
     case 'master':

@@ -264,6 +264,9 @@ const listenerSchema = z.object({
   queries: z.array(z.object({ id: text, runId: text, name: text.nullable().optional() })).max(10_000),
   progress: z.array(progressSchema).max(100_000),
   terminated: z.array(z.object({ id: text, runId: text, exception: text.nullable().optional() })).max(10_000).optional(),
+  settings: z
+    .looseObject({ trigger: text.max(200).nullable().optional(), maxOffsetsPerTrigger: count.nullable().optional(), minPartitions: count.nullable().optional() })
+    .optional(),
 });
 
 /** The listener's `/progress` (sparktop_listener.py). */
@@ -275,6 +278,9 @@ export function parseListenerProgress(body: unknown): ProgressSample {
     progress: r.progress.map((p) => ({ ...p, name: p.name ?? null }) as QueryProgress),
     terminated: (r.terminated ?? []).map((t) => ({ id: t.id, runId: t.runId, exception: t.exception ?? null })),
     derivedBatches: [],
+    ...(r.settings
+      ? { settings: { trigger: r.settings.trigger ?? null, maxOffsetsPerTrigger: r.settings.maxOffsetsPerTrigger ?? null, minPartitions: r.settings.minPartitions ?? null } }
+      : {}),
   };
 }
 

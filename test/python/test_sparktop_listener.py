@@ -92,6 +92,11 @@ class StoreTest(unittest.TestCase):
              {"id": WINDOW[0]["id"], "runId": WINDOW[0]["runId"], "name": "rate_window"}],
         )
 
+    def test_settings_are_served_as_given(self):
+        store = sl.ProgressStore(10, settings={"trigger": "10 seconds", "maxOffsetsPerTrigger": 5000})
+        self.assertEqual(store.snapshot()["settings"], {"trigger": "10 seconds", "maxOffsetsPerTrigger": 5000})
+        self.assertEqual(store.snapshot(3)["settings"], {"trigger": "10 seconds", "maxOffsetsPerTrigger": 5000})
+
     def test_since_filters_batch_ids(self):
         store = store_with(RUN1)
         self.assertEqual([p["batchId"] for p in store.snapshot(2)["progress"]], [3, 4, 5])
@@ -162,7 +167,10 @@ class StoreTest(unittest.TestCase):
                     store.add_progress(json.dumps(p))
             else:
                 store.query_terminated(ev["id"], ev["runId"], ev["exception"])
-        self.assertEqual(store.snapshot(), HTTP_PROGRESS)
+        snap = store.snapshot()
+        # recorded before "settings" existed (a store without settings serves {})
+        self.assertEqual(snap.pop("settings"), {})
+        self.assertEqual(snap, HTTP_PROGRESS)
         failed = [t for t in HTTP_PROGRESS["terminated"] if t["exception"]]
         self.assertEqual(len(failed), 1)
         self.assertIn("deliberate failure", failed[0]["exception"])
@@ -265,7 +273,8 @@ class HttpServerTest(unittest.TestCase):
     def test_progress(self):
         status, body, _ = self.client.json("GET", "/progress")
         self.assertEqual(status, 200)
-        self.assertEqual(set(body), {"queries", "progress", "terminated"})
+        self.assertEqual(set(body), {"queries", "progress", "terminated", "settings"})
+        self.assertEqual(body["settings"], {})
         self.assertEqual(body["progress"], RUN1)
 
     def test_progress_since(self):
@@ -391,6 +400,16 @@ class AttachTest(unittest.TestCase):
             self.assertEqual((status, body), (200, {"ok": True}))
             if "pyspark" not in sys.modules:
                 self.assertIsNone(handle.listener)
+        finally:
+            handle.close()
+
+    def test_attach_with_settings_that_are_not_json_serves_none(self):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            handle = sl.attach(_FakeSpark(), host="127.0.0.1", port=0, settings={"trigger": object()})
+        try:
+            self.assertEqual(handle.store.snapshot()["settings"], {})
+            self.assertIn("not JSON-serialisable", err.getvalue())
         finally:
             handle.close()
 

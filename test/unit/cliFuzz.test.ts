@@ -53,6 +53,7 @@ const FLAG_KINDS: Record<string, Kind> = {
   threshold: 'threshold',
   'additional-term-rate': 'int',
   acks: 'acks',
+  partition: 'int',
 };
 
 const VALID: Record<Kind, string[]> = {
@@ -94,12 +95,12 @@ const COMMANDS: Record<string, string[]> = {
   check: ['kafka', 'topic', 'spark-ui', 'spark-master', 'progress-url', 'refresh', 'target-batch', 'config', 'threshold'],
   'lab up': ['partitions', 'workers', 'worker-cores', 'worker-memory', 'rps', 'query', 'starting-offsets', 'kafka-port', 'master-port', 'executor-cores', 'executor-memory', 'shuffle-partitions', 'trigger', 'conf', 'topic'],
   submit: ['executor-cores', 'executor-memory', 'total-executor-cores', 'num-executors', 'driver-memory', 'shuffle-partitions', 'max-offsets-per-trigger', 'trigger', 'conf', 'query', 'starting-offsets'],
-  gen: ['kafka', 'topic', 'rps', 'additional-term-rate', 'acks'],
+  gen: ['kafka', 'topic', 'rps', 'additional-term-rate', 'acks', 'partition'],
 };
 
 /** Flags that exist but do not apply to the command (the CLI's table says so). */
 const FOREIGN: Record<string, string[]> = {
-  monitor: ['partitions', 'executor-cores', 'rps', 'acks'],
+  monitor: ['partitions', 'executor-cores', 'rps', 'acks', 'partition'],
   status: ['workers', 'shuffle-partitions', 'additional-term-rate'],
   check: ['worker-memory', 'trigger', 'query'],
   'lab up': ['spark-ui', 'refresh', 'target-batch', 'acks', 'threshold'],

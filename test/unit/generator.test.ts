@@ -253,6 +253,13 @@ describe('options', () => {
     assert.equal(o.controlFile, null);
   });
 
+  it('writes round robin unless --partition names one partition', () => {
+    assert.equal(resolveGeneratorOptions({}).partition, null);
+    assert.equal(resolveGeneratorOptions({}, { partition: '0' }).partition, 0);
+    assert.equal(resolveGeneratorOptions({}, { partition: 3 }).partition, 3);
+    assert.throws(() => resolveGeneratorOptions({}, { partition: '-1' }), /--partition must be a partition number from 0, got "-1"/);
+  });
+
   it('reads env and lets overrides win', () => {
     const env = {
       KAFKA_BROKER: 'kafka:9092, other:9093',

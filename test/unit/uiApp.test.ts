@@ -196,3 +196,21 @@ describe('ui App: keys', () => {
     assert.deepEqual(keys, ['+', 'r', '9', 'escape'], 'esc goes to the caller only when help is not open');
   });
 });
+
+describe('ui App: the query settings the job told the listener', () => {
+  // Recorded with `sparktop submit … --trigger 5s --max-offsets-per-trigger 20000` (scripts/record-lab-fixtures.ts --scenario trigger).
+  it('shows the trigger and the batch cap in the header (Spark itself shows them nowhere)', () => {
+    const d = derivedFromFixture('trigger');
+    assert.equal(d.resources.trigger, '5 seconds');
+    assert.equal(d.resources.maxOffsetsPerTrigger, 20_000);
+    const header = linesOf(show(d, { columns: 160, rows: 48 })).slice(0, 2).join('\n');
+    assert.match(header, /trigger 5 seconds/);
+    assert.match(header, /maxOffsets 20 000/);
+  });
+
+  it('says unknown (–) when the listener was not told: the steady recording predates it', () => {
+    const d = derivedFromFixture('steady');
+    assert.equal(d.resources.trigger, null);
+    assert.match(linesOf(show(d, { columns: 160, rows: 48 })).slice(0, 2).join('\n'), /trigger –/);
+  });
+});

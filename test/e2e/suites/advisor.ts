@@ -4,16 +4,18 @@
  * `status --json`, as a script would. The lab is put back to the classroom baseline at the end.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { after, it } from 'node:test';
 import { LocalLabControl } from '../../../src/control/localLab.js';
 import { defaultCacheDir, labPaths } from '../../../src/lab/paths.js';
 import { recreateTopic } from '../../../src/lab/kafkaBroker.js';
-import { eventually, runCli } from '../helpers.js';
+import { BIN, eventually, getJson, runCli } from '../helpers.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
 const BROKER = '127.0.0.1:9094';
+const DRIVER = 'http://127.0.0.1:4040';
 
 interface StatusJson {
   health: string;
@@ -40,19 +42,23 @@ async function findingShows(id: string, timeoutMs: number): Promise<string> {
   );
 }
 
-/** Pids of the app's executor JVMs on this machine (the worker's children), from their command lines. */
-function executorPids(appId: string): number[] {
-  const pids: number[] = [];
+/** The app's executor JVMs on this machine (the worker's children), from their command lines: executor id → pid. */
+function executorJvms(appId: string): Map<string, number> {
+  const jvms = new Map<string, number>();
   for (const d of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
       const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.endsWith('CoarseGrainedExecutorBackend')) && argv[argv.indexOf('--app-id') + 1] === appId) pids.push(Number(d));
+      const arg = (flag: string) => argv[argv.indexOf(flag) + 1];
+      if (argv.some((a) => a.endsWith('CoarseGrainedExecutorBackend')) && arg('--app-id') === appId) jvms.set(arg('--executor-id')!, Number(d));
     } catch {
       /* gone */
     }
   }
-  return pids;
+  return jvms;
 }
+
+const executorPids = (appId: string) => [...executorJvms(appId).values()];
+const executorPid = (appId: string, id: string) => executorJvms(appId).get(id);
 
 async function submit(...flags: string[]): Promise<void> {
   const r = await runCli(['submit', ...flags], { timeoutMs: 15 * MIN });
@@ -84,24 +90,17 @@ export function advisorSuite(): void {
     assert.equal(check.code, 0, check.stdout);
   });
 
-  it('executor-lost in the monitor when an executor JVM is killed with kill -9', async () => {
-    const appId = (await findings()).spark.appId;
-    const pids = executorPids(appId);
-    assert.equal(pids.length, 2, `two executor JVMs of ${appId}: ${pids.join(', ')}`);
-    const tmux = new TmuxSession(120, 40);
-    sessions.push(tmux);
-    // The finding is an increase of the removed executors: the monitor must have seen them before.
-    await eventually('the monitor with its executors', async () => (/│1 +1 +\d+ +\d+ +\d+ /.test(tmux.capture()) ? true : undefined), MIN, 500);
-    tmux.sendKeys('8');
-    process.kill(pids[0]!, 'SIGKILL');
-    const screen = await eventually('executor-lost in the advisor view', async () => {
-      const s = tmux.capture();
-      return /Executors lost/.test(s) ? s : undefined;
-    }, 2 * MIN, 1000);
-    assert.match(screen, /1 executor removed in the last/);
-    tmux.kill();
-    // The worker starts a replacement and the job goes on.
-    await eventually('a replacement executor', async () => (executorPids(appId).length === 2 ? true : undefined), 2 * MIN, 2000);
+  it('skew when one generator writes every record to partition 0', async () => {
+    await control.setPaused(true);
+    const hot = spawn(process.execPath, [BIN, 'gen', '--partition', '0', '--rps', '5000'], { stdio: 'ignore' });
+    try {
+      const message = await findingShows('skew', 3 * MIN);
+      // partition 0 gets 5 000 rec/s, partition 1 none: max ÷ median = 2 (Dr. Elephant's moderate is 1.78)
+      assert.match(message, /produce rate across partitions 2\.00×/);
+    } finally {
+      hot.kill('SIGTERM');
+      await control.setPaused(false);
+    }
   });
 
   it('resources-mismatch when --num-executors is given to a standalone master', async () => {
@@ -124,6 +123,35 @@ export function advisorSuite(): void {
     }, 4 * MIN, 3000);
     const m = /p95 batch ([\d.]+) s, target 5\.0 s\)/.exec(message);
     assert.ok(m && Number(m[1]) > 5, message);
+  });
+
+  it('executor-lost and failed-tasks in the monitor when a busy executor JVM is killed with kill -9', async () => {
+    // The baseline job (200 shuffle partitions on 2 cores) keeps its executors busy nearly all the
+    // time: the one killed has a task running, which fails with ExecutorLostFailure.
+    const appId = (await findings()).spark.appId;
+    assert.equal(executorPids(appId).length, 2, `two executor JVMs of ${appId}`);
+    const tmux = new TmuxSession(120, 40);
+    sessions.push(tmux);
+    // Both findings are increases of counters: the monitor must have seen them before the kill.
+    await eventually('the monitor with its executors', async () => (/│1 +1 +\d+ +\d+ +\d+ /.test(tmux.capture()) ? true : undefined), MIN, 500);
+    tmux.sendKeys('8');
+    const busy = await eventually('an executor with a task running', async () => {
+      const rows = await getJson<Array<{ id: string; activeTasks: number }>>(`${DRIVER}/api/v1/applications/${appId}/executors`);
+      const id = rows.find((e) => e.id !== 'driver' && e.activeTasks > 0)?.id;
+      return id === undefined ? undefined : executorPid(appId, id);
+    }, MIN, 200);
+    process.kill(busy, 'SIGKILL');
+    const screen = await eventually('executor-lost and failed-tasks in the advisor view', async () => {
+      const s = tmux.capture();
+      return /Executors lost/.test(s) && /Tasks fail/.test(s) ? s : undefined;
+    }, 2 * MIN, 1000);
+    // The view wraps long text at word boundaries inside the panel's border.
+    const text = screen.replace(/[│┌┐└┘─]/g, ' ').replace(/\s+/g, ' ');
+    assert.match(text, /1 executor removed in the last/);
+    assert.match(text, /Exit code 137 is a SIGKILL/);
+    tmux.kill();
+    // The worker starts a replacement and the job goes on.
+    await eventually('a replacement executor', async () => (executorPids(appId).length === 2 ? true : undefined), 2 * MIN, 2000);
   });
 
   it('generator-bound when one generator is asked for more than it can produce', async () => {
