@@ -82,3 +82,10 @@ export function slope(points: ReadonlyArray<readonly [number, number]>): number 
   const den = points.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
   return den === 0 ? 0 : num / den;
 }
+
+/** p50, p95 and max of durations in ms, to 0.1 ms (the nearest-rank quantile). */
+export function msSummary(durations: readonly number[]): { p50: number; p95: number; max: number } {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const at = (f: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]!.toFixed(1));
+  return { p50: at(0.5), p95: at(0.95), max: at(1) };
+}

@@ -126,7 +126,9 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       {layout.fits ? (
-        <Box flexDirection="column" width={layout.columns} height={layout.height} overflow="hidden">
+        // Clipped vertically only: every line is already exactly as wide as its place (Line), and
+        // Ink slices each line of a horizontally clipped box again on every frame it changes.
+        <Box flexDirection="column" width={layout.columns} height={layout.height} overflowY="hidden">
           <Header derived={derived} width={layout.columns} title={props.title ?? 'sparktop'} frozen={frozen !== null} />
           {props.modal ? (
             props.modal.render(layout.body)

@@ -1,9 +1,19 @@
+import { memo } from 'react';
 import { Text } from 'ink';
-import { fitSpans, mergeSpans, type Span } from './text.js';
+import { fitSpans, mergeSpans, sameSpans, type Span } from './text.js';
 import { useTheme } from './theme.js';
 
-/** One terminal line of exactly `width` cells, built from styled spans. */
-export function Line(props: { spans: readonly Span[]; width: number; dim?: boolean }) {
+interface LineProps {
+  spans: readonly Span[];
+  width: number;
+  dim?: boolean;
+}
+
+/**
+ * One terminal line of exactly `width` cells, built from styled spans. Callers build new spans on
+ * every frame; a line whose spans did not change is not rendered again (most lines, once a second).
+ */
+export const Line = memo(function Line(props: LineProps) {
   const theme = useTheme();
   const spans = mergeSpans(
     fitSpans(
@@ -27,6 +37,10 @@ export function Line(props: { spans: readonly Span[]; width: number; dim?: boole
       ))}
     </Text>
   );
+}, sameLine);
+
+function sameLine(a: LineProps, b: LineProps): boolean {
+  return a.width === b.width && !a.dim === !b.dim && sameSpans(a.spans, b.spans);
 }
 
 /** Several lines, each exactly `width` wide. */

@@ -38,7 +38,8 @@ export function Panel(props: PanelProps) {
         borderStyle={theme.border}
         borderTop={false}
         borderDimColor={stale}
-        overflow="hidden"
+        // Vertically only: the lines already fit the width (see App).
+        overflowY="hidden"
       >
         {props.children}
       </Box>

@@ -104,6 +104,16 @@ function sameStyle(a: Span, b: Span): boolean {
   return a.tone === b.tone && !a.bold === !b.bold && !a.dim === !b.dim && !a.inverse === !b.inverse;
 }
 
+/** Same texts in the same styles, span by span. */
+export function sameSpans(a: readonly Span[], b: readonly Span[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]!.text !== b[i]!.text || !sameStyle(a[i]!, b[i]!)) return false;
+  }
+  return true;
+}
+
 /** Adjacent spans with the same style joined: fewer Ink nodes to lay out and paint. */
 export function mergeSpans(spans: readonly Span[]): Span[] {
   const out: Span[] = [];
