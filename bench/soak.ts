@@ -47,13 +47,16 @@ function checkRecording(file: string): RecordingCheck {
   const lines = text.split('\n').filter((l) => l.length > 0);
   let torn = 0;
   const times: number[] = [];
-  const batchTimes: number[] = [];
+  let batches = 0;
+  let ringFullAt: number | null = null;
   for (const line of lines.slice(1)) {
     try {
       const s = JSON.parse(line) as { t?: unknown; kind?: unknown; data?: { progress?: unknown[] } };
       if (typeof s.t !== 'number') continue;
       times.push(s.t);
-      if (s.kind === 'progress') for (const _ of s.data?.progress ?? []) batchTimes.push(s.t);
+      if (s.kind !== 'progress') continue;
+      batches += s.data?.progress?.length ?? 0;
+      if (ringFullAt === null && batches >= 500) ringFullAt = s.t;
     } catch {
       torn++;
     }
@@ -64,7 +67,7 @@ function checkRecording(file: string): RecordingCheck {
   return {
     lines: lines.length,
     samples: times.length,
-    batchRingFullAtMinute: batchTimes.length >= 500 && times.length > 0 ? Number(((batchTimes[499]! - times[0]!) / 60_000).toFixed(1)) : null,
+    batchRingFullAtMinute: ringFullAt === null ? null : Number(((ringFullAt - times[0]!) / 60_000).toFixed(1)),
     tornLines: torn,
     maxGapMs: maxGap,
     spanMinutes: times.length > 1 ? Number(((times.at(-1)! - times[0]!) / 60_000).toFixed(2)) : 0,

@@ -65,10 +65,11 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
     if (!(await waitPortFree(port, 15_000, signal))) throw new Error(describePortTaken(port, what));
   }
   const r = opts.resources;
-  if (r.numExecutors !== undefined && (r.totalExecutorCores === undefined || r.totalExecutorCores !== r.numExecutors * (r.executorCores ?? 1))) {
+  const coresForCount = r.numExecutors === undefined ? undefined : r.numExecutors * (r.executorCores ?? 1);
+  if (coresForCount !== undefined && r.totalExecutorCores !== coresForCount) {
     log(
       `  note: a standalone master ignores --num-executors; it starts as many executors as cores allow. ` +
-        `For ${r.numExecutors} executors pass --total-executor-cores ${r.numExecutors * (r.executorCores ?? 1)}.`,
+        `For ${r.numExecutors} executors pass --total-executor-cores ${coresForCount}.`,
     );
   }
   const plan = planSubmission(config, paths, prov, opts.resources, opts.checkpointDir ?? newCheckpointDir(paths, config.query));

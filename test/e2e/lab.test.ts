@@ -7,6 +7,7 @@ import { isPortFree } from '../../src/lab/ports.js';
 import { isAlive } from '../../src/lab/processes.js';
 import { defaultCacheDir } from '../../src/lab/paths.js';
 import { endOffsetTotal, eventually, getJson, runCli } from './helpers.js';
+import { liveProcesses } from './labProbe.js';
 import { generatorSuite } from './suites/generator.js';
 import { monitorSuite } from './suites/monitor.js';
 import { resilienceSuite } from './suites/resilience.js';
@@ -46,15 +47,9 @@ function admin() {
 function labProcessesAlive(): string[] {
   const cache = defaultCacheDir();
   const found: string[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      if (cmd.includes(cache) || (cmd.includes(' gen ') && cmd.includes('--stats-file'))) found.push(`${pid}: ${cmd.slice(0, 160)}`);
-    } catch {
-      /* gone */
-    }
+  for (const { pid, argv } of liveProcesses()) {
+    const cmd = argv.join(' ');
+    if (cmd.includes(cache) || (argv.includes('gen') && argv.includes('--stats-file'))) found.push(`${pid}: ${cmd.slice(0, 160)}`);
   }
   return found;
 }

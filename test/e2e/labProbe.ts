@@ -4,6 +4,7 @@
  * generators paused through their control files, the input topic deleted and recreated, and the
  * panels read off a tmux capture.
  */
+import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { LocalLabControl } from '../../src/control/localLab.js';
 import { generatorFiles, readGeneratorStatsFile } from '../../src/lab/generators.js';
@@ -46,6 +47,21 @@ export async function labPid(name: string): Promise<number> {
   const c = (await labComponents()).find((x) => x.name === name);
   if (!c) throw new Error(`${name} is not in the lab`);
   return c.pid;
+}
+
+/** Every live process of this machine with its argument vector, from /proc (zombies and vanished ones left out). */
+export function liveProcesses(): Array<{ pid: number; argv: string[] }> {
+  const found: Array<{ pid: number; argv: string[] }> = [];
+  for (const d of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      found.push({ pid: Number(d), argv: fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter(Boolean) });
+    } catch {
+      /* gone */
+    }
+  }
+  return found;
 }
 
 /**

@@ -21,7 +21,7 @@ function increase(ctx: AdvisorContext, pick: (c: FailureCounts) => number): numb
 const MEMORY_FIX = 'raise --executor-memory (or spark.executor.memoryOverhead) or lower the batch size (--max-offsets-per-trigger)';
 
 function suggestionFor(reasons: string): string {
-  if (/OutOfMemory|OOM|memory/i.test(reasons)) return `The executor ran out of memory: ${MEMORY_FIX}.`;
+  if (/memory|OOM/i.test(reasons)) return `The executor ran out of memory: ${MEMORY_FIX}.`;
   // 137 = 128 + SIGKILL: the kernel's out-of-memory killer, a container limit, or a person.
   if (/\b137\b|killed/i.test(reasons)) {
     return `Exit code 137 is a SIGKILL: usually the kernel's out-of-memory killer (see \`dmesg\` or the worker's log); if so, ${MEMORY_FIX}. The master starts a replacement if cores are free.`;

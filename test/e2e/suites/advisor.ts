@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { after, it } from 'node:test';
 import { LocalLabControl } from '../../../src/control/localLab.js';
 import { defaultCacheDir, labPaths } from '../../../src/lab/paths.js';
 import { recreateTopic } from '../../../src/lab/kafkaBroker.js';
 import { BIN, eventually, getJson, runCli } from '../helpers.js';
+import { liveProcesses } from '../labProbe.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
@@ -45,14 +45,9 @@ async function findingShows(id: string, timeoutMs: number): Promise<string> {
 /** The app's executor JVMs on this machine (the worker's children), from their command lines: executor id → pid. */
 function executorJvms(appId: string): Map<string, number> {
   const jvms = new Map<string, number>();
-  for (const d of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      const arg = (flag: string) => argv[argv.indexOf(flag) + 1];
-      if (argv.some((a) => a.endsWith('CoarseGrainedExecutorBackend')) && arg('--app-id') === appId) jvms.set(arg('--executor-id')!, Number(d));
-    } catch {
-      /* gone */
-    }
+  for (const { pid, argv } of liveProcesses()) {
+    const arg = (flag: string) => argv[argv.indexOf(flag) + 1];
+    if (argv.some((a) => a.endsWith('CoarseGrainedExecutorBackend')) && arg('--app-id') === appId) jvms.set(arg('--executor-id')!, pid);
   }
   return jvms;
 }
