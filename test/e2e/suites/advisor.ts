@@ -120,15 +120,17 @@ export function advisorSuite(): void {
     assert.ok(m && Number(m[1]) > 5, message);
   });
 
-  it('executor-lost and failed-tasks in the monitor when a busy executor JVM is killed with kill -9', async () => {
+  it('executor-lost in the monitor when a busy executor JVM is killed with kill -9', async () => {
     // The baseline job (200 shuffle partitions on 2 cores) keeps its executors busy nearly all the
-    // time: the one killed has a task running, which fails with ExecutorLostFailure.
+    // time: the one killed has a task running. Its ExecutorLostFailure reaches the executor's
+    // failedTasks only when Spark handles the task's end before the executor's removal (not always),
+    // so failed-tasks is not asserted here.
     const appId = (await findings()).spark.appId;
     assert.equal(executorPids(appId).length, 2, `two executor JVMs of ${appId}`);
     const tmux = new TmuxSession(120, 40);
     sessions.push(tmux);
     // Both findings are increases of counters: the monitor must have seen them before the kill.
-    await eventually('the monitor with its executors', async () => (/│1 +1 +\d+ +\d+ +\d+ /.test(tmux.capture()) ? true : undefined), MIN, 500);
+    await eventually('the monitor with its executors', async () => (/│\d+ +1 +\d+ +\d+ +\d+ /.test(tmux.capture()) ? true : undefined), MIN, 500);
     tmux.sendKeys('8');
     const busy = await eventually('an executor with a task running', async () => {
       const rows = await getJson<Array<{ id: string; activeTasks: number }>>(`${DRIVER}/api/v1/applications/${appId}/executors`);
@@ -136,9 +138,9 @@ export function advisorSuite(): void {
       return id === undefined ? undefined : executorPid(appId, id);
     }, MIN, 200);
     process.kill(busy, 'SIGKILL');
-    const screen = await eventually('executor-lost and failed-tasks in the advisor view', async () => {
+    const screen = await eventually('executor-lost in the advisor view', async () => {
       const s = tmux.capture();
-      return /Executors lost/.test(s) && /Tasks fail/.test(s) ? s : undefined;
+      return /Executors lost/.test(s) ? s : undefined;
     }, 2 * MIN, 1000);
     // The view wraps long text at word boundaries inside the panel's border.
     const text = screen.replace(/[│┌┐└┘─]/g, ' ').replace(/\s+/g, ' ');
