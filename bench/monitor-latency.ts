@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { SPARKTOP_BIN } from '../src/lab/paths.js';
+import { SPARKTOP_BIN, SPARKTOP_NODE_FLAGS } from '../src/lab/paths.js';
 import { argValue } from './common.js';
 
 const batches = Number(argValue('batches', '10'));
@@ -33,7 +33,7 @@ function screenBatchId(): number | null {
   return m ? Number(m[1]) : null;
 }
 
-execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-e', 'CI=false', process.execPath, SPARKTOP_BIN]);
+execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-e', 'CI=false', process.execPath, ...SPARKTOP_NODE_FLAGS, SPARKTOP_BIN]);
 const seenByListener = new Map<number, number>();
 const seenOnScreen = new Map<number, number>();
 try {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { SPARKTOP_BIN } from '../src/lab/paths.js';
+import { SPARKTOP_BIN, SPARKTOP_NODE_FLAGS } from '../src/lab/paths.js';
 import { argValue, CLK_TCK, cpuTicks, rssMb, slope } from './common.js';
 
 const columns = Number(argValue('columns', '120'));
@@ -21,7 +21,7 @@ const seconds = Number(argValue('seconds', '300'));
 const warmup = Number(argValue('warmup', '15'));
 const session = `sparktop-bench-${process.pid}`;
 const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-bench-')), 'pane.bytes');
-execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), '-e', 'CI=false', process.execPath, SPARKTOP_BIN]);
+execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), '-e', 'CI=false', process.execPath, ...SPARKTOP_NODE_FLAGS, SPARKTOP_BIN]);
 try {
   const pid = Number(execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
   await delay(warmup * 1000);

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { SPARKTOP_BIN } from '../src/lab/paths.js';
+import { SPARKTOP_BIN, SPARKTOP_NODE_FLAGS } from '../src/lab/paths.js';
 import { argValue, CLK_TCK, cpuTicks, rssMb, slope } from './common.js';
 
 const minutes = Number(argValue('minutes', '60'));
@@ -112,7 +112,7 @@ const heapProbe = path.join(path.dirname(fileURLToPath(import.meta.url)), 'heapP
 execFileSync('tmux', [
   'new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows),
   '-e', 'CI=false', '-e', `SPARKTOP_HEAP_PROBE=${heapFile}`,
-  process.execPath, '--expose-gc', '--import', heapProbe, SPARKTOP_BIN, '--record', record,
+  process.execPath, ...SPARKTOP_NODE_FLAGS, '--expose-gc', '--import', heapProbe, SPARKTOP_BIN, '--record', record,
 ]);
 try {
   const pid = Number(execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim());

@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SPARK_APPS_DIR = path.join(PACKAGE_ROOT, 'spark-apps');
 export const SPARKTOP_BIN = path.join(PACKAGE_ROOT, 'bin', 'sparktop.js');
+/**
+ * The Node flags of the monitor, also in bin/sparktop.js's shebang and package.json's start script
+ * (a unit test keeps them equal). V8's default 16 MB semi-spaces keep up to 32 MB of short-lived
+ * garbage (every refresh parses a few JSON answers) in the RSS; 4 MB semi-spaces cost a few more
+ * cheap scavenges and keep the RSS about 30 MB lower. It can only be set on the command line.
+ */
+export const SPARKTOP_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CACHE_HOME;

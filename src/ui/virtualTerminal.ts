@@ -50,9 +50,22 @@ export interface VirtualTerminal {
   unmount(): void;
 }
 
-/** Lets stdin events, React updates and Ink's escape-key timer (setImmediate) run. */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Lets stdin events, React updates, effects and Ink's escape-key timer (setImmediate) run, until no
+ * frame came for a few turns: React's scheduler yields after 5 ms of work (a render, the effects
+ * that subscribe a view's keys) and continues in a later turn, so on a loaded machine that takes
+ * more turns than on an idle one (a key pressed right after a view switch was lost under load).
+ */
+async function settle(stdout: VirtualStdout): Promise<void> {
+  await nextTurn();
+  await nextTurn();
+  for (let quiet = 0, turns = 0; quiet < 5 && turns < 200; turns++) {
+    const before = stdout.frames.length;
+    await nextTurn();
+    quiet = stdout.frames.length === before ? quiet + 1 : 0;
+  }
 }
 
 export function renderVirtual(element: ReactElement, size: { columns: number; rows: number }): VirtualTerminal {
@@ -73,17 +86,17 @@ export function renderVirtual(element: ReactElement, size: { columns: number; ro
     frames: stdout.frames,
     async press(input: string) {
       stdin.write(input);
-      await settle();
+      await settle(stdout);
     },
     async resize(columns: number, rows: number) {
       stdout.columns = columns;
       stdout.rows = rows;
       stdout.emit('resize');
-      await settle();
+      await settle(stdout);
     },
     async rerender(next: ReactElement) {
       instance.rerender(next);
-      await settle();
+      await settle(stdout);
     },
     unmount() {
       instance.unmount();

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { SPARKTOP_NODE_FLAGS } from '../../src/lab/paths.js';
 import { BIN } from './helpers.js';
 
 /** sparktop in a detached tmux session of a given size, read as a person would see it. */
@@ -13,7 +14,7 @@ export class TmuxSession {
   ) {
     this.name = `sparktop-test-${process.pid}-${columns}x${rows}-${Date.now()}`;
     const envArgs = Object.entries({ CI: 'false', TERM: 'xterm-256color', ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    const argv = ['new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), ...envArgs, process.execPath, BIN, ...args];
+    const argv = ['new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), ...envArgs, process.execPath, ...SPARKTOP_NODE_FLAGS, BIN, ...args];
     // When the previous session was the server's last, the server may still be exiting: tmux then
     // says "server exited unexpectedly". A new server starts on the next try.
     for (let attempt = 1; ; attempt++) {
