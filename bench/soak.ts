@@ -120,13 +120,18 @@ try {
   const t0 = Date.now();
   const cpu0 = cpuTicks(pid);
   const rss: Array<[number, number]> = [];
+  const rssHighest: number[] = [];
   for (let minute = 0; minute < minutes; minute++) {
     let low = Infinity;
+    let high = 0;
     while (Date.now() < t0 + (minute + 1) * 60_000) {
-      low = Math.min(low, rssMb(pid));
+      const now = rssMb(pid);
+      low = Math.min(low, now);
+      high = Math.max(high, now);
       await delay(Math.min(5000, Math.max(0, t0 + (minute + 1) * 60_000 - Date.now())));
     }
     rss.push([minute, Number(low.toFixed(1))]);
+    rssHighest.push(Number(high.toFixed(1)));
     process.stderr.write(`soak: minute ${minute + 1}/${minutes}, lowest RSS ${rss.at(-1)![1]} MB\n`);
   }
   const elapsed = (Date.now() - t0) / 1000;
@@ -146,6 +151,7 @@ try {
         steadyFromMinute: steadyFrom,
         heapAfterGcMb: { perMinute: heap.map((p) => p[1]), steady: trend(heap, steadyFrom) },
         rssLowestPerMinuteMb: { perMinute: rss.map((p) => p[1]), steady: trend(rss, steadyFrom) },
+        rssHighestPerMinuteMb: { perMinute: rssHighest, max: Math.max(...rssHighest) },
         recording: { file: record, ...checkRecording(record) },
         goals: { slopeMbPerMinute: 0.1, cpuPercentOfOneCore: 3, maxGapMs: 5000 },
       },
