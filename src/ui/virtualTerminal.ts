@@ -59,8 +59,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * more turns than on an idle one (a key pressed right after a view switch was lost under load).
  */
 async function settle(stdout: VirtualStdout): Promise<void> {
-  await nextTurn();
-  await nextTurn();
   for (let quiet = 0, turns = 0; quiet < 5 && turns < 200; turns++) {
     const before = stdout.frames.length;
     await nextTurn();

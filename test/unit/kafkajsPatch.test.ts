@@ -28,35 +28,32 @@ function queue(): RequestQueue {
   return new RequestQueue({ maxInFlightRequests: null, requestTimeout: 1000, enforceRequestTimeout: false, clientId: 'test', broker: 'b:1', logger });
 }
 
+/** Stops the queue and its armed check (unpatched, that check re-arms itself forever); returns what was armed. */
+function disarm(q: RequestQueue): NodeJS.Timeout | null {
+  const armed = q.throttleCheckTimeoutId;
+  if (armed) clearTimeout(armed);
+  q.throttleCheckTimeoutId = null;
+  q.destroy();
+  return armed;
+}
+
 describe('the kafkajs patch', () => {
   it('is applied: an idle, unthrottled queue arms no timer', () => {
     const q = queue();
     q.checkPendingRequests();
-    const armed = q.throttleCheckTimeoutId;
-    // Unpatched, that timer re-arms itself forever: stop it so that a failure does not hang the run.
-    if (armed) clearTimeout(armed);
-    q.destroy();
-    assert.equal(armed, null, 'an idle queue re-arms its check (run npm install to apply patches/)');
+    assert.equal(disarm(q), null, 'an idle queue re-arms its check (run npm install to apply patches/)');
   });
 
   it('still checks again while throttled or while requests wait', () => {
     const throttled = queue();
     throttled.throttledUntil = Date.now() + 60_000;
     throttled.checkPendingRequests();
-    assert.notEqual(throttled.throttleCheckTimeoutId, null, 'a throttled queue checks when the throttle ends');
-    clearTimeout(throttled.throttleCheckTimeoutId!);
-    throttled.throttleCheckTimeoutId = null;
-    throttled.destroy();
+    assert.notEqual(disarm(throttled), null, 'a throttled queue checks when the throttle ends');
 
     const waiting = queue();
-    waiting.throttledUntil = Date.now() + 60_000;
     waiting.pending.push({});
-    waiting.throttleCheckTimeoutId = null;
     (waiting as unknown as { scheduleCheckPendingRequests(): void }).scheduleCheckPendingRequests();
-    assert.notEqual(waiting.throttleCheckTimeoutId, null, 'a queue with waiting requests checks again');
-    clearTimeout(waiting.throttleCheckTimeoutId!);
     waiting.pending.length = 0;
-    waiting.throttleCheckTimeoutId = null;
-    waiting.destroy();
+    assert.notEqual(disarm(waiting), null, 'a queue with waiting requests checks again');
   });
 });
