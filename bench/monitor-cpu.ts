@@ -2,8 +2,9 @@
  * CPU of the monitor's model and screen at 1 Hz, without the lab: a recorded lab run (its endpoint
  * answers) is played back in real time. Each second the answers of that second go through the
  * interpreter into the model, then derive and the App render into the frame sink, as `sparktop
- * monitor` does; a second render follows when a micro-batch arrived (the monitor draws batches at
- * once). Not included: the HTTP requests and Kafka calls of the live sampler.
+ * monitor` does: one frame per second (a batch is drawn at once and its frame replaces the
+ * periodic one, src/ui/redrawClock.ts). Not included: the HTTP requests and Kafka calls of the live
+ * sampler.
  *
  *   node --import tsx bench/monitor-cpu.ts [--fixture steady] [--columns 120] [--rows 40] [--seconds 60] [--warmup 5]
  *
@@ -57,20 +58,14 @@ const instance = render(app(answers[0]!.t), { stdout: sink.stream, debug: true, 
 
 let next = 0;
 const frameMs: number[] = [];
-/** One second of the recording: its answers into the model, then the frames the monitor draws. */
+/** One second of the recording: its answers into the model, then the frame the monitor draws. */
 function tick(recordedNow: number): void {
-  let batchArrived = false;
   for (; next < answers.length && answers[next]!.t <= recordedNow; next++) {
-    for (const s of interpreter.interpret(answers[next]!)) {
-      applySample(model, s);
-      if (s.kind === 'progress' && s.data.progress.length > 0) batchArrived = true;
-    }
+    for (const s of interpreter.interpret(answers[next]!)) applySample(model, s);
   }
-  for (let i = 0; i < (batchArrived ? 2 : 1); i++) {
-    const start = performance.now();
-    instance.rerender(app(recordedNow));
-    frameMs.push(performance.now() - start);
-  }
+  const start = performance.now();
+  instance.rerender(app(recordedNow));
+  frameMs.push(performance.now() - start);
 }
 
 const t0 = answers[0]!.t;

@@ -3,7 +3,7 @@
  * bytes the pane received, through `tmux pipe-pane`), and CPU % and RSS of the sparktop process.
  *
  *   sparktop lab up
- *   node --import tsx bench/monitor-live.ts [--columns 120] [--rows 40] [--seconds 300]
+ *   node --import tsx bench/monitor-live.ts [--columns 120] [--rows 40] [--seconds 300] [--record FILE]
  *
  * Goals (issue #3): ≤ 4 KB/s at 120×40; < 3 % of a core; < 150 MB RSS, flat. Prints one JSON object.
  */
@@ -20,8 +20,12 @@ const rows = Number(argValue('rows', '40'));
 const seconds = Number(argValue('seconds', '300'));
 const warmup = Number(argValue('warmup', '15'));
 const session = `sparktop-bench-${process.pid}`;
-const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-bench-')), 'pane.bytes');
-execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), '-e', 'CI=false', process.execPath, ...SPARKTOP_NODE_FLAGS, SPARKTOP_BIN]);
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-bench-'));
+const outFile = path.join(workDir, 'pane.bytes');
+// Recording costs CPU too (every answer serialised): measured separately when asked for.
+const record = argValue('record', '');
+const recordArgs = record ? ['--record', record] : [];
+execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), '-e', 'CI=false', process.execPath, ...SPARKTOP_NODE_FLAGS, SPARKTOP_BIN, ...recordArgs]);
 try {
   const pid = Number(execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
   await delay(warmup * 1000);
@@ -45,6 +49,7 @@ try {
         at: new Date().toISOString(),
         terminal: `${columns}x${rows}`,
         refresh: '1s',
+        recording: record !== '',
         seconds: Number(elapsed.toFixed(1)),
         outputBytesPerSecond: Math.round(bytes / elapsed),
         cpuPercentOfOneCore: Number(cpu.toFixed(2)),

@@ -15,6 +15,7 @@ import { ResubmitForm } from '../ui/forms/ResubmitForm.js';
 import { formKey, openResubmitForm, reviewed, type ClusterLimits, type ResubmitFormState } from '../ui/forms/resubmitForm.js';
 import { progressLine, type ActionProgress } from './actionProgress.js';
 import { writeExperiments } from '../record/experimentsExport.js';
+import { startRedrawClock } from '../ui/redrawClock.js';
 
 export interface LiveProps {
   model: ModelState;
@@ -54,7 +55,7 @@ function clusterLimits(d: Derived): ClusterLimits {
   return { totalCores: d.master.coresTotal, workerCores: d.master.largestWorker?.cores ?? null, workerMemoryMb: d.master.largestWorker?.memoryMb ?? null };
 }
 
-/** The live monitor: re-derives once per refresh and at once when a batch arrives; runs the pipeline actions. */
+/** The live monitor: re-derives once per refresh and at once when a batch arrives (redrawClock.ts); runs the pipeline actions. */
 export function Live({ model, config, control, news, recorder, onQuit }: LiveProps) {
   const [derived, setDerived] = useState<Derived>(() => derive(model, Date.now()));
   const [statusLine, setStatusLine] = useState<string | undefined>(recorder.firstNotice ?? undefined);
@@ -76,13 +77,13 @@ export function Live({ model, config, control, news, recorder, onQuit }: LivePro
   const [, setTick] = useState(0);
 
   useEffect(() => {
-    const update = () => setDerived(derive(model, Date.now()));
-    const timer = setInterval(update, config.refreshMs);
-    news.on('batch', update);
+    const clock = startRedrawClock(() => setDerived(derive(model, Date.now())), config.refreshMs);
+    const onBatch = () => clock.batch();
+    news.on('batch', onBatch);
     news.on('notice', setStatusLine);
     return () => {
-      clearInterval(timer);
-      news.off('batch', update);
+      clock.stop();
+      news.off('batch', onBatch);
       news.off('notice', setStatusLine);
     };
   }, [model, news, config.refreshMs]);

@@ -24,19 +24,25 @@ function rowsOf(data: Row, field: string): Row[] | null {
 
 /** Returns, per sample, the `data` to write (rows repeated from the previous line of the kind replaced). */
 export function createRowEncoder(): (s: Sample) => unknown {
-  const previous = new Map<string, Map<string, string>>();
+  const previous = new Map<string, Map<string, { row: Row; json: string }>>();
   return (s) => {
     const list = LISTS[s.kind];
     const data = s.data as unknown as Row;
     const rows = list ? rowsOf(data, list.field) : null;
     if (!list || !rows) return s.data;
     const before = previous.get(s.kind);
-    const now = new Map<string, string>();
+    const now = new Map<string, { row: Row; json: string }>();
     const encoded = rows.map((row) => {
       const key = list.key(row);
+      const last = before?.get(key);
+      // The sources hand the same row object again when it did not change (parse.ts): no need to serialise it.
+      if (last?.row === row) {
+        now.set(key, last);
+        return { [REPEAT]: key };
+      }
       const json = JSON.stringify(row);
-      now.set(key, json);
-      return before?.get(key) === json ? { [REPEAT]: key } : row;
+      now.set(key, { row, json });
+      return last?.json === json ? { [REPEAT]: key } : row;
     });
     previous.set(s.kind, now);
     return { ...data, [list.field]: encoded };

@@ -184,14 +184,31 @@ const stageSchema = z.object({
   diskBytesSpilled: count,
 });
 
+/**
+ * Stage rows already validated, by the raw row object. The sampler keeps the rows it merged and
+ * hands the same objects again every poll (sampler.ts); only new rows go through the schema.
+ */
+const validatedStages = new WeakMap<object, StageSample>();
+
 export function parseStages(appId: string, body: unknown): StagesSample {
-  const rows = parse(z.array(stageSchema).max(100_000), body, 'driver /stages');
-  const stages: StageSample[] = rows.map((s) => ({
-    ...s,
-    description: s.description ?? null,
-    submissionTime: s.submissionTime ?? null,
-    completionTime: s.completionTime ?? null,
-  }));
+  const rows = parse(z.array(z.unknown()).max(100_000), body, 'driver /stages');
+  const stages: StageSample[] = rows.map((raw, i) => {
+    const known = typeof raw === 'object' && raw !== null ? validatedStages.get(raw) : undefined;
+    if (known) return known;
+    const r = stageSchema.safeParse(raw);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      throw new PayloadError(`driver /stages: unexpected shape at ${[i, ...(issue?.path ?? [])].join('.')} (${issue?.message ?? 'invalid'})`);
+    }
+    const stage: StageSample = {
+      ...r.data,
+      description: r.data.description ?? null,
+      submissionTime: r.data.submissionTime ?? null,
+      completionTime: r.data.completionTime ?? null,
+    };
+    if (typeof raw === 'object' && raw !== null) validatedStages.set(raw, stage);
+    return stage;
+  });
   return { appId, stages };
 }
 

@@ -9,6 +9,7 @@ import { AnswerInterpreter, type EndpointAnswer, type EndpointName } from './ans
 import { readGeneratorStats } from './generators.js';
 import { HttpEndpoint, type HttpAnswer } from './http.js';
 import { KafkaOffsetsReader } from './kafka.js';
+import { completedStagesDue, type CompletedStagesFetch } from './stagesSchedule.js';
 
 /** Where to look and how often (the watch configuration's fields), and where samples go. */
 export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sparkUi' | 'sparkMaster' | 'progressUrl' | 'refreshMs' | 'generatorsDir'> & {
@@ -17,11 +18,22 @@ export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sp
 };
 
 const STAGES_KEPT = 200;
+/** Stages that left the active list, read one by one per round at most (the rest wait for the full read). */
+const STAGES_READ_ALONE = 2;
 
+/** The fields the sampler itself needs; parse.ts validates the whole row. */
 interface StageRow {
   stageId: number;
   attemptId: number;
+  status?: unknown;
 }
+
+function isStageRow(row: unknown): row is StageRow {
+  const r = row as StageRow | null;
+  return typeof r === 'object' && r !== null && typeof r.stageId === 'number' && typeof r.attemptId === 'number';
+}
+
+const stageKey = (r: StageRow) => `${r.stageId}/${r.attemptId}`;
 
 export class Sampler {
   private readonly interpreter = new AnswerInterpreter();
@@ -34,6 +46,11 @@ export class Sampler {
   private since: { batchId: number; runId: string } | null = null;
   private stages = new Map<string, StageRow>();
   private stagesApp: string | null = null;
+  private lastCompleted: CompletedStagesFetch | null = null;
+  private activeStages = new Set<string>();
+  /** Counts batch ends and changes of the active stages: completed stages are only re-read after one. */
+  private stagesChanges = 0;
+  private lastDerivedBatch: number | null = null;
   private readonly now: () => number;
 
   constructor(private readonly opts: SamplerOptions) {
@@ -63,6 +80,9 @@ export class Sampler {
       if (s.kind === 'progress') {
         const last = s.data.progress.at(-1);
         if (last) this.since = { batchId: last.batchId, runId: last.runId };
+        const derived = s.data.derivedBatches?.at(-1)?.batchId ?? null;
+        if (last || derived !== this.lastDerivedBatch) this.stagesChanges++;
+        this.lastDerivedBatch = derived;
       }
       this.opts.onSample(s);
     }
@@ -95,21 +115,24 @@ export class Sampler {
     const work: Array<Promise<void>> = [];
     if (this.interpreter.needsEnvironment) work.push(this.driver.get(`${base}/environment`).then((a) => this.emit('driver:/environment', a)));
     work.push(this.driver.get(`${base}/allexecutors`).then((a) => this.emit('driver:/allexecutors', a)));
-    if (n % 2 === 0) work.push(this.pollStages(base, current.id, n % 10 === 0 || this.stagesApp !== current.id));
+    if (n % 2 === 0) work.push(this.pollStages(base, current.id, n));
+    // With the listener the jobs list tells nothing new (batches come from the listener), and on a
+    // busy app it is most of a megabyte: it is read only to derive batches without the listener.
     if (!this.interpreter.listenerAvailable && n % 2 === 0) {
       work.push(this.driver.get('/metrics/prometheus/').then((a) => this.emit('driver:/metrics/prometheus', a)));
-    }
-    if (!this.interpreter.listenerAvailable ? n % 2 === 0 : n % 5 === 0) {
       work.push(this.driver.get(`${base}/jobs`).then((a) => this.emit('driver:/jobs', a)));
     }
     await Promise.all(work);
   }
 
   /**
-   * Active stages every other round, completed ones every tenth: a long-running app retains up to
-   * 1000 stages and the full list is hundreds of kB. The model gets the merged, bounded list.
+   * Active stages every other round; completed ones only when due (stagesSchedule.ts): a
+   * long-running app retains up to 1000 stages and the full list is megabytes. A stage that left
+   * the active list is read on its own (a few kB), so it does not stay "active" until the next
+   * full read. The model gets the merged, bounded list.
    */
-  private async pollStages(base: string, appId: string, includeCompleted: boolean): Promise<void> {
+  private async pollStages(base: string, appId: string, tick: number): Promise<void> {
+    const includeCompleted = completedStagesDue({ tick, appId, changes: this.stagesChanges }, this.lastCompleted);
     const query = includeCompleted ? 'status=active&status=complete&status=failed' : 'status=active';
     const answer = await this.driver.get(`${base}/stages?${query}`);
     if (!answer) return;
@@ -119,15 +142,28 @@ export class Sampler {
     }
     if (this.stagesApp !== appId) {
       this.stages = new Map();
+      this.activeStages = new Set();
       this.stagesApp = appId;
     }
-    const rows = answer.body as StageRow[];
-    // A stage that left the active list keeps its last known row until the next full fetch.
-    for (const row of rows) {
-      if (row && typeof row.stageId === 'number') this.stages.set(`${row.stageId}/${row.attemptId}`, row);
+    const rows = (answer.body as unknown[]).filter(isStageRow);
+    const active = new Set(rows.filter((r) => r.status === 'ACTIVE').map(stageKey));
+    const left = [...this.activeStages].filter((k) => !active.has(k));
+    if (left.length > 0 || active.size !== this.activeStages.size) this.stagesChanges++;
+    this.activeStages = active;
+    if (includeCompleted) this.lastCompleted = { tick, appId, changes: this.stagesChanges, rows: rows.length };
+    for (const row of rows) this.stages.set(stageKey(row), row);
+    if (!includeCompleted) {
+      const finished = await Promise.all(left.slice(0, STAGES_READ_ALONE).map((k) => this.driver.get(`${base}/stages/${k}?details=false`)));
+      for (const a of finished) {
+        const row = (Array.isArray(a?.body) ? a.body[0] : a?.body) as unknown;
+        if (a?.status !== 200 || !isStageRow(row)) continue;
+        this.stages.set(stageKey(row), row);
+        // Read between Spark's task end and stage end: asked again next round.
+        if (row.status === 'ACTIVE') this.activeStages.add(stageKey(row));
+      }
     }
     const merged = [...this.stages.values()].sort((a, b) => b.stageId - a.stageId || b.attemptId - a.attemptId).slice(0, STAGES_KEPT);
-    this.stages = new Map(merged.map((r) => [`${r.stageId}/${r.attemptId}`, r]));
+    this.stages = new Map(merged.map((r) => [stageKey(r), r]));
     this.emit('driver:/stages', { status: 200, body: merged });
   }
 }

@@ -31,4 +31,17 @@ describe('the monitor\'s Node flags', () => {
     assert.ok(withFlags <= 8 * 1048576, `new space ${withFlags} bytes with ${SPARKTOP_NODE_FLAGS.join(' ')}`);
     assert.ok(newSpace([]) > withFlags, 'the flags make a difference');
   });
+
+  it('keep the old generation close to what is live', () => {
+    // About 12 MB stay live (the last ten batches of objects), everything older is garbage.
+    const churn = 'const v8 = require("v8"); const ring = []; let peak = 0;'
+      + ' for (let i = 0; i < 400; i++) { const a = []; for (let j = 0; j < 20000; j++) a.push({ j, s: "x" + j });'
+      + ' ring.push(a); if (ring.length > 10) ring.shift();'
+      + ' peak = Math.max(peak, v8.getHeapSpaceStatistics().find((s) => s.space_name === "old_space").space_size); }'
+      + ' console.log(peak)';
+    const oldSpacePeak = (flags: readonly string[]) => Number(execFileSync(process.execPath, [...flags, '-e', churn], { encoding: 'utf8' }));
+    const withFlags = oldSpacePeak(SPARKTOP_NODE_FLAGS);
+    assert.ok(withFlags <= 48 * 1048576, `old space peaked at ${withFlags} bytes with ${SPARKTOP_NODE_FLAGS.join(' ')}`);
+    assert.ok(oldSpacePeak(['--max-semi-space-size=4']) > withFlags * 1.5, 'the growing limit makes a difference');
+  });
 });

@@ -69,6 +69,22 @@ describe('recording: write and read back', () => {
     assert.deepEqual(stages.map((x) => x.data), viaJson(samples.filter((x) => x.kind === 'stages').map((x) => x.data)));
   });
 
+  it('writes a row handed again as the same object as a repeat, and a changed row of the same key in full', async () => {
+    const stages = samplesFromFixture('steady').filter((x) => x.kind === 'stages' && x.data.stages.length >= 2);
+    const first = stages[0]!;
+    if (first.kind !== 'stages') throw new Error('unreachable');
+    const rows = first.data.stages;
+    const changed = { ...rows[0]!, numCompleteTasks: rows[0]!.numCompleteTasks + 1 };
+    const again = { ...first, t: first.t + 1000, data: { ...first.data, stages: [changed, ...rows.slice(1)] } };
+    const file = await writeRecording([first, again]);
+    const line = fs.readFileSync(file, 'utf8').split('\n')[2]!;
+    const written = (JSON.parse(line) as { data: { stages: unknown[] } }).data.stages;
+    assert.deepEqual(written[0], viaJson(changed));
+    assert.deepEqual(written[1], { '=': `${rows[1]!.stageId}/${rows[1]!.attemptId}` });
+    const read = await readRecording(file);
+    assert.deepEqual(read.samples, viaJson([first, again]));
+  });
+
   it('records control and mark samples as given', async () => {
     const file = await writeRecording([
       { t: 1, kind: 'control', data: { action: 'rate', detail: { to: 2000 }, result: 'ok', durationMs: 12, message: 'rate 2000/s' } },

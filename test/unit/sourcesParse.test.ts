@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { AnswerInterpreter, type EndpointAnswer } from '../../src/sources/answers.js';
-import { derivedBatchesFromJobs, parseExecutors, parseKafkaOffsets, parseListenerProgress, parseMaster, parseJobs, PayloadError, sparkDate } from '../../src/sources/parse.js';
+import { derivedBatchesFromJobs, parseExecutors, parseKafkaOffsets, parseListenerProgress, parseMaster, parseJobs, parseStages, PayloadError, sparkDate } from '../../src/sources/parse.js';
 
 function answers(scenario: string): EndpointAnswer[] {
   const file = path.join('test', 'fixtures', 'lab', `${scenario}.jsonl`);
@@ -48,6 +48,20 @@ describe('source boundary: recorded answers parse into samples', () => {
   });
 });
 
+describe('source boundary: stage rows the sampler hands again', () => {
+  it('are validated once: the same raw row gives the same sample row, a new row is validated anew', () => {
+    const rows = first('driver:/stages', (x) => Array.isArray(x.body) && (x.body as unknown[]).length >= 2).body as Array<Record<string, unknown>>;
+    const a = parseStages('app', rows).stages;
+    const b = parseStages('app', rows).stages;
+    assert.ok(a.every((row, i) => row === b[i]));
+    const changed = { ...rows[0]!, numCompleteTasks: Number(rows[0]!.numCompleteTasks) + 1 };
+    const c = parseStages('app', [changed, ...rows.slice(1)]).stages;
+    assert.notEqual(c[0], a[0]);
+    assert.equal(c[0]!.numCompleteTasks, a[0]!.numCompleteTasks + 1);
+    assert.equal(c[1], a[1]);
+  });
+});
+
 describe('source boundary: garbage is rejected with a reason', () => {
   const rejects = (fn: () => unknown, fragment: RegExp) =>
     assert.throws(fn, (err: unknown) => err instanceof PayloadError && fragment.test(err.message));
@@ -67,6 +81,14 @@ describe('source boundary: garbage is rejected with a reason', () => {
     rejects(() => parseExecutors({ id: 'x', name: 'n', startedAt: null, completed: false }, rows, null), /allexecutors: unexpected shape at 0\.totalDuration/);
     rows[0]!.totalDuration = Number.NaN;
     rejects(() => parseExecutors({ id: 'x', name: 'n', startedAt: null, completed: false }, rows, null), /unexpected shape/);
+  });
+  it('a bad stage row among rows validated before', () => {
+    const rows = first('driver:/stages', (x) => Array.isArray(x.body) && (x.body as unknown[]).length >= 2).body as Array<Record<string, unknown>>;
+    parseStages('app', rows);
+    const bad = { ...rows[1]!, numTasks: -1 };
+    rejects(() => parseStages('app', [rows[0], bad]), /driver \/stages: unexpected shape at 1\.numTasks/);
+    rejects(() => parseStages('app', [rows[0], 'stage']), /driver \/stages: unexpected shape at 1 /);
+    rejects(() => parseStages('app', { stages: rows }), /driver \/stages: unexpected shape/);
   });
   it('truncated JSON arrives as text and is named as invalid JSON', () => {
     const a = first('master:/json');
