@@ -33,10 +33,16 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
     const kind = /^<(!doctype|html)/i.test(trimmed) ? 'HTML' : /^[[{]/.test(trimmed) ? 'invalid JSON (truncated, or NaN/Infinity in it)' : 'text';
     throw new PayloadError(`${what}: expected JSON, got ${kind} ("${snippet}…")`);
   }
+  return validated(schema, body, what);
+}
+
+/** `body` through `schema`, or a PayloadError naming the first issue's place (under `at`, e.g. a row index). */
+function validated<T>(schema: z.ZodType<T>, body: unknown, what: string, at: PropertyKey[] = []): T {
   const r = schema.safeParse(body);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    const path = [...at, ...(issue?.path ?? [])].map(String);
+    const where = path.length > 0 ? ` at ${path.join('.')}` : '';
     throw new PayloadError(`${what}: unexpected shape${where} (${issue?.message ?? 'invalid'})`);
   }
   return r.data;
@@ -195,16 +201,12 @@ export function parseStages(appId: string, body: unknown): StagesSample {
   const stages: StageSample[] = rows.map((raw, i) => {
     const known = typeof raw === 'object' && raw !== null ? validatedStages.get(raw) : undefined;
     if (known) return known;
-    const r = stageSchema.safeParse(raw);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      throw new PayloadError(`driver /stages: unexpected shape at ${[i, ...(issue?.path ?? [])].join('.')} (${issue?.message ?? 'invalid'})`);
-    }
+    const row = validated(stageSchema, raw, 'driver /stages', [i]);
     const stage: StageSample = {
-      ...r.data,
-      description: r.data.description ?? null,
-      submissionTime: r.data.submissionTime ?? null,
-      completionTime: r.data.completionTime ?? null,
+      ...row,
+      description: row.description ?? null,
+      submissionTime: row.submissionTime ?? null,
+      completionTime: row.completionTime ?? null,
     };
     if (typeof raw === 'object' && raw !== null) validatedStages.set(raw, stage);
     return stage;
