@@ -15,6 +15,8 @@ const usage = `
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab
     $ sparktop start                     lab up, then the monitor (what \`npm start\` runs)
+    $ sparktop attach [--json] [--docker CONTAINER] [--listener-port 4090] [--listener-host H]
+                                         spark-submit options that give any job the progress listener
     $ sparktop sweep [lists] [-o sweep.md]   the highest sustainable rate per configuration, e.g.
           --executor-cores 1,2 --total-executor-cores 1,2 --shuffle-partitions 2,8,200 [--partitions 2,4]
           [--plan FILE] [--target-batch 20s] [--start-rps 5000] [--max-rps N] [--settle 60s] [--measure 120s]
@@ -74,6 +76,8 @@ const flagDefinitions = {
     workerUiPort: str,
     driverUiPort: str,
     listenerPort: str,
+    listenerHost: str,
+    docker: str,
     executorCores: str,
     executorMemory: str,
     totalExecutorCores: str,
@@ -156,6 +160,7 @@ const ALLOWED: Record<string, string[]> = {
   'lab status': [...LAB, 'json'],
   'lab logs': [...LAB, 'lines'],
   'lab provision': ['cacheDir', 'python'],
+  attach: ['json', 'docker', 'listenerHost', 'listenerPort', 'cacheDir', 'python'],
   submit: [...LAB, ...RESOURCES, 'query', 'startingOffsets'],
   replay: ['speed', 'at', 'color', 'ascii', 'threshold', 'config'],
   report: ['output', 'threshold', 'config'],
@@ -240,6 +245,8 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
       return (await import('./commands/lab.js')).labLogsCommand(flags, rest[0]);
     case 'submit':
       return (await import('./commands/submit.js')).submitCommand(flags);
+    case 'attach':
+      return (await import('./commands/attach.js')).attachCommand(flags);
     case 'replay':
       if (sub === undefined) return usageError('`sparktop replay` needs the recording: sparktop replay FILE');
       return (await import('./commands/replay.js')).replayCommand(sub, { speed: flags.speed, at: flags.at, color: flags.color, ascii: flags.ascii, threshold: flags.threshold, config: flags.config });

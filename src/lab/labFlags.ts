@@ -39,7 +39,7 @@ export const LAB_ENV: Record<string, keyof LabFlags> = {
   SPARKTOP_TOPIC: 'topic',
 };
 
-function port(flag: string, value: unknown): number {
+export function port(flag: string, value: unknown): number {
   const n = parsePositiveInt(flag, value);
   if (n > 65535) throw new InvalidResource(flag, `expected a TCP port (1-65535), got ${n}`);
   return n;

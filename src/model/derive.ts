@@ -75,9 +75,13 @@ export function derive(state: ModelState, now: number): Derived {
   const recent = memo(state, 'recentBatches', `${bv}/${appId}`, () => currentAppBatches(rows, appId, o.capacity.percentileBatches));
   const percentiles = memo(state, 'percentiles', `${bv}/${appId}`, () => durationPercentiles(recent));
   const series = memo(state, 'rateSeries', bv, () => batchSeries(rows, o.capacity.rateSeries));
-  const lastListener = last?.origin === 'derived' ? null : last;
-  // Without the listener, Spark's own streaming gauges (when the app enables them) give the rates.
-  const gauges = last?.origin === 'derived' ? streamingGaugeRates(state.batches.metrics) : null;
+  // The current app's last batch gives the rates; without the listener, Spark's own streaming
+  // gauges (when the app enables them) do. Another app's batches say nothing about this one.
+  const lastOfApp = recent[0] ?? null;
+  const lastListener = lastOfApp?.origin === 'derived' ? null : lastOfApp;
+  const gauges = lastListener === null ? streamingGaugeRates(state.batches.metrics) : null;
+  const inputRps = lastListener?.inputRps ?? gauges?.inputRps ?? null;
+  const processedRps = lastListener?.processedRps ?? gauges?.processedRps ?? null;
 
   const partitions = derivePartitions(state.lag, state.kafka, {
     now,
@@ -113,6 +117,7 @@ export function derive(state: ModelState, now: number): Derived {
     lagGrowing,
     appHasBatches: recent.length > 0,
     startupGraceMs: o.thresholds.stopFloorMs,
+    ratesKnown: inputRps !== null || processedRps !== null,
   });
 
   const derived: Omit<Derived, 'findings' | 'advisor'> = {
@@ -123,8 +128,8 @@ export function derive(state: ModelState, now: number): Derived {
     resources,
     generators: deriveGenerators(state.generators),
     rates: {
-      inputRps: lastListener?.inputRps ?? gauges?.inputRps ?? null,
-      processedRps: lastListener?.processedRps ?? gauges?.processedRps ?? null,
+      inputRps,
+      processedRps,
       produceRps: partitions.produceRps,
       series,
     },
@@ -134,6 +139,7 @@ export function derive(state: ModelState, now: number): Derived {
       rows: partitions.rows,
       totalLag: partitions.totalLag,
       produceRps: partitions.produceRps,
+      lagUnknown: partitions.lagUnknown,
       lagSeries,
     },
     executors: { rows: executors.rows, removed: executors.removed, skew: executors.skew },

@@ -5,7 +5,15 @@
 import type { JobResources } from '../control/resources.js';
 import type { SourceName } from './samples.js';
 
-export type Health = 'keeping-up' | 'falling-behind' | 'idle' | 'down';
+/**
+ * - 'no-progress': no listener answers and nothing else gave Spark's offsets (no checkpoint);
+ * - 'new-run': another application or run took over the topic and has not committed yet;
+ * - 'topic-recreated': Spark's offsets are of the topic before it was recreated;
+ * - 'no-commit-yet': the listener answers but the job has not completed a batch yet.
+ */
+export type LagUnknownReason = 'no-progress' | 'new-run' | 'topic-recreated' | 'no-commit-yet';
+
+export type Health = 'keeping-up' | 'falling-behind' | 'idle' | 'down' | 'unknown';
 export type PartitionStatus = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'UNKNOWN';
 
 export interface SourceState {
@@ -217,6 +225,8 @@ export interface Derived {
     rows: PartitionRow[];
     totalLag: number | null;
     produceRps: number | null;
+    /** Why the lag is unknown (null: it is known, or there are no partitions). */
+    lagUnknown: LagUnknownReason | null;
     /** Total lag over time, oldest first (for the chart). */
     lagSeries: Array<{ t: number; lag: number | null }>;
   };

@@ -5,6 +5,8 @@
  * - 'falling-behind': Spark processed less than came in for N consecutive batches while the lag
  *   grew, or a partition is STOP, STALL or WARN, or the app has run longer than the STOP floor
  *   without completing a batch;
+ * - 'unknown': neither the lag nor Spark's rates are known (no listener, no checkpoint, no streaming
+ *   gauges, or another run has just taken over the topic): nothing to judge by;
  * - else 'keeping-up'.
  */
 import type { BatchRow, Health, PartitionRow, SourceState } from './derived.js';
@@ -25,6 +27,8 @@ export interface HealthInput {
   /** Whether the current app has completed a batch at all. */
   appHasBatches: boolean;
   startupGraceMs: number;
+  /** Spark's input or processed rate is known (listener batches or streaming gauges). */
+  ratesKnown: boolean;
 }
 
 export function processedBelowInput(batches: BatchRow[], n: number): boolean {
@@ -42,5 +46,6 @@ export function healthOf(h: HealthInput): Health {
   if (h.partitions.some((p) => p.status === 'STOP' || p.status === 'STALL' || p.status === 'WARN')) return 'falling-behind';
   if (processedBelowInput(h.recentBatches, h.behindBatches) && h.lagGrowing === true) return 'falling-behind';
   if (!h.appHasBatches && h.app.startedAt !== null && h.now - h.app.startedAt > h.startupGraceMs && (h.produceRps ?? 0) > 0) return 'falling-behind';
+  if (h.totalLag === null && !h.ratesKnown) return 'unknown';
   return 'keeping-up';
 }

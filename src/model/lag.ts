@@ -3,11 +3,11 @@
  * lag seconds = lag ÷ produce rate, and a trend status in the spirit of LinkedIn Burrow, judged on
  * Spark's commits (micro-batches) rather than on consumer-group commits, which Spark never makes.
  */
-import type { PartitionRow, PartitionStatus, SourceState } from './derived.js';
+import type { LagUnknownReason, PartitionRow, PartitionStatus, SourceState } from './derived.js';
 import { currentReference, offsetsNotAbove } from './commitTopic.js';
 import { kafkaResetAt, logEndAt, produceRates, type KafkaState } from './kafkaState.js';
 import type { ModelThresholds, ModelWindows } from './options.js';
-import { runEnded, type QueriesState } from './queries.js';
+import { otherRunActive, runEnded, type QueriesState } from './queries.js';
 import { Ring } from './ring.js';
 import type { QueryProgress, SourceName } from './samples.js';
 import { endOffsetsOf } from './sparkOffsets.js';
@@ -108,10 +108,14 @@ export function applyCommits(state: LagState, kafka: KafkaState, t: number, even
   state.version++;
 }
 
-/** After each applied Kafka sample: the total lag point for the chart, and pending lags at commit. */
-export function onKafkaSample(state: LagState, kafka: KafkaState, t: number): void {
+/**
+ * After each applied Kafka sample: the total lag point for the chart (unknown while another run has
+ * taken over, see referenceRun), and pending lags at commit.
+ */
+export function onKafkaSample(state: LagState, kafka: KafkaState, t: number, runs?: Pick<LagContext, 'appId' | 'sources' | 'queries'>): void {
   const point = kafka.history.newest();
-  const ref = currentReference(state, kafka);
+  const committed = currentReference(state, kafka);
+  const ref = committed && runs && referenceRun(committed, runs) === 'superseded' ? null : committed;
   let total: number | null = null;
   if (point && ref) {
     for (let i = 0; i < point.layout.ids.length; i++) {
@@ -243,24 +247,34 @@ export interface PartitionsDerived {
   rows: PartitionRow[];
   totalLag: number | null;
   produceRps: number | null;
+  lagUnknown: LagUnknownReason | null;
 }
 
 /**
- * Whether the run that committed the reference offsets is known to be gone, so that nothing
- * consumes until its successor commits: the driver is unreachable; or the listener answers and
- * the run is no longer among its active queries; or, with the listener unreachable, the driver
- * serves another application than the one that committed.
+ * What became of the run that committed the reference offsets (offsets belong to the run that
+ * committed them):
+ * - 'consuming': it may still be running; its offsets are the lag's reference;
+ * - 'gone': nothing consumes until a successor commits (the driver is unreachable, or the listener
+ *   lists no active run any more): the lag grows as Kafka receives (STOP);
+ * - 'superseded': another application or run consumes now (the driver serves another application,
+ *   or the listener lists another active run): its position is unknown until its first commit is
+ *   seen, so the lag is unknown, never STOP.
  */
-function referenceRunGone(ref: Commit, ctx: LagContext): boolean {
-  if (ctx.sources.driver.ok === false) return true;
-  if (ctx.sources.progress.ok === true) return runEnded(ctx.queries, ref.runId);
-  return ref.appId !== null && ctx.appId !== null && ref.appId !== ctx.appId;
+export type ReferenceRun = 'consuming' | 'gone' | 'superseded';
+
+export function referenceRun(ref: Commit, ctx: Pick<LagContext, 'appId' | 'sources' | 'queries'>): ReferenceRun {
+  if (ctx.sources.driver.ok === false) return 'gone';
+  if (ref.appId !== null && ctx.appId !== null && ref.appId !== ctx.appId) return 'superseded';
+  if (ctx.sources.progress.ok === true && runEnded(ctx.queries, ref.runId)) return otherRunActive(ctx.queries, ref.runId) ? 'superseded' : 'gone';
+  return 'consuming';
 }
 
 export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagContext): PartitionsDerived {
   const { now, thresholds: th } = ctx;
   const latest = kafka.history.newest() ?? null;
-  const ref = currentReference(state, kafka);
+  const committed = currentReference(state, kafka);
+  const run = committed ? referenceRun(committed, ctx) : null;
+  const ref = run === 'superseded' ? null : committed;
   const kafkaUp = ctx.sources.kafka.ok === true;
   const ids = latest ? latest.layout.ids : ref ? [...ref.offsets.keys()].sort((a, b) => a - b) : [];
   const rates = kafkaUp ? produceRates(kafka, ctx.windows.produceMs) : [];
@@ -269,7 +283,7 @@ export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagCon
   const expected = expectedBatchIntervalMs(state) ?? 0;
   const stallAfter = Math.max(th.stallFloorMs, th.stallBatches * expected);
   const stopAfter = Math.max(th.stopFloorMs, th.stopBatches * expected);
-  const gone = ref ? referenceRunGone(ref, ctx) : false;
+  const gone = run === 'gone';
   const blind = ctx.sources.progress.ok !== true; // commits cannot be seen: time since the last one means nothing
   const sinceCommit = ref ? now - ref.committedAt : 0;
   const resetAt = kafkaResetAt(kafka);
@@ -319,7 +333,13 @@ export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagCon
     if (lag !== null) totalLag = (totalLag ?? 0) + lag;
     if (produceRps !== null) totalProduce = (totalProduce ?? 0) + produceRps;
   }
-  return { rows, totalLag, produceRps: totalProduce };
+  return { rows, totalLag, produceRps: totalProduce, lagUnknown: rows.length === 0 || totalLag !== null ? null : lagUnknownReason(state, run, ref, ctx) };
+}
+
+function lagUnknownReason(state: LagState, run: ReferenceRun | null, ref: Commit | null, ctx: LagContext): LagUnknownReason {
+  if (run === 'superseded') return 'new-run';
+  if (state.reference !== null && ref === null) return 'topic-recreated';
+  return ctx.sources.progress.ok === true ? 'no-commit-yet' : 'no-progress';
 }
 
 /**

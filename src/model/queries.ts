@@ -40,3 +40,8 @@ export function runEnded(state: QueriesState, runId: string): boolean {
   if (contains(state.terminated, (r) => r.runId === runId)) return true;
   return state.active !== null && !state.active.some((q) => q.runId === runId);
 }
+
+/** True when the listener lists a run other than `runId` that has not terminated. */
+export function otherRunActive(state: QueriesState, runId: string): boolean {
+  return state.active !== null && state.active.some((q) => q.runId !== runId && !contains(state.terminated, (r) => r.runId === q.runId));
+}

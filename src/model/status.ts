@@ -21,6 +21,8 @@ export interface StatusJson {
     topic: string | null;
     partitions: Array<{ partition: number; logEndOffset: number | null; sparkOffset: number | null; lag: number | null; produceRate: number | null }>;
     totalLag: number | null;
+    /** Why the lag is unknown: no-progress, new-run, topic-recreated, no-commit-yet (null: known). */
+    lagUnknown: string | null;
     produceRate: number | null;
   };
   spark: {
@@ -42,6 +44,8 @@ export interface StatusJson {
     }>;
     batch: { batchId: number; numInputRows: number | null; inputRowsPerSecond: number | null; processedRowsPerSecond: number | null; durationMs: number | null } | null;
   };
+  /** The progress listener: answering, or why not (null before the first try). */
+  progress: { ok: boolean | null; error: string | null };
   master: { ok: boolean | null; workers: number | null; coresTotal: number | null; coresUsed: number | null; memoryTotalMb: number | null; memoryUsedMb: number | null };
   generators: { count: number | null; targetRps: number | null };
   findings: StatusFinding[];
@@ -68,6 +72,7 @@ export function toStatusJson(d: Derived): StatusJson {
         produceRate: known(r.produceRps),
       })),
       totalLag: d.partitions.totalLag,
+      lagUnknown: d.partitions.lagUnknown,
       produceRate: known(d.partitions.produceRps),
     },
     spark: {
@@ -97,6 +102,7 @@ export function toStatusJson(d: Derived): StatusJson {
           }
         : null,
     },
+    progress: { ok: d.sources.progress.ok, error: d.sources.progress.error },
     master: {
       ok: d.sources.master.ok,
       workers: d.master.workers,

@@ -95,6 +95,8 @@ function noteApp(state: ModelState, t: number, appId: string, details?: { name: 
     } else logEvent(state.events, t, 'info', `application ${appId}${details ? ` (${details.name})` : ''}`);
     state.app = { id: appId, name: null, startedAt: null, properties: null, querySettings: null };
     if (state.stages && state.stages.appId !== appId) state.stages = null;
+    // Streaming gauges are the old driver's: the new one's come with its next jobs answer.
+    state.batches.metrics = [];
   }
   if (details) {
     state.app.name = details.name;
@@ -128,7 +130,7 @@ export function applySample(state: ModelState, sample: Sample): ModelState {
       const resetBefore = state.kafka.reset;
       if (applyKafkaSample(state.kafka, t, sample.data)) {
         if (state.kafka.reset !== resetBefore && state.kafka.reset) logEvent(state.events, t, 'warn', resetText(state.kafka.topic, state.kafka.reset));
-        onKafkaSample(state.lag, state.kafka, t);
+        onKafkaSample(state.lag, state.kafka, t, { appId: state.app.id, sources: state.sources, queries: state.queries });
         const lag = state.lag.series.newest()?.lag ?? null;
         noteExperimentLag(state.experiments, t, lag, state.lag.reference?.appId ?? null, state.sources.driver.ok === true);
       }

@@ -7,7 +7,7 @@ import { composeLine, type Segment } from './segments.js';
 import { oneLine, type Span, type Tone } from './text.js';
 import { useTheme, type Glyphs } from './theme.js';
 
-const HEALTH_TONES: Record<Health, Tone> = { 'keeping-up': 'good', 'falling-behind': 'warn', idle: 'muted', down: 'bad' };
+const HEALTH_TONES: Record<Health, Tone> = { 'keeping-up': 'good', 'falling-behind': 'warn', idle: 'muted', down: 'bad', unknown: 'muted' };
 
 const SOURCE_DOTS: ReadonlyArray<{ source: SourceName; label: string }> = [
   { source: 'kafka', label: 'kafka' },

@@ -1,8 +1,10 @@
 import type { Derived, PartitionRow, PartitionStatus } from '../model/derived.js';
 import { formatCompact, formatInt, formatSeconds } from './format.js';
 import { innerWidth, type PanelSize } from './layout.js';
+import { Line } from './Line.js';
 import { outagesOf, PANEL_SOURCES } from './outage.js';
 import { Panel } from './Panel.js';
+import { lagUnknownText } from './remedy.js';
 import { TableBody } from './TableBody.js';
 import type { Column } from './table.js';
 import type { Span, Tone } from './text.js';
@@ -24,13 +26,16 @@ export function PartitionsPanel(props: { derived: Derived; size: PanelSize; tabl
   const { partitions } = props.derived;
   const outages = outagesOf(props.derived, PANEL_SOURCES.partitions);
   const right: Span[] = [{ text: 'lag ' }, { text: formatInt(partitions.totalLag), bold: true }, { text: ` · in ${formatCompact(partitions.produceRps)}/s` }];
+  const width = innerWidth(props.size);
+  const notice = partitions.lagUnknown && outages.length === 0 ? lagUnknownText(partitions.lagUnknown, width) : null;
   return (
     <Panel title="Partitions" subtitle={partitions.topic ?? undefined} right={right} size={props.size} outages={outages}>
+      {notice ? <Line spans={[{ text: notice, tone: 'muted' }]} width={width} /> : null}
       <TableBody
         columns={partitionColumns}
         rows={partitions.rows}
-        width={innerWidth(props.size)}
-        visibleRows={props.tableRows}
+        width={width}
+        visibleRows={props.tableRows - (notice ? 1 : 0)}
         outages={outages}
         empty="no partitions yet"
         moreHint="3 partitions"

@@ -8,6 +8,7 @@ import { Line } from './Line.js';
 import { chartMarkers } from './markers.js';
 import { outageSpans, outagesOf, PANEL_SOURCES } from './outage.js';
 import { Panel } from './Panel.js';
+import { progressRemedyText } from './remedy.js';
 import type { Span } from './text.js';
 import { useTheme } from './theme.js';
 import { trendOf } from './trend.js';
@@ -20,7 +21,8 @@ export function RatesPanel(props: { derived: Derived; size: PanelSize; chartLine
   const { rates, appChanges, marks } = props.derived;
   const width = innerWidth(props.size);
   const outages = outagesOf(props.derived, PANEL_SOURCES.rates);
-  const lines = Math.max(1, props.chartLines - outages.length);
+  const remedy = outages.some((o) => o.source === 'progress') ? progressRemedyText(width) : null;
+  const lines = Math.max(1, props.chartLines - outages.length - (remedy ? 1 : 0));
   const chart = useMemo(
     () =>
       buildChart({
@@ -50,6 +52,7 @@ export function RatesPanel(props: { derived: Derived; size: PanelSize; chartLine
       {outages.map((o) => (
         <Line key={o.source} spans={outageSpans(o, { withSource: true, width })} width={width} />
       ))}
+      {remedy ? <Line spans={[{ text: remedy, tone: 'muted' }]} width={width} /> : null}
       <ChartBlock chart={chart} width={width} lines={lines} waiting="waiting for batches" dim={outages.length > 0} />
     </Panel>
   );

@@ -151,7 +151,8 @@ export function elideMiddle(text: string, width: number): string {
   return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - tail).join('');
 }
 
-export function healthLabel(health: 'keeping-up' | 'falling-behind' | 'idle' | 'down'): string {
+export function healthLabel(health: 'keeping-up' | 'falling-behind' | 'idle' | 'down' | 'unknown'): string {
+  if (health === 'unknown') return 'LAG & RATES UNKNOWN';
   return health.replace('-', ' ').toUpperCase();
 }
 

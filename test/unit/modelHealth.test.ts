@@ -25,19 +25,21 @@ function healthRuns(scenario: string): Array<[number, Health]> {
 }
 
 describe('health over each recording', () => {
-  it('steady: down until the driver first answered (line 4), then keeping-up throughout', () => {
+  it('steady: down until the driver first answered (line 4), unknown until the first batch (line 248), then keeping-up throughout', () => {
     assert.deepEqual(healthRuns('steady'), [
       [0, 'down'],
-      [3, 'keeping-up'],
+      [3, 'unknown'], // the job's first batch is still running: no lag, no rates to judge by
+      [247, 'keeping-up'], // line 248: batch 0
     ]);
   });
 
-  it('resubmit: down while the driver is gone, falling-behind until the new run commits, WARN moment', () => {
+  it('resubmit: down while the driver is gone, unknown until the new run commits, WARN moment', () => {
     assert.deepEqual(healthRuns('resubmit'), [
       [0, 'down'], // Kafka answered, the driver not yet
-      [3, 'keeping-up'],
+      [3, 'unknown'], // the driver answered; the listener's first batches come at line 8
+      [7, 'keeping-up'],
       [131, 'down'], // line 132: /allexecutors "fetch failed"
-      [172, 'falling-behind'], // line 173: the new app answers; partitions STOP (nothing consumes)
+      [172, 'unknown'], // line 173: the new app answers; the old run's offsets are not its own: lag unknown
       [354, 'keeping-up'], // line 355: batch 0 of the new run committed
       [529, 'falling-behind'], // line 530: lag at commit grew over batches 11–13 (WARN)
       [546, 'keeping-up'], // line 547: batch 14
@@ -47,7 +49,8 @@ describe('health over each recording', () => {
   it('kafka-down: down while Kafka is unreachable, falling-behind until the hung batch commits', () => {
     assert.deepEqual(healthRuns('kafka-down'), [
       [0, 'down'],
-      [3, 'keeping-up'],
+      [3, 'unknown'],
+      [7, 'keeping-up'],
       [128, 'down'], // line 129: ECONNREFUSED
       [452, 'falling-behind'], // line 453: Kafka answers again; partitions STALL
       [468, 'keeping-up'], // line 469: batch 102 committed

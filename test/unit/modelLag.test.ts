@@ -114,10 +114,21 @@ describe('STOP: the run that committed the offsets is gone (resubmit)', () => {
     assert.ok(Math.abs(p0.eta!.seconds - p0.lagSeconds!) < 1e-9);
   });
 
-  // Line 173 (index 172): the driver answers again, for app-20261128183210-0001; the offsets still
-  // belong to the old app's run, and the new run commits its first batch only at line 355.
-  it('stays STOP after the resubmission until the new run commits (lines 173–354)', () => {
-    for (const at of [172, 200, 300, 353]) assert.deepEqual(statuses(derivedFromFixture('resubmit', { at })), ['STOP', 'STOP'], `index ${at}`);
+  // Line 173 (index 172): the driver answers again, for app-20261128183210-0001; the offsets
+  // belong to the old app's run, and the new run commits its first batch only at line 355. The new
+  // app consumes the topic from a position not seen yet: lag unknown, never STOP (nor the old lag).
+  it('is UNKNOWN once the new app answers, until the new run commits (lines 173–354)', () => {
+    for (const at of [172, 200, 300, 353]) {
+      const d = derivedFromFixture('resubmit', { at });
+      assert.deepEqual(statuses(d), ['UNKNOWN', 'UNKNOWN'], `index ${at}`);
+      assert.deepEqual(d.partitions.rows.map((r) => [r.sparkOffset, r.lag]), [[null, null], [null, null]], `index ${at}`);
+      assert.equal(d.partitions.totalLag, null);
+    }
+    // The lag chart has no point for the old offsets after the new app answered.
+    const changedAt = derivedFromFixture('resubmit', { at: 172 }).at;
+    const series = derivedFromFixture('resubmit', { at: 353 }).partitions.lagSeries.filter((p) => p.t > changedAt);
+    assert.ok(series.length > 10);
+    assert.ok(series.every((p) => p.lag === null));
   });
 
   // Line 355 (index 354): batch 0 of run 9cd96a59 (fresh checkpoint), endOffset 2190333 / 2190334.

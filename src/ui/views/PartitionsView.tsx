@@ -4,7 +4,9 @@ import { buildChart } from '../chart.js';
 import { ChartBlock, chartGlyphs } from '../ChartBlock.js';
 import { formatCompact, formatCompactAxis, formatDuration, formatInt, formatSeconds } from '../format.js';
 import { innerWidth, type PanelSize } from '../layout.js';
+import { Line } from '../Line.js';
 import { chartMarkers } from '../markers.js';
+import { lagUnknownText } from '../remedy.js';
 import { outagesOf, PANEL_SOURCES } from '../outage.js';
 import { PARTITION_STATUS_TONES } from '../PartitionsPanel.js';
 import type { Column } from '../table.js';
@@ -40,14 +42,18 @@ export function PartitionsView(props: { derived: Derived; size: PanelSize; visib
   const theme = useTheme();
   const { partitions, appChanges, marks } = props.derived;
   const width = innerWidth(props.size);
+  const outages = outagesOf(props.derived, PANEL_SOURCES.partitions);
+  // Why the lag is unknown takes the chart's first line (the chart shows nothing then anyway).
+  const notice = partitions.lagUnknown && outages.length === 0 && props.chartLines > 1 ? lagUnknownText(partitions.lagUnknown, width) : null;
+  const chartLines = props.chartLines - (notice ? 1 : 0);
   const chart = useMemo(
     () =>
-      props.chartLines > 0
+      chartLines > 0
         ? buildChart({
             series: [partitions.lagSeries.map((p) => p.lag)],
             times: partitions.lagSeries.map((p) => p.t),
             width,
-            lines: props.chartLines,
+            lines: chartLines,
             labelWidth: 6,
             formatLabel: formatCompactAxis,
             aggregate: 'max',
@@ -55,9 +61,8 @@ export function PartitionsView(props: { derived: Derived; size: PanelSize; visib
             glyphs: chartGlyphs(theme),
           })
         : null,
-    [partitions.lagSeries, appChanges, marks, width, props.chartLines, theme],
+    [partitions.lagSeries, appChanges, marks, width, chartLines, theme],
   );
-  const outages = outagesOf(props.derived, PANEL_SOURCES.partitions);
   const withGroup = partitions.rows.some((r) => r.groupOffset !== null);
   return (
     <TableView
@@ -72,7 +77,12 @@ export function PartitionsView(props: { derived: Derived; size: PanelSize; visib
       outages={outages}
       empty="no partitions yet"
       above={
-        props.chartLines > 0 ? <ChartBlock chart={chart} width={width} lines={props.chartLines} waiting="waiting for offsets" dim={outages.length > 0} /> : null
+        props.chartLines > 0 ? (
+          <>
+            {notice ? <Line spans={[{ text: notice, tone: 'muted' }]} width={width} /> : null}
+            <ChartBlock chart={chart} width={width} lines={chartLines} waiting="waiting for offsets" dim={outages.length > 0} />
+          </>
+        ) : null
       }
     />
   );

@@ -1,0 +1,82 @@
+/**
+ * `sparktop attach`: the spark-submit options that give any Structured Streaming job (PySpark,
+ * Scala, Java; Spark 3.5 or 4.0) the progress listener without a code change. The jar is built
+ * once per source version (`lab provision` does it too) and, with `--docker CONTAINER`, put where a
+ * job submitted inside that container can read it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { copyIntoCall, inspectMountsCall, jarPlacement, parseMounts, type JarPlacement } from '../control/dockerAttach.js';
+import { runDocker } from '../control/dockerRunner.js';
+import { InvalidResource } from '../control/resources.js';
+import { defaultCacheDir, labPaths } from '../lab/paths.js';
+import { ensureListenerJar, listenerSubmitArgs } from '../lab/provision/listenerJar.js';
+import { ensurePythonEnv } from '../lab/provision/pythonEnv.js';
+import { port as parsePort } from '../lab/labFlags.js';
+
+export interface AttachFlags {
+  json?: boolean;
+  docker?: string;
+  listenerHost?: string;
+  listenerPort?: string;
+  cacheDir?: string;
+  python?: string;
+}
+
+const DEFAULT_PORT = 4090;
+
+function writableDir(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function placeInContainer(container: string, jar: string): Promise<JarPlacement> {
+  const mounts = parseMounts(await runDocker(inspectMountsCall(container), 30_000));
+  const placement = jarPlacement(mounts, path.basename(jar), writableDir);
+  if (placement.kind === 'mount') fs.copyFileSync(jar, placement.hostPath);
+  else await runDocker(copyIntoCall(container, jar, placement.containerPath), 60_000);
+  return placement;
+}
+
+/** Shell-quoted for the reader to paste (the arguments themselves are never run through a shell). */
+function quoted(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function attachCommand(flags: AttachFlags): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const paths = labPaths(flags.cacheDir ?? defaultCacheDir());
+  // Inside a container the listener must listen beyond the container's loopback to be reached through a published port.
+  const host = flags.listenerHost ?? (flags.docker ? '0.0.0.0' : '127.0.0.1');
+  if (!/^[\w.:-]+$/.test(host)) throw new InvalidResource('listener-host', `expected a host name or address, got "${host}"`);
+  const port = flags.listenerPort === undefined ? DEFAULT_PORT : parsePort('listener-port', flags.listenerPort);
+  const env = await ensurePythonEnv(paths.venvDir, flags.python ?? 'python3', log);
+  const built = await ensureListenerJar(paths.cacheDir, env.sparkHome, log);
+  const placement = flags.docker ? await placeInContainer(flags.docker, built.jar) : null;
+  const jar = placement ? placement.containerPath : built.jar;
+  const args = listenerSubmitArgs(jar, { host, port });
+  const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const progressUrl = `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`;
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ args, progressUrl })}\n`);
+    return 0;
+  }
+  const out: string[] = [];
+  if (placement?.kind === 'mount') out.push(`Copied the listener jar to ${placement.hostPath} (${flags.docker}:${placement.containerPath}, a folder it mounts).`, '');
+  if (placement?.kind === 'copy') out.push(`Copied the listener jar into ${flags.docker}:${placement.containerPath} (it mounts no host folder; copy again after the container is recreated).`, '');
+  out.push('Add these options to the job\'s spark-submit (no code change; PySpark, Scala and Java jobs, Spark 3.5 and 4.0):', '');
+  for (let i = 0; i < args.length; i += 2) out.push(`  ${args.slice(i, i + 2).map(quoted).join(' ')}${i + 2 < args.length ? ' \\' : ''}`);
+  out.push(
+    '',
+    `The driver then serves the job's streaming progress on port ${port}; watch it with`,
+    `  sparktop --progress-url ${progressUrl} --spark-ui http://<driver host>:4040 --kafka <bootstrap> --topic <topic>`,
+    'If the job already has --jars, append the jar to that list (comma-separated) instead of a second --jars.',
+    `A taken port leaves the job running without the endpoint; the driver log says so (sparktop-listener:).`,
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

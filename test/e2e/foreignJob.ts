@@ -1,0 +1,154 @@
+/**
+ * Jobs sparktop did not write, submitted to the live lab's master as their owners would: the
+ * independent PySpark and Java jobs of test/jobs, with whatever options the test gives (those
+ * `sparktop attach --json` prints, or none). Started as process-group leaders and stopped by pid.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { labConfigFromFlags } from '../../src/lab/labFlags.js';
+import { labPaths } from '../../src/lab/paths.js';
+import { run } from '../../src/lab/provision/exec.js';
+import { readPythonEnv } from '../../src/lab/provision/pythonEnv.js';
+import { sparkEnv } from '../../src/lab/sparkCluster.js';
+import { killAppViaMaster } from '../../src/lab/sparkJob.js';
+import { eventually, ROOT, runCli } from './helpers.js';
+
+const MIN = 60_000;
+const KAFKA = '127.0.0.1:9094';
+export const PY_JOB = path.join(ROOT, 'test', 'jobs', 'crash_counts_job.py');
+const JAVA_JOB = path.join(ROOT, 'test', 'jobs', 'CrashCountsJob.java');
+
+export interface ForeignJob {
+  child: ChildProcess;
+  checkpoint: string;
+  /** Everything the driver printed (stdout and stderr). */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+function lab() {
+  const config = labConfigFromFlags({});
+  const paths = labPaths(config.cacheDir);
+  const env = readPythonEnv(paths.venvDir);
+  if (!env) throw new Error('pyspark is not provisioned (sparktop lab provision)');
+  return { config, paths, env };
+}
+
+/** The Kafka connector jars the lab submits its own job with (a foreign job brings its own). */
+function connectorJars(): string[] {
+  const { paths } = lab();
+  const dir = paths.connectorLibDir;
+  const jars: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.jar') && !fs.existsSync(path.join(lab().env.sparkHome, 'jars', e.name))) jars.push(full);
+    }
+  };
+  walk(dir);
+  return jars;
+}
+
+/** `sparktop attach --json` → its spark-submit arguments. */
+export async function attachArgs(extra: string[] = []): Promise<string[]> {
+  const r = await runCli(['attach', '--json', ...extra], { timeoutMs: 10 * MIN });
+  if (r.code !== 0) throw new Error(`sparktop attach failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { args: string[] }).args;
+}
+
+/** The attach options with the connector jars added to its --jars list (spark-submit keeps only the last --jars). */
+function withConnector(options: string[]): string[] {
+  const jars = connectorJars();
+  const i = options.indexOf('--jars');
+  if (i < 0) return ['--jars', jars.join(','), ...options];
+  const out = [...options];
+  out[i + 1] = [...jars, out[i + 1]!].join(',');
+  return out;
+}
+
+export async function compileJavaJob(): Promise<string> {
+  const { env } = lab();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-java-job-'));
+  const classes = path.join(dir, 'classes');
+  fs.mkdirSync(classes);
+  const javac = await run('javac', ['--release', '17', '-nowarn', '-cp', path.join(env.sparkHome, 'jars', '*'), '-d', classes, JAVA_JOB]);
+  if (javac.code !== 0) throw new Error(`javac failed:\n${javac.stderr}`);
+  const jar = path.join(dir, 'crash-counts-job.jar');
+  const packed = await run('jar', ['--create', '--file', jar, '-C', classes, '.']);
+  if (packed.code !== 0) throw new Error(`jar failed:\n${packed.stderr}`);
+  return jar;
+}
+
+/** Submits a foreign job to the lab's master with `options` (the attach options, or none) and the Kafka connector. */
+export function submitForeignJob(kind: 'python' | 'java', options: string[], javaJar?: string): ForeignJob {
+  const { config, paths, env } = lab();
+  const checkpoint = fs.mkdtempSync(path.join(os.tmpdir(), `sparktop-foreign-${kind}-`));
+  fs.rmSync(checkpoint, { recursive: true });
+  const common = [
+    '--master', `spark://127.0.0.1:${config.masterPort}`,
+    '--driver-memory', '512m', '--executor-memory', '512m', '--executor-cores', '1', '--total-executor-cores', '1',
+    '--conf', 'spark.driver.host=127.0.0.1', '--conf', 'spark.driver.bindAddress=127.0.0.1',
+    '--conf', 'spark.sql.shuffle.partitions=2', '--conf', 'spark.ui.showConsoleProgress=false',
+    ...withConnector(options),
+  ];
+  const app =
+    kind === 'python'
+      ? [PY_JOB, '--bootstrap-servers', KAFKA, '--topic', config.topic, '--checkpoint', checkpoint, '--trigger', '2 seconds', '--max-offsets-per-trigger', '40000']
+      : ['--class', 'CrashCountsJob', javaJar!, KAFKA, config.topic, checkpoint];
+  const child = spawn(path.join(env.sparkHome, 'bin', 'spark-submit'), [...common, ...app], {
+    env: sparkEnv(env.sparkHome, env.python, config, paths),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      try {
+        await eventually('the foreign job to exit', async () => (child.exitCode !== null || child.signalCode !== null ? true : undefined), MIN, 500);
+      } catch {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    fs.rmSync(checkpoint, { recursive: true, force: true });
+  };
+  return { child, checkpoint, output: () => output, stop };
+}
+
+/** Kills every running application in the master (sparktop's own job included) and waits until the master freed them. */
+export async function killAllApps(): Promise<void> {
+  const { config } = lab();
+  const master = async () => (await (await fetch(`http://127.0.0.1:${config.masterUiPort}/json/`)).json()) as { activeapps: Array<{ id: string }> };
+  for (const a of (await master()).activeapps) await killAppViaMaster(config, a.id);
+  await eventually('no application in the master', async () => ((await master()).activeapps.length === 0 ? true : undefined), 2 * MIN);
+}
+
+/** The newest committed batch in a checkpoint: its id and end offsets of `topic` (null: none yet). */
+export function checkpointCommitted(checkpoint: string, topic: string): { batchId: number; offsets: Record<string, number> } | null {
+  const commits = path.join(checkpoint, 'commits');
+  if (!fs.existsSync(commits)) return null;
+  const ids = fs.readdirSync(commits).filter((f) => /^\d+$/.test(f)).map(Number).sort((a, b) => b - a);
+  for (const id of ids) {
+    const file = path.join(checkpoint, 'offsets', String(id));
+    if (!fs.existsSync(file)) continue;
+    for (const line of fs.readFileSync(file, 'utf8').split('\n').slice(2)) {
+      if (!line.trim()) continue;
+      const parsed = JSON.parse(line) as Record<string, Record<string, number>>;
+      if (parsed[topic]) return { batchId: id, offsets: parsed[topic]! };
+    }
+  }
+  return null;
+}

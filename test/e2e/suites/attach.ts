@@ -1,0 +1,178 @@
+/**
+ * Jobs sparktop did not write (issue: watch any job as it is). Runs last in the lab suite: it kills
+ * the lab's own job and submits the independent jobs of test/jobs to the lab's master.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import { after, it } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import { eventually, getJson } from '../helpers.js';
+import { attachArgs, checkpointCommitted, compileJavaJob, killAllApps, submitForeignJob, type ForeignJob } from '../foreignJob.js';
+import { panelText, statusJson } from '../labProbe.js';
+import { TmuxSession } from '../tmux.js';
+
+const MIN = 60_000;
+const LISTENER = 'http://127.0.0.1:4090';
+const TOPIC = 'logs';
+
+interface Progress {
+  runId: string;
+  batchId: number;
+  numInputRows: number;
+  inputRowsPerSecond: number;
+  processedRowsPerSecond: number;
+  sources: Array<{ endOffset: string | Record<string, Record<string, number>> }>;
+}
+
+async function logEnds(): Promise<Record<string, number>> {
+  const admin = new Kafka({ brokers: ['127.0.0.1:9094'], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  await admin.connect();
+  try {
+    return Object.fromEntries((await admin.fetchTopicOffsets(TOPIC)).map((o) => [String(o.partition), Number(o.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function progress(): Promise<{ queries: Array<{ runId: string; name: string | null }>; progress: Progress[]; settings: Record<string, unknown> }> {
+  return getJson(`${LISTENER}/progress`);
+}
+
+/** The partition rows of the overview's Partitions panel: [partition, spark offset or null, status]. */
+function partitionCells(lines: string[]): Array<[number, number | null, string]> {
+  const text = panelText(lines, 'Partitions');
+  return text.split('\n').flatMap((l) => {
+    const m = /^[│|]\s?(\d{1,4})\s+([\d ]+?|–)\s{2,}([\d ]+?|–)\s{2,}.*\s(OK|WARN|STALL|STOP|UNKN…|UNKNOWN)\s*[│|]$/.exec(l);
+    return m ? [[Number(m[1]), m[3] === '–' ? null : Number(m[3]!.replace(/ /g, '')), m[4]!] as [number, number | null, string]] : [];
+  });
+}
+
+export function attachSuite(): void {
+  let monitor: TmuxSession | null = null;
+  let job: ForeignJob | null = null;
+  let options: string[] = [];
+
+  after(async () => {
+    monitor?.kill();
+    await job?.stop();
+  });
+
+  it('attach --json prints spark-submit options: the built jar, the listener class, its port', async () => {
+    options = await attachArgs();
+    const jar = options[options.indexOf('--jars') + 1]!;
+    assert.ok(jar.endsWith('.jar') && fs.existsSync(jar), jar);
+    assert.ok(options.includes('spark.sql.streaming.streamingQueryListeners=sparktop.listener.SparktopProgressListener'), options.join(' '));
+    assert.ok(options.includes('spark.sparktop.listener.port=4090'), options.join(' '));
+  });
+
+  it('a monitor running throughout: the lab\'s job killed, an independent job with only those options: its offsets within two refreshes of its first batch, never STOP', async () => {
+    monitor = new TmuxSession(120, 40);
+    await eventually('the monitor showing the lab job\'s offsets', async () => (partitionCells(monitor!.lines()).some(([, o, s]) => o !== null && s === 'OK') ? true : undefined), 3 * MIN, 500);
+    await killAllApps();
+    job = submitForeignJob('python', options);
+    const first = await eventually(
+      'the independent job\'s first batch through the JVM listener',
+      async () => (await progress()).progress.find((p) => p.numInputRows > 0 || p.batchId >= 1),
+      5 * MIN,
+      250,
+    );
+    const firstAt = Date.now();
+    const seen: string[] = [];
+    let ownOffsets = false;
+    // Two refreshes (1 s each) after the first batch, then 20 s more: never STOP, and its own offsets.
+    await eventually(
+      '20 s of screens after the first batch',
+      async () => {
+        const cells = partitionCells(monitor!.lines());
+        const since = Date.now() - firstAt;
+        if (since > 2_500) {
+          for (const [p, , s] of cells) if (s === 'STOP') seen.push(`partition ${p} STOP ${since} ms after the first batch`);
+          const events = (await progress()).progress;
+          const committed = new Set(events.flatMap((e) => Object.values(endOffsets(e)).flatMap((o) => Object.values(o))));
+          if (cells.length > 0 && cells.every(([, o]) => o !== null && committed.has(o))) ownOffsets = true;
+          else assert.ok(since < 20_000 || ownOffsets, `the new job's offsets on screen (first batch #${first.batchId}): ${JSON.stringify(cells)}`);
+        }
+        return since > 22_000 ? true : undefined;
+      },
+      MIN,
+      300,
+    );
+    assert.deepEqual(seen, []);
+    assert.ok(ownOffsets, 'the partitions showed the new job\'s committed offsets');
+  });
+
+  it('status --json: each partition\'s lag is the log end minus the checkpoint\'s last committed end offsets (within one batch); rates are the listener\'s', async () => {
+    // Both ends are read before and after the status: the lag sparktop printed must lie between.
+    const before = { ends: await logEnds(), commit: checkpointCommitted(job!.checkpoint, TOPIC) };
+    const s = await statusJson();
+    const after = { ends: await logEnds(), commit: checkpointCommitted(job!.checkpoint, TOPIC) };
+    assert.ok(before.commit && after.commit, 'the job has committed batches');
+    const events = (await progress()).progress;
+    const batchRows = Math.max(...events.slice(-5).map((e) => e.numInputRows));
+    assert.equal(s.kafka.partitions.length, 2);
+    for (const p of s.kafka.partitions) {
+      const k = String(p.partition);
+      const low = before.ends[k]! - after.commit!.offsets[k]! - batchRows;
+      const high = after.ends[k]! - before.commit!.offsets[k]! + batchRows;
+      assert.ok(p.lag !== null && p.lag >= low && p.lag <= high, `partition ${k}: lag ${p.lag} within [${low}, ${high}]`);
+    }
+    const b = s.spark.batch!;
+    const same = events.find((e) => e.batchId === b.batchId && (e.inputRowsPerSecond === b.inputRowsPerSecond || e.inputRowsPerSecond === null));
+    assert.ok(same, `batch #${b.batchId} is one the listener reported`);
+    assert.equal(b.inputRowsPerSecond, same.inputRowsPerSecond);
+    assert.equal(b.processedRowsPerSecond, same.processedRowsPerSecond);
+    assert.equal(b.numInputRows, same.numInputRows);
+  });
+
+  it('the Java job with the same options: the same panels (partitions with its offsets, rates, batches)', async () => {
+    await job!.stop();
+    const jar = await compileJavaJob();
+    await killAllApps();
+    job = submitForeignJob('java', options, jar);
+    await eventually('the Java job\'s batches through the listener', async () => ((await progress()).progress.filter((p) => p.numInputRows > 0).length >= 2 ? true : undefined), 5 * MIN, 500);
+    const s = await eventually('status with lag and a batch of the Java job', async () => {
+      const st = await statusJson();
+      return st.spark.appName === 'CrashCountsJava' && st.kafka.totalLag !== null && st.spark.batch !== null ? st : undefined;
+    }, 2 * MIN);
+    assert.equal(s.kafka.lagUnknown, null);
+    await eventually(
+      'the monitor showing the Java job',
+      async () => {
+        const lines = monitor!.lines();
+        const cells = partitionCells(lines);
+        const rates = panelText(lines, 'Rates');
+        return lines[0]!.includes('CrashCountsJava') && cells.length === 2 && cells.every(([, o, st]) => o !== null && st !== 'STOP') && /in \d/.test(rates) ? true : undefined;
+      },
+      MIN,
+      500,
+    );
+  });
+
+  it('a taken listener port: the job runs on, its driver log says why, sparktop says the listener does not answer', async () => {
+    await job!.stop();
+    await killAllApps();
+    const holder = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => holder.listen(4090, '127.0.0.1', () => resolve()));
+    try {
+      job = submitForeignJob('python', options);
+      const committed = await eventually('two committed batches in the checkpoint', async () => {
+        const c = checkpointCommitted(job!.checkpoint, TOPIC);
+        return c && c.batchId >= 1 ? c : undefined;
+      }, 5 * MIN);
+      assert.match(job.output(), /sparktop-listener:.*127\.0\.0\.1:4090.*(in use|taken)/i);
+      const s = await statusJson();
+      assert.equal(s.progress.ok, false);
+      assert.ok(s.progress.error, 'the reason the listener does not answer');
+      assert.equal(s.kafka.lagUnknown, 'no-progress');
+      await eventually('one more committed batch: the job runs on', async () => ((checkpointCommitted(job!.checkpoint, TOPIC)?.batchId ?? -1) > committed.batchId ? true : undefined), 2 * MIN);
+    } finally {
+      holder.close();
+    }
+  });
+}
+
+function endOffsets(e: Progress): Record<string, Record<string, number>> {
+  const end = e.sources[0]?.endOffset;
+  return (typeof end === 'string' ? JSON.parse(end) : end ?? {}) as Record<string, Record<string, number>>;
+}
