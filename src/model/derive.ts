@@ -50,6 +50,15 @@ function streamingGaugeRates(metrics: StreamingMetrics[]): { inputRps: number | 
   return { inputRps: sum((m) => m.inputRps), processedRps: sum((m) => m.processedRps) };
 }
 
+/** The newest of the last few derived batches whose rates are known (the newest is often still running). */
+function newestRated(rows: BatchRow[]): BatchRow | null {
+  for (let i = rows.length - 1; i >= Math.max(0, rows.length - 5); i--) {
+    const r = rows[i]!;
+    if (r.origin === 'derived' && r.processedRps !== null) return r;
+  }
+  return null;
+}
+
 /** Rows are rebuilt when a segment changes; between changes only the current one's duration moves. */
 function experimentsAt(state: ModelState, now: number): Derived['experiments'] {
   const exp = state.experiments;
@@ -66,6 +75,7 @@ export function derive(state: ModelState, now: number): Derived {
     driver: { ...state.sources.driver },
     master: { ...state.sources.master },
     progress: { ...state.sources.progress },
+    checkpoint: { ...state.sources.checkpoint },
   };
   const appId = state.app.id;
 
@@ -78,6 +88,8 @@ export function derive(state: ModelState, now: number): Derived {
   const lastListener = last?.origin === 'derived' ? null : last;
   // Without the listener, Spark's own streaming gauges (when the app enables them) give the rates.
   const gauges = last?.origin === 'derived' ? streamingGaugeRates(state.batches.metrics) : null;
+  // Else the newest derived batch with rows (from the driver's SQL executions) and its rates.
+  const derivedRated = last?.origin === 'derived' ? newestRated(rows) : null;
 
   const partitions = derivePartitions(state.lag, state.kafka, {
     now,
@@ -123,8 +135,8 @@ export function derive(state: ModelState, now: number): Derived {
     resources,
     generators: deriveGenerators(state.generators),
     rates: {
-      inputRps: lastListener?.inputRps ?? gauges?.inputRps ?? null,
-      processedRps: lastListener?.processedRps ?? gauges?.processedRps ?? null,
+      inputRps: lastListener?.inputRps ?? gauges?.inputRps ?? derivedRated?.inputRps ?? null,
+      processedRps: lastListener?.processedRps ?? gauges?.processedRps ?? derivedRated?.processedRps ?? null,
       produceRps: partitions.produceRps,
       series,
     },
