@@ -8,6 +8,7 @@
  * Spark evicts the oldest executions (spark.sql.ui.retainedExecutions, 1000 by default), so the
  * pager checks the ids it gets: a page that starts past the execution it wanted was shifted by
  * evictions, and is asked again that many positions earlier (and the shift is expected next time).
+ * Each page starts one execution before the one wanted, so an empty page means the list moved.
  * The first round lists the executions without details (ids only, a few hundred bytes each) to find
  * the end of the list, then reads the newest `initial` in detail.
  *
@@ -74,7 +75,8 @@ export class SqlPager {
   next(): SqlRequest | null {
     if (this.done || this.appId === null) return null;
     if (this.want === null) return { kind: 'list', offset: 0, length: -1, query: '?details=false&planDescription=false' };
-    const offset = Math.max(0, this.position - this.shift);
+    // One execution of overlap (the last one read): an empty page then means the list moved, not "nothing new".
+    const offset = Math.max(0, this.position - this.shift - 1);
     const length = this.page + (this.position - offset);
     return { kind: 'page', offset, length, query: `?details=true&planDescription=false&offset=${offset}&length=${length}` };
   }
