@@ -8,6 +8,13 @@
  *
  * Options: --out DIR (test/fixtures/lab) --driver URL --master URL --listener URL --kafka HOST:PORT --topic T
  *          --generators DIR (the local lab's generator stats; recorded as endpoint `generators:stats`)
+ *          --checkpoint DIR (the query's checkpoint, read as `--checkpoint` does; endpoint `checkpoint:offsets`)
+ *
+ * While the listener does not answer, the driver's SQL executions are read as the sampler reads
+ * them (src/sources/sqlPages.ts: the newest pages, just before the jobs list). `no-listener-sql`
+ * was recorded with the lab's job resubmitted with `--listener off` (its app killed through the
+ * master first) and its checkpoint folder:
+ *   node --import tsx scripts/record-lab-fixtures.ts --scenario no-listener-sql --seconds 60 --checkpoint <dir>
  *
  * `--scenario experiments` also acts on the local lab while it records (see EXPERIMENT_STEPS): one
  * more generator, a higher rate, then a resubmission with other resources. Each action is recorded
@@ -30,7 +37,9 @@ import { labPaths, defaultCacheDir } from '../src/lab/paths.js';
 import { provision } from '../src/lab/provision/provision.js';
 import { readState, updateState } from '../src/lab/state.js';
 import { submitJob } from '../src/lab/submit.js';
+import { CheckpointReader } from '../src/sources/checkpoint.js';
 import { readGeneratorStatsAnswer } from '../src/sources/generators.js';
+import { SqlPager } from '../src/sources/sqlPages.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -85,6 +94,10 @@ const bootstrap = arg('kafka', '127.0.0.1:9094');
 const topic = arg('topic', 'logs');
 const paths = labPaths(defaultCacheDir());
 const generatorsDir = arg('generators', paths.generatorsDir);
+const checkpointDir = arg('checkpoint', '');
+const checkpoint = checkpointDir ? new CheckpointReader(checkpointDir, topic) : null;
+const sqlPager = new SqlPager();
+let listenerUp = false;
 
 fs.mkdirSync(outDir, { recursive: true });
 const file = path.join(outDir, `${scenario}.jsonl`);
@@ -92,7 +105,7 @@ const out = fs.createWriteStream(file);
 const write = (endpoint: string, status: number | null, body: unknown) =>
   out.write(`${JSON.stringify({ t: Date.now(), endpoint, status, body: project(endpoint, body) })}\n`);
 
-async function http(endpoint: string, url: string): Promise<unknown> {
+async function http(endpoint: string, url: string, record: (status: number | null, body: unknown) => boolean = () => true): Promise<unknown> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
     const text = await res.text();
@@ -102,11 +115,20 @@ async function http(endpoint: string, url: string): Promise<unknown> {
     } catch {
       /* keep text */
     }
-    write(endpoint, res.status, body);
+    if (record(res.status, body)) write(endpoint, res.status, body);
     return res.ok ? body : null;
   } catch (err) {
     write(endpoint, null, { error: (err as Error).message });
     return null;
+  }
+}
+
+/** The SQL executions' pages the sampler would read this round (the pager's own listing is not recorded). */
+async function sqlPages(base: string, appId: string): Promise<void> {
+  sqlPager.startRound(appId);
+  for (let req = sqlPager.next(); req; req = sqlPager.next()) {
+    const r = req;
+    await http('driver:/sql', `${base}/sql${r.query}`, (status, body) => sqlPager.onAnswer(r, status === 200 ? body : null) || status !== 200);
   }
 }
 
@@ -201,6 +223,7 @@ while (Date.now() - t0 < seconds * 1000) {
     if (tick % 2 === 0) {
       await http('driver:/metrics/prometheus', `${driver}/metrics/prometheus/`);
       await http('driver:/stages', `${base}/stages?status=active&status=complete&status=failed`);
+      if (!listenerUp) await sqlPages(base, appId);
       await http('driver:/jobs', `${base}/jobs`);
     }
     if (environmentDone !== appId) {
@@ -208,7 +231,12 @@ while (Date.now() - t0 < seconds * 1000) {
       environmentDone = appId;
     }
   }
+  if (checkpoint) {
+    const c = checkpoint.read();
+    if (c) write('checkpoint:offsets', c.status, c.body);
+  }
   const progress = (await http('listener:/progress', `${listener}/progress?since=${since}`)) as { progress?: Array<{ batchId: number }> } | null;
+  listenerUp = progress !== null;
   const last = progress?.progress?.at(-1);
   if (last) since = last.batchId;
   tick++;

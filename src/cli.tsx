@@ -29,6 +29,8 @@ const usage = `
   Watch flags (monitor, status, check; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
     --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
     --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
+    --checkpoint DIR  the query's checkpoint folder (read only): Spark's committed offsets, so lag
+                      is known without the progress listener
     --target docker|local   (monitor) which lab the hotkeys act on; default: the one that is running
     --threshold name=value  (repeatable; also replay, report) an advisor threshold, e.g. gcRatio=0.2
                             skew.severe=4 raiseAfter=5; config file: "advisor"; names in the README
@@ -98,6 +100,7 @@ const flagDefinitions = {
     progressUrl: str,
     refresh: str,
     targetBatch: str,
+    checkpoint: str,
     config: str,
     // meow gives an undeclared boolean `false`, so without this default every run was colourless.
     color: { type: 'boolean' as const, default: true },
@@ -149,7 +152,7 @@ type Flags = typeof cli.flags;
 const LAB = ['cacheDir', 'python', 'kafkaPort', 'kafkaControllerPort', 'masterPort', 'masterUiPort', 'workerUiPort', 'driverUiPort', 'listenerPort', 'topic'];
 const RESOURCES = ['executorCores', 'executorMemory', 'totalExecutorCores', 'numExecutors', 'driverMemory', 'shufflePartitions', 'maxOffsetsPerTrigger', 'trigger', 'conf'];
 const UP = [...LAB, ...RESOURCES, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
-const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'config', 'cacheDir', 'threshold'];
+const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'checkpoint', 'config', 'cacheDir', 'threshold'];
 const ALLOWED: Record<string, string[]> = {
   monitor: [...WATCH, 'color', 'ascii', 'record', 'cast', 'target'],
   status: [...WATCH, 'json'],

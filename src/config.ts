@@ -22,6 +22,8 @@ export interface WatchConfig {
   targetBatchMs: number;
   /** The local lab's generator stats folder when the local lab is what is watched. */
   generatorsDir: string | null;
+  /** The query's checkpoint folder (--checkpoint, absolute): committed offsets without the listener. */
+  checkpoint: string | null;
   color: boolean;
   ascii: boolean;
   record: string | null;
@@ -39,6 +41,7 @@ export interface WatchFlags {
   progressUrl?: string;
   refresh?: string;
   targetBatch?: string;
+  checkpoint?: string;
   config?: string;
   cacheDir?: string;
   color?: boolean;
@@ -58,6 +61,7 @@ const ENV: Record<string, keyof WatchFlags> = {
   SPARKTOP_PROGRESS_URL: 'progressUrl',
   SPARKTOP_REFRESH: 'refresh',
   SPARKTOP_TARGET_BATCH: 'targetBatch',
+  SPARKTOP_CHECKPOINT: 'checkpoint',
 };
 
 const fileSchema = z
@@ -70,6 +74,7 @@ const fileSchema = z
     progressUrl: z.string(),
     refresh: z.union([z.string(), z.number()]).transform(String),
     targetBatch: z.union([z.string(), z.number()]).transform(String),
+    checkpoint: z.string().min(1),
     advisor: advisorFileSchema,
   })
   .partial()
@@ -146,6 +151,15 @@ function httpUrl(flag: string, value: string): string {
   return value.replace(/\/$/, '');
 }
 
+/** A checkpoint folder: any path (its problems are reported while watching, as a source error). */
+function checkpointDir(value: string | undefined, cwd: string): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  // Spark's own form for a local checkpoint; other schemes (hdfs://, s3a://) are not a mounted folder.
+  const local = value.startsWith('file://') ? value.slice('file://'.length) : value;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(local)) throw new InvalidResource('checkpoint', `expected a local or mounted folder, got "${value}"`);
+  return path.resolve(cwd, local);
+}
+
 /** Colour unless --no-color, NO_COLOR (non-empty) or TERM=dumb. */
 export function wantsColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   return flag !== false && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
@@ -178,6 +192,7 @@ export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = p
     refreshMs: parseDurationMs('refresh', pick('refresh') ?? '1s', 200, 60_000),
     targetBatchMs: parseDurationMs('target-batch', pick('targetBatch') ?? '20s', 100, 3_600_000),
     generatorsDir: localLab ? paths.generatorsDir : null,
+    checkpoint: checkpointDir(pick('checkpoint'), cwd),
     color: wantsColor(flags.color, env),
     ascii: flags.ascii === true,
     record: flags.record ?? null,

@@ -34,6 +34,7 @@ export function formatStatusText(d: Derived, config: WatchConfig): string {
     `master  ${reach(d.sources.master)}  ${config.sparkMaster}  workers ${d.master.workers ?? '–'}, cores ${d.master.coresUsed ?? '–'}/${d.master.coresTotal ?? '–'}, ` +
       `memory ${d.master.memoryUsedMb ?? '–'}/${d.master.memoryTotalMb ?? '–'} MB`,
   );
+  if (config.checkpoint) out.push(`checkpoint ${reach(d.sources.checkpoint)}  ${config.checkpoint}`);
   if (d.generators.count !== null) {
     out.push(`generators ${d.generators.count} × ${formatCompact(d.generators.targetRps)} rec/s target, achieved ${formatCompact(d.generators.achievedRps)} rec/s, errors ${formatInt(d.generators.errors)}`);
   }

@@ -1,6 +1,7 @@
 /**
  * Micro-batches: the listener's progress events kept whole (the last 500), one row per batch, and
- * batches derived from the driver's jobs API when there is no listener (no rows or rates then).
+ * batches derived from the driver's jobs API when there is no listener (rows and rates only when
+ * its SQL executions were read; no duration breakdown).
  * A batch is identified by (runId, batchId): batch ids restart at 0 with every new run.
  */
 import type { BatchRow } from './derived.js';
@@ -70,16 +71,22 @@ export function rowOfProgress(p: QueryProgress, appId: string | null): BatchRow 
   };
 }
 
-/** A batch seen only in the jobs API: its row count is unknown (NaN: the contract's field is not nullable). */
-export function rowOfDerivedBatch(b: DerivedBatch, appId: string | null): BatchRow {
+/**
+ * A batch seen only in the driver's jobs API (rows from its SQL executions when known). Rates as
+ * Spark defines them: input = rows ÷ time since the previous batch's start (`previousStart`, the
+ * same run's batch N−1; null when not retained), processed = rows ÷ the batch's duration.
+ */
+export function rowOfDerivedBatch(b: DerivedBatch, appId: string | null, previousStart: number | null = null): BatchRow {
+  const rows = b.numInputRows;
+  const sinceMs = previousStart === null ? null : b.startedAt - previousStart;
   return {
     appId,
     runId: b.runId,
     batchId: b.batchId,
     t: b.startedAt,
-    numInputRows: null,
-    inputRps: null,
-    processedRps: null,
+    numInputRows: rows,
+    inputRps: rows === null || sinceMs === null || sinceMs <= 0 ? null : rows / (sinceMs / 1000),
+    processedRps: rows === null || b.durationMs === null || b.durationMs <= 0 ? null : rows / (b.durationMs / 1000),
     durationMs: b.durationMs,
     breakdown: { addBatch: null, getBatch: null, latestOffset: null, queryPlanning: null, walCommit: null, commitOffsets: null },
     stateRows: null,
@@ -135,15 +142,16 @@ export function applyProgressSample(state: BatchesState, t: number, sample: Prog
     const oldest = state.rows.size === state.rows.capacity ? state.rows.oldest() : undefined;
     for (const b of sample.derivedBatches) {
       const existing = state.byKey.get(keyOf(b.runId, b.batchId));
+      const previousStart = state.byKey.get(keyOf(b.runId, b.batchId - 1))?.t ?? null;
       if (existing) {
-        if (existing.origin === 'derived' && existing.durationMs !== b.durationMs) {
-          replace(state, existing, rowOfDerivedBatch(b, existing.appId));
+        if (existing.origin === 'derived' && (existing.durationMs !== b.durationMs || existing.numInputRows !== b.numInputRows)) {
+          replace(state, existing, rowOfDerivedBatch(b, existing.appId, previousStart));
           changed = true;
         }
         continue;
       }
       if (oldest && b.startedAt < oldest.t) continue; // already aged out of the ring: do not bring it back
-      append(state, rowOfDerivedBatch(b, appId));
+      append(state, rowOfDerivedBatch(b, appId, previousStart));
       changed = true;
     }
   }

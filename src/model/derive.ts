@@ -50,6 +50,15 @@ function streamingGaugeRates(metrics: StreamingMetrics[]): { inputRps: number | 
   return { inputRps: sum((m) => m.inputRps), processedRps: sum((m) => m.processedRps) };
 }
 
+/** The newest of the last few derived batches whose rates are known (the newest is often still running). */
+function newestRated(newestFirst: BatchRow[]): BatchRow | null {
+  for (let i = 0; i < Math.min(5, newestFirst.length); i++) {
+    const r = newestFirst[i]!;
+    if (r.origin === 'derived' && r.processedRps !== null) return r;
+  }
+  return null;
+}
+
 /** Rows are rebuilt when a segment changes; between changes only the current one's duration moves. */
 function experimentsAt(state: ModelState, now: number): Derived['experiments'] {
   const exp = state.experiments;
@@ -66,6 +75,7 @@ export function derive(state: ModelState, now: number): Derived {
     driver: { ...state.sources.driver },
     master: { ...state.sources.master },
     progress: { ...state.sources.progress },
+    checkpoint: { ...state.sources.checkpoint },
   };
   const appId = state.app.id;
 
@@ -76,12 +86,14 @@ export function derive(state: ModelState, now: number): Derived {
   const percentiles = memo(state, 'percentiles', `${bv}/${appId}`, () => durationPercentiles(recent));
   const series = memo(state, 'rateSeries', bv, () => batchSeries(rows, o.capacity.rateSeries));
   // The current app's last batch gives the rates; without the listener, Spark's own streaming
-  // gauges (when the app enables them) do. Another app's batches say nothing about this one.
+  // gauges (when the app enables them) do, else the newest derived batch with rows (from the
+  // driver's SQL executions). Another app's batches say nothing about this one.
   const lastOfApp = recent[0] ?? null;
   const lastListener = lastOfApp?.origin === 'derived' ? null : lastOfApp;
   const gauges = lastListener === null ? streamingGaugeRates(state.batches.metrics) : null;
-  const inputRps = lastListener?.inputRps ?? gauges?.inputRps ?? null;
-  const processedRps = lastListener?.processedRps ?? gauges?.processedRps ?? null;
+  const derivedRated = lastOfApp?.origin === 'derived' ? newestRated(recent) : null;
+  const inputRps = lastListener?.inputRps ?? gauges?.inputRps ?? derivedRated?.inputRps ?? null;
+  const processedRps = lastListener?.processedRps ?? gauges?.processedRps ?? derivedRated?.processedRps ?? null;
 
   const partitions = derivePartitions(state.lag, state.kafka, {
     now,

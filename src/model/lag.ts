@@ -11,6 +11,7 @@ import { otherRunActive, runEnded, type QueriesState } from './queries.js';
 import { Ring } from './ring.js';
 import type { QueryProgress, SourceName } from './samples.js';
 import { endOffsetsOf } from './sparkOffsets.js';
+import { checkpointSeen } from './checkpointRun.js';
 
 /** One micro-batch as far as lag is concerned. */
 export interface Commit {
@@ -66,7 +67,7 @@ function resolveLagAtCommit(c: Commit, kafka: KafkaState): void {
   }
 }
 
-function resolvePending(state: LagState, kafka: KafkaState): void {
+export function resolvePending(state: LagState, kafka: KafkaState): void {
   for (let i = state.commits.size - 1; i >= 0; i--) {
     const c = state.commits.at(i)!;
     if (!c.lagResolved) resolveLagAtCommit(c, kafka);
@@ -82,7 +83,7 @@ export function applyCommits(state: LagState, kafka: KafkaState, t: number, even
     const plannedAt = Date.parse(p.timestamp);
     if (!offsets || !Number.isFinite(plannedAt)) continue;
     const durationMs = typeof p.durationMs.triggerExecution === 'number' ? p.durationMs.triggerExecution : null;
-    const commit: Commit = {
+    pushCommit(state, {
       runId: p.runId,
       appId,
       batchId: p.batchId,
@@ -93,19 +94,24 @@ export function applyCommits(state: LagState, kafka: KafkaState, t: number, even
       lagAtCommit: null,
       totalLagAtCommit: null,
       lagResolved: false,
-    };
-    state.commits.push(commit);
-    const ref = state.reference;
-    if (ref && (plannedAt < ref.plannedAt || (plannedAt === ref.plannedAt && p.runId === ref.runId && p.batchId < ref.batchId))) continue;
-    state.reference = commit;
-    for (const [partition, offset] of offsets) {
-      const m = state.moved.get(partition);
-      if (!m || m.offset !== offset) state.moved.set(partition, { offset, at: commit.committedAt });
-    }
-    if (state.moved.size > offsets.size) for (const partition of state.moved.keys()) if (!offsets.has(partition)) state.moved.delete(partition);
+    });
   }
   resolvePending(state, kafka);
   state.version++;
+}
+
+/** One commit (from the listener or a checkpoint); the newest by batch start becomes the reference. */
+export function pushCommit(state: LagState, commit: Commit): void {
+  const { plannedAt, offsets } = commit;
+  state.commits.push(commit);
+  const ref = state.reference;
+  if (ref && (plannedAt < ref.plannedAt || (plannedAt === ref.plannedAt && commit.runId === ref.runId && commit.batchId < ref.batchId))) return;
+  state.reference = commit;
+  for (const [partition, offset] of offsets) {
+    const m = state.moved.get(partition);
+    if (!m || m.offset !== offset) state.moved.set(partition, { offset, at: commit.committedAt });
+  }
+  if (state.moved.size > offsets.size) for (const partition of state.moved.keys()) if (!offsets.has(partition)) state.moved.delete(partition);
 }
 
 /**
@@ -284,7 +290,7 @@ export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagCon
   const stallAfter = Math.max(th.stallFloorMs, th.stallBatches * expected);
   const stopAfter = Math.max(th.stopFloorMs, th.stopBatches * expected);
   const gone = run === 'gone';
-  const blind = ctx.sources.progress.ok !== true; // commits cannot be seen: time since the last one means nothing
+  const blind = ctx.sources.progress.ok !== true && !checkpointSeen(ref, ctx.sources); // commits cannot be seen: time since the last one means nothing
   const sinceCommit = ref ? now - ref.committedAt : 0;
   const resetAt = kafkaResetAt(kafka);
   const measured = lastMeasuredCommits(state, th.warnCommits, resetAt);

@@ -4,7 +4,8 @@
  * boundary; a value the endpoint did not give is null, never 0.
  */
 
-export type SourceName = 'kafka' | 'driver' | 'master' | 'progress';
+/** `checkpoint`: the query's checkpoint folder (--checkpoint), read only when given. */
+export type SourceName = 'kafka' | 'driver' | 'master' | 'progress' | 'checkpoint';
 
 export interface KafkaPartitionSample {
   partition: number;
@@ -122,7 +123,7 @@ export interface QueryProgress {
   [k: string]: unknown;
 }
 
-/** A micro-batch known only from the driver's jobs API (no listener): no row counts, no breakdown. */
+/** A micro-batch known only from the driver's jobs API (no listener): no breakdown. */
 export interface DerivedBatch {
   runId: string;
   batchId: number;
@@ -130,6 +131,41 @@ export interface DerivedBatch {
   startedAt: number;
   /** Null while the batch is running. */
   durationMs: number | null;
+  /**
+   * Rows read from the sources, from the driver's SQL executions of the batch (parse.ts
+   * `batchRowsOf`); null while unknown (running, not read yet, or no SQL answer).
+   */
+  numInputRows: number | null;
+}
+
+/**
+ * One SQL execution of a micro-batch as far as row counts go (the driver's
+ * `/applications/{id}/sql`): kept by the sampler's interpreter, keyed by execution id.
+ */
+export interface SqlExecution {
+  id: number;
+  status: string;
+  runId: string;
+  batchId: number;
+  /** Σ "number of output rows" of the plan's MicroBatchScan nodes; null when none reports it. */
+  scanRows: number | null;
+}
+
+/**
+ * The newest complete batch of a query's checkpoint folder (--checkpoint): the batch N with both
+ * `offsets/N` and `commits/N`, its end offsets on the watched topic.
+ */
+export interface CheckpointSample {
+  dir: string;
+  /** The query id (`metadata`); the same across restarts from this checkpoint. */
+  queryId: string;
+  topic: string;
+  batchId: number;
+  /** `batchTimestampMs` of offsets/N: the batch's start (Spark's clock). */
+  plannedAt: number;
+  /** Modification time of commits/N: when the batch completed. */
+  committedAt: number;
+  offsets: Array<{ partition: number; offset: number }>;
 }
 
 /** Spark's streaming gauges for one query (spark.sql.streaming.metricsEnabled), from the driver's /metrics/prometheus. */
@@ -206,6 +242,7 @@ export type Sample =
   | { t: number; kind: 'progress'; data: ProgressSample }
   | { t: number; kind: 'master'; data: MasterSample }
   | { t: number; kind: 'generators'; data: GeneratorsSample }
+  | { t: number; kind: 'checkpoint'; data: CheckpointSample }
   | { t: number; kind: 'source-error'; data: SourceErrorSample }
   | { t: number; kind: 'control'; data: ControlSample }
   | { t: number; kind: 'mark'; data: MarkSample };

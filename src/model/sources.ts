@@ -7,9 +7,9 @@ import type { SourceState } from './derived.js';
 import { logEvent, spokenDuration, type EventLog } from './events.js';
 import type { SourceName } from './samples.js';
 
-export const SOURCE_NAMES: readonly SourceName[] = ['kafka', 'driver', 'master', 'progress'];
+export const SOURCE_NAMES: readonly SourceName[] = ['kafka', 'driver', 'master', 'progress', 'checkpoint'];
 
-const LABELS: Record<SourceName, string> = { kafka: 'Kafka', driver: 'Spark driver', master: 'Spark master', progress: 'progress listener' };
+const LABELS: Record<SourceName, string> = { kafka: 'Kafka', driver: 'Spark driver', master: 'Spark master', progress: 'progress listener', checkpoint: 'checkpoint' };
 
 /** Losing these makes the pipeline 'down'; the others only lose detail. */
 const ESSENTIAL: ReadonlySet<SourceName> = new Set<SourceName>(['kafka', 'driver']);
@@ -18,7 +18,7 @@ export type SourcesState = Record<SourceName, SourceState>;
 
 export function createSources(): SourcesState {
   const blank = (): SourceState => ({ ok: null, since: null, lastOkAt: null, error: null });
-  return { kafka: blank(), driver: blank(), master: blank(), progress: blank() };
+  return { kafka: blank(), driver: blank(), master: blank(), progress: blank(), checkpoint: blank() };
 }
 
 export function markSourceOk(sources: SourcesState, events: EventLog, source: SourceName, t: number): void {

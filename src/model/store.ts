@@ -4,6 +4,7 @@
  */
 import { createAdvisorState, type AdvisorState } from './advisor/index.js';
 import { applyProgress } from './applyProgress.js';
+import { applyCheckpoint } from './checkpointLag.js';
 import { createBatches, type BatchesState } from './batches.js';
 import type { EventRow } from './derived.js';
 import { createEventLog, logEvent, type EventLog } from './events.js';
@@ -162,6 +163,10 @@ export function applySample(state: ModelState, sample: Sample): ModelState {
       // The listener lives in the driver: what it says is about the current app (a new one resets it).
       if (sample.data.settings) state.app.querySettings = sample.data.settings;
       applyProgress(state, t, sample.data);
+      break;
+    case 'checkpoint':
+      markSourceOk(state.sources, state.events, 'checkpoint', t);
+      applyCheckpoint(state, t, sample.data);
       break;
     case 'master':
       markSourceOk(state.sources, state.events, 'master', t);

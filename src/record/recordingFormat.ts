@@ -19,6 +19,7 @@ export const SAMPLE_KINDS: ReadonlySet<SampleKind> = new Set<SampleKind>([
   'progress',
   'master',
   'generators',
+  'checkpoint',
   'source-error',
   'control',
   'mark',

@@ -2,9 +2,10 @@
  * One place that turns an endpoint's answer into samples, used by the live sampler and by the
  * fixture replays of the tests alike: the tests exercise exactly the code the monitor runs.
  */
-import type { ControlSample, Sample, SourceName } from '../model/samples.js';
+import type { ControlSample, Sample, SourceName, SqlExecution } from '../model/samples.js';
 import { parseGeneratorStats, type GeneratorStatsAnswer } from './generators.js';
 import {
+  batchRowsOf,
   derivedBatchesFromJobs,
   parseApplications,
   parseEnvironment,
@@ -12,7 +13,9 @@ import {
   parseJobs,
   parseKafkaOffsets,
   parseListenerProgress,
+  parseCheckpoint,
   parseMaster,
+  parseSqlExecutions,
   parseStages,
   parseStreamingMetrics,
   PayloadError,
@@ -29,6 +32,10 @@ export type EndpointName =
   | 'driver:/environment'
   | 'listener:/progress'
   | 'driver:/metrics/prometheus'
+  /** A page of the driver's SQL executions (read without the listener: rows per batch). */
+  | 'driver:/sql'
+  /** What src/sources/checkpoint.ts read from the query's checkpoint folder (--checkpoint). */
+  | 'checkpoint:offsets'
   | 'generators:stats'
   /** Not an endpoint: an action sparktop (or the fixture recorder) took, recorded in the same stream. */
   | 'control';
@@ -45,6 +52,7 @@ export function sourceOf(endpoint: EndpointName): SourceName {
   if (endpoint.startsWith('kafka:')) return 'kafka';
   if (endpoint.startsWith('master:')) return 'master';
   if (endpoint.startsWith('listener:')) return 'progress';
+  if (endpoint.startsWith('checkpoint:')) return 'checkpoint';
   return 'driver';
 }
 
@@ -57,11 +65,16 @@ function failure(a: EndpointAnswer): string | null {
   return null;
 }
 
+/** SQL executions kept (the newest): a few per batch, so rows for the last several hundred batches. */
+const SQL_KEPT = 2000;
+
 export class AnswerInterpreter {
   private app: DriverApp | null = null;
   private properties: Record<string, string> | null = null;
   private listenerOk = false;
   private metrics: ReturnType<typeof parseStreamingMetrics> = [];
+  /** The micro-batches' SQL executions read so far (current app), by execution id. */
+  private sql = new Map<number, SqlExecution>();
 
   /** The running app the driver reports (null before the first answer). */
   get currentApp(): DriverApp | null {
@@ -95,6 +108,8 @@ export class AnswerInterpreter {
       this.metrics = [];
       return [];
     }
+    // Optional too (row counts): the driver's other answers say whether it is reachable.
+    if (failed && a.endpoint === 'driver:/sql') return [];
     if (failed) {
       if (source === 'progress') this.listenerOk = false;
       return [{ t: a.t, kind: 'source-error', data: { source, message: failed } }];
@@ -120,7 +135,10 @@ export class AnswerInterpreter {
         return [{ t, kind: 'master', data: parseMaster(a.body) }];
       case 'driver:/applications': {
         const app = parseApplications(a.body);
-        if (app?.id !== this.app?.id) this.properties = null;
+        if (app?.id !== this.app?.id) {
+          this.properties = null;
+          this.sql = new Map(); // execution ids restart with every application
+        }
         this.app = app;
         return [];
       }
@@ -146,13 +164,24 @@ export class AnswerInterpreter {
               queries: [],
               progress: [],
               terminated: [],
-              derivedBatches: derivedBatchesFromJobs(jobs.jobs),
+              derivedBatches: derivedBatchesFromJobs(jobs.jobs, batchRowsOf(this.sql.values())),
               metrics: this.metrics,
             },
           });
         }
         return out;
       }
+      case 'driver:/sql': {
+        if (!this.app) return [];
+        for (const e of parseSqlExecutions(a.body)) this.sql.set(e.id, e);
+        if (this.sql.size > SQL_KEPT) {
+          const ids = [...this.sql.keys()].sort((x, y) => x - y);
+          for (const id of ids.slice(0, ids.length - SQL_KEPT)) this.sql.delete(id);
+        }
+        return [];
+      }
+      case 'checkpoint:offsets':
+        return [{ t, kind: 'checkpoint', data: parseCheckpoint(a.body) }];
       case 'driver:/metrics/prometheus':
         // A 404 (servlet not configured) arrives as a failure above and leaves the metrics empty.
         this.metrics = parseStreamingMetrics(a.body);

@@ -6,13 +6,17 @@
 import type { WatchConfig } from '../config.js';
 import type { Sample } from '../model/samples.js';
 import { AnswerInterpreter, type EndpointAnswer, type EndpointName } from './answers.js';
+import { CheckpointReader } from './checkpoint.js';
 import { readGeneratorStats } from './generators.js';
 import { HttpEndpoint, type HttpAnswer } from './http.js';
 import { KafkaOffsetsReader } from './kafka.js';
+import { SqlPager } from './sqlPages.js';
 import { completedStagesDue, type CompletedStagesFetch } from './stagesSchedule.js';
 
 /** Where to look and how often (the watch configuration's fields), and where samples go. */
 export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sparkUi' | 'sparkMaster' | 'progressUrl' | 'refreshMs' | 'generatorsDir'> & {
+  /** The query's checkpoint folder (--checkpoint): Spark's committed offsets without the listener. */
+  checkpoint?: string | null;
   onSample: (sample: Sample) => void;
   now?: () => number;
 };
@@ -41,6 +45,7 @@ export class Sampler {
   private readonly master: HttpEndpoint;
   private readonly listener: HttpEndpoint;
   private readonly kafka: KafkaOffsetsReader;
+  private readonly checkpoint: CheckpointReader | null;
   private timer: NodeJS.Timeout | null = null;
   private tick = 0;
   private since: { batchId: number; runId: string } | null = null;
@@ -51,6 +56,7 @@ export class Sampler {
   /** Counts batch ends and changes of the active stages: completed stages are only re-read after one. */
   private stagesChanges = 0;
   private lastDerivedBatch: number | null = null;
+  private readonly sqlPager = new SqlPager();
   private readonly now: () => number;
 
   constructor(private readonly opts: SamplerOptions) {
@@ -58,6 +64,7 @@ export class Sampler {
     this.master = new HttpEndpoint(opts.sparkMaster);
     this.listener = new HttpEndpoint(opts.progressUrl);
     this.kafka = new KafkaOffsetsReader(opts.kafka, opts.topic, opts.group);
+    this.checkpoint = opts.checkpoint ? new CheckpointReader(opts.checkpoint, opts.topic) : null;
     this.now = opts.now ?? Date.now;
   }
 
@@ -97,6 +104,7 @@ export class Sampler {
     const sincePart = this.since ? `?since=${this.since.batchId}&runId=${encodeURIComponent(this.since.runId)}` : '';
     jobs.push(this.listener.get(`/progress${sincePart}`).then((a) => this.emit('listener:/progress', a)));
     jobs.push(this.pollDriver(n));
+    if (this.checkpoint) this.emit('checkpoint:offsets', this.checkpoint.read());
     if (this.opts.generatorsDir) {
       const g = readGeneratorStats(this.opts.generatorsDir);
       if (g) this.opts.onSample({ t: this.now(), kind: 'generators', data: g });
@@ -118,11 +126,28 @@ export class Sampler {
     if (n % 2 === 0) work.push(this.pollStages(base, current.id, n));
     // With the listener the jobs list tells nothing new (batches come from the listener), and on a
     // busy app it is most of a megabyte: it is read only to derive batches without the listener.
+    // The SQL executions (rows per batch) are read just before the jobs, so a batch the jobs show
+    // finished has its rows unless it finished in between (then they come with the next read).
     if (!this.interpreter.listenerAvailable && n % 2 === 0) {
       work.push(this.driver.get('/metrics/prometheus/').then((a) => this.emit('driver:/metrics/prometheus', a)));
-      work.push(this.driver.get(`${base}/jobs`).then((a) => this.emit('driver:/jobs', a)));
+      work.push(
+        this.pollSql(base, current.id)
+          .then(() => this.driver.get(`${base}/jobs`))
+          .then((a) => this.emit('driver:/jobs', a)),
+      );
     }
     await Promise.all(work);
+  }
+
+  /** The newest SQL executions, a page or two (sqlPages.ts): never the whole list again. */
+  private async pollSql(base: string, appId: string): Promise<void> {
+    this.sqlPager.startRound(appId);
+    for (let req = this.sqlPager.next(); req; req = this.sqlPager.next()) {
+      const answer = await this.driver.get(`${base}/sql${req.query}`);
+      if (!answer) return;
+      const ok = answer.status === 200;
+      if (this.sqlPager.onAnswer(req, ok ? answer.body : null) || !ok) this.emit('driver:/sql', answer);
+    }
   }
 
   /**

@@ -9,11 +9,13 @@ import { useTheme, type Glyphs } from './theme.js';
 
 const HEALTH_TONES: Record<Health, Tone> = { 'keeping-up': 'good', 'falling-behind': 'warn', idle: 'muted', down: 'bad', unknown: 'muted' };
 
-const SOURCE_DOTS: ReadonlyArray<{ source: SourceName; label: string }> = [
+const SOURCE_DOTS: ReadonlyArray<{ source: SourceName; label: string; onlyWhenRead?: true }> = [
   { source: 'kafka', label: 'kafka' },
   { source: 'driver', label: 'spark' },
   { source: 'progress', label: 'progress' },
   { source: 'master', label: 'master' },
+  // Read only with --checkpoint: no dot before it was read once.
+  { source: 'checkpoint', label: 'checkpoint', onlyWhenRead: true },
 ];
 
 /** Two lines: who and how it is (app, uptime, sources, health), then what it runs with. */
@@ -31,7 +33,7 @@ export function titleLine(d: Derived, title: string, frozen: boolean, width: num
   const appName = oneLine(d.app.name ?? UNKNOWN);
   const appId = oneLine(d.app.id ?? UNKNOWN);
   const uptime = d.app.startedAt === null ? UNKNOWN : formatUptime(d.at - d.app.startedAt);
-  const dots = SOURCE_DOTS.map(({ source, label }) => {
+  const dots = SOURCE_DOTS.filter((s) => !s.onlyWhenRead || (d.sources[s.source]?.ok ?? null) !== null).map(({ source, label }) => {
     const ok = d.sources[source]?.ok ?? null;
     const dot: Span = ok === true ? { text: glyphs.sourceOk, tone: 'good' } : ok === false ? { text: glyphs.sourceDown, tone: 'bad', bold: true } : { text: glyphs.sourceUnknown, tone: 'muted' };
     return { label, dot };

@@ -39,7 +39,7 @@ export function outagesOf(derived: Derived, sources: readonly SourceName[]): Out
   return sources.map((s) => outageOf(derived, s)).filter((o): o is Outage => o !== null);
 }
 
-const SOURCE_LABELS: Record<SourceName, string> = { kafka: 'kafka', driver: 'spark driver', progress: 'progress', master: 'master' };
+const SOURCE_LABELS: Record<SourceName, string> = { kafka: 'kafka', driver: 'spark driver', progress: 'progress', master: 'master', checkpoint: 'checkpoint' };
 
 export function sourceLabel(source: SourceName): string {
   return SOURCE_LABELS[source];
