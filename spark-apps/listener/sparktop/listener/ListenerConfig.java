@@ -43,7 +43,7 @@ final class ListenerConfig {
             if (raw == null) continue;
             Long value = parseLong(raw);
             if (value == null) {
-                SparktopProgressListener.log("ignoring " + key + "=" + raw + ": not an integer; left out of the settings served");
+                Log.line("ignoring " + key + "=" + raw + ": not an integer; left out of the settings served");
                 continue;
             }
             if (out.length() > 1) out.append(',');
@@ -57,7 +57,7 @@ final class ListenerConfig {
         if (raw == null) return fallback;
         Long value = parseLong(raw);
         if (value == null || value < min || value > max) {
-            SparktopProgressListener.log("ignoring " + key + "=" + raw + ": not an integer in [" + min + ", " + max + "]; using " + fallback);
+            Log.line("ignoring " + key + "=" + raw + ": not an integer in [" + min + ", " + max + "]; using " + fallback);
             return fallback;
         }
         return value;

@@ -26,7 +26,6 @@ import scala.Option;
  * swallowed. Only callbacks Spark 3.5 also has are implemented (onQueryIdle keeps its default).
  */
 public class SparktopProgressListener extends StreamingQueryListener {
-    private static final String LOG_PREFIX = "sparktop-listener: ";
     private static final int ERRORS_LOGGED = 5;
     private static final AtomicInteger errors = new AtomicInteger();
 
@@ -61,13 +60,13 @@ public class SparktopProgressListener extends StreamingQueryListener {
         String where = config.host + ":" + config.port;
         try {
             ProgressServer server = new ProgressServer(store, config.host, config.port);
-            log("serving streaming progress at " + server.url() + "/progress (ring of " + config.capacity + " events)");
+            Log.line("serving streaming progress at " + server.url() + "/progress (ring of " + config.capacity + " events)");
             return server;
         } catch (BindException e) {
-            log("cannot listen on " + where + " (" + e.getMessage() + "): the port is taken or not allowed; "
+            Log.line("cannot listen on " + where + " (" + e.getMessage() + "): the port is taken or not allowed; "
                 + "progress endpoint DISABLED, the Spark job keeps running without it");
         } catch (IOException | RuntimeException e) {
-            log("cannot serve on " + where + " (" + e + "); progress endpoint DISABLED, the Spark job keeps running without it");
+            Log.line("cannot serve on " + where + " (" + e + "); progress endpoint DISABLED, the Spark job keeps running without it");
         }
         return null;
     }
@@ -110,16 +109,7 @@ public class SparktopProgressListener extends StreamingQueryListener {
 
     private static void failed(String where, Throwable t) {
         if (errors.incrementAndGet() <= ERRORS_LOGGED) {
-            log("error in " + where + " (ignored, the query keeps running): " + t);
-        }
-    }
-
-    static void log(String message) {
-        try {
-            System.err.println(LOG_PREFIX + message);
-            System.err.flush();
-        } catch (Throwable ignored) {
-            // stderr closed: nothing sensible left to do
+            Log.line("error in " + where + " (ignored, the query keeps running): " + t);
         }
     }
 }
