@@ -28,32 +28,23 @@ public final class ProgressStore {
         final String id;
         final String runId;
         String name;
-        final long order;
         boolean terminated;
         String exception;
 
-        Run(String id, String runId, String name, long order) {
+        Run(String id, String runId, String name) {
             this.id = id;
             this.runId = runId;
             this.name = name;
-            this.order = order;
-        }
-
-        /** The logical query: runs sharing a name (a fresh checkpoint keeps it), else the same id. */
-        String group() {
-            return name != null ? "name:" + name : "id:" + id;
         }
     }
 
     private static final class Event {
-        final long seq;
         final String runId;
         final long batchId;
         final String text;
         final long bytes;
 
-        Event(long seq, String runId, long batchId, String text) {
-            this.seq = seq;
+        Event(String runId, long batchId, String text) {
             this.runId = runId;
             this.batchId = batchId;
             this.text = text;
@@ -77,6 +68,7 @@ public final class ProgressStore {
             exception = r.exception;
         }
 
+        /** The logical query: runs sharing a name (a fresh checkpoint keeps it), else the same id. */
         String group() {
             return name != null ? "name:" + name : "id:" + id;
         }
@@ -98,8 +90,6 @@ public final class ProgressStore {
     /** runId -> run; insertion order = start order. */
     private final LinkedHashMap<String, Run> runs = new LinkedHashMap<>();
     private long bytes;
-    private long seq;
-    private long runOrder;
 
     public ProgressStore(int capacity, long maxBytes, int maxRuns, String settingsJson) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be a positive integer, got " + capacity);
@@ -115,16 +105,12 @@ public final class ProgressStore {
         this(capacity, DEFAULT_MAX_BYTES, MAX_RUNS, settingsJson);
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     // ------------------------------------------------------------------ writes
 
     private Run run(String queryId, String runId, String name) {
         Run run = runs.get(runId);
         if (run == null) {
-            run = new Run(queryId, runId, name, ++runOrder);
+            run = new Run(queryId, runId, name);
             runs.put(runId, run);
             Iterator<String> oldest = runs.keySet().iterator();
             while (runs.size() > maxRuns) {
@@ -160,7 +146,7 @@ public final class ProgressStore {
         if (queryId == null || runId == null || json == null) throw new IllegalArgumentException("progress needs id, runId and JSON");
         synchronized (lock) {
             run(queryId, runId, emptyToNull(name));
-            Event event = new Event(++seq, runId, batchId, json);
+            Event event = new Event(runId, batchId, json);
             events.addLast(event);
             bytes += event.bytes;
             while (events.size() > capacity || (bytes > maxBytes && events.size() > 1)) {
