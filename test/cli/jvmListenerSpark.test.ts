@@ -16,7 +16,11 @@ import { ensureListenerJar, LISTENER_CLASS, listenerSubmitArgs, type ListenerJar
 import { readPythonEnv, type PythonEnv } from '../../src/lab/provision/pythonEnv.js';
 import { ask } from './listenerHarness.js';
 
-/** Rate source → console sink, 1 s trigger; prints a marker per batch; stops when the stop file exists and enough batches ran. */
+/**
+ * Rate source → console sink, 1 s trigger; prints a marker per batch; stops the query when the stop
+ * file exists and enough batches ran, then Spark when "<stop file>.exit" exists. A second session
+ * constructs a second listener instance (which must not try to bind again).
+ */
 const JOB = `
 import os, sys, time
 from pyspark.sql import SparkSession
@@ -24,6 +28,7 @@ from pyspark.sql import SparkSession
 stop_file, min_batches = sys.argv[1], int(sys.argv[2])
 spark = SparkSession.builder.appName("sparktop-jvm-listener-smoke").getOrCreate()
 spark.sparkContext.setLogLevel("WARN")
+spark.newSession().streams.active
 rows = spark.readStream.format("rate").option("rowsPerSecond", 5).load()
 query = (rows.writeStream.format("console").option("numRows", 1).queryName("smoke")
          .trigger(processingTime="1 second").start())
@@ -37,6 +42,10 @@ while time.time() < deadline:
         break
     time.sleep(0.2)
 query.stop()
+print("SMOKE query stopped", flush=True)
+deadline = time.time() + 120
+while not os.path.exists(stop_file + ".exit") and time.time() < deadline:
+    time.sleep(0.2)
 spark.stop()
 print("SMOKE stopped", flush=True)
 `;
@@ -190,8 +199,14 @@ describe('the JVM listener in a real Spark job', { timeout: 900_000 }, () => {
       assert.equal(bad.status, 400);
 
       fs.writeFileSync(stopFile, '');
+      await eventually('the query to stop', job, async () => (job.stdout().includes('SMOKE query stopped') ? true : undefined), 120_000);
+      const ended = (await ask(port, 'GET', '/progress')).body as Snapshot & { terminated: unknown[] };
+      assert.deepEqual(ended.terminated, [{ id: first.id, runId: first.runId, exception: null }]);
+
+      fs.writeFileSync(`${stopFile}.exit`, '');
       assert.equal(await exitsWithin(job, 120_000), 0);
-      assert.match(job.stderr(), new RegExp(`sparktop-listener: serving streaming progress at http://127\\.0\\.0\\.1:${port}/progress`));
+      const lines = job.stderr().split('\n').filter((l) => l.startsWith('sparktop-listener:'));
+      assert.deepEqual(lines, [`sparktop-listener: serving streaming progress at http://127.0.0.1:${port}/progress (ring of 2000 events)`]);
       assert.match(job.stdout(), /SMOKE stopped/);
     } finally {
       killGroup(job);
@@ -212,6 +227,7 @@ describe('the JVM listener in a real Spark job', { timeout: 900_000 }, () => {
       process.stderr.write(`  the job said: ${lines[0]}\n`);
       assert.match(lines[0]!, new RegExp(`127\\.0\\.0\\.1:${port}\\b.*DISABLED.*keeps running`));
       assert.match(job.stdout(), /Batch: 2/, 'the console sink kept printing batches');
+      fs.writeFileSync(`${stopFile}.exit`, '');
       fs.writeFileSync(stopFile, '');
       assert.equal(await exitsWithin(job, 120_000), 0);
     } finally {

@@ -63,8 +63,8 @@ public class SparktopProgressListener extends StreamingQueryListener {
             Log.line("serving streaming progress at " + server.url() + "/progress (ring of " + config.capacity + " events)");
             return server;
         } catch (BindException e) {
-            Log.line("cannot listen on " + where + " (" + e.getMessage() + "): the port is taken or not allowed; "
-                + "progress endpoint DISABLED, the Spark job keeps running without it");
+            Log.line("cannot listen on " + where + " (" + e.getMessage() + "); progress endpoint DISABLED, the Spark job keeps "
+                + "running without it (free the port or choose another with " + ListenerConfig.PORT + ")");
         } catch (IOException | RuntimeException e) {
             Log.line("cannot serve on " + where + " (" + e + "); progress endpoint DISABLED, the Spark job keeps running without it");
         }
