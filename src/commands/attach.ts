@@ -9,6 +9,7 @@ import path from 'node:path';
 import { copyIntoCall, inspectMountsCall, jarPlacement, parseMounts, type JarPlacement } from '../control/dockerAttach.js';
 import { runDocker } from '../control/dockerRunner.js';
 import { InvalidResource } from '../control/resources.js';
+import { shellQuote } from '../control/sparkSubmit.js';
 import { defaultCacheDir, labPaths } from '../lab/paths.js';
 import { ensureListenerJar, listenerSubmitArgs } from '../lab/provision/listenerJar.js';
 import { ensurePythonEnv } from '../lab/provision/pythonEnv.js';
@@ -42,11 +43,6 @@ async function placeInContainer(container: string, jar: string): Promise<JarPlac
   return placement;
 }
 
-/** Shell-quoted for the reader to paste (the arguments themselves are never run through a shell). */
-function quoted(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 export async function attachCommand(flags: AttachFlags): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const paths = labPaths(flags.cacheDir ?? defaultCacheDir());
@@ -69,7 +65,7 @@ export async function attachCommand(flags: AttachFlags): Promise<number> {
   if (placement?.kind === 'mount') out.push(`Copied the listener jar to ${placement.hostPath} (${flags.docker}:${placement.containerPath}, a folder it mounts).`, '');
   if (placement?.kind === 'copy') out.push(`Copied the listener jar into ${flags.docker}:${placement.containerPath} (it mounts no host folder; copy again after the container is recreated).`, '');
   out.push('Add these options to the job\'s spark-submit (no code change; PySpark, Scala and Java jobs, Spark 3.5 and 4.0):', '');
-  for (let i = 0; i < args.length; i += 2) out.push(`  ${args.slice(i, i + 2).map(quoted).join(' ')}${i + 2 < args.length ? ' \\' : ''}`);
+  for (let i = 0; i < args.length; i += 2) out.push(`  ${args.slice(i, i + 2).map(shellQuote).join(' ')}${i + 2 < args.length ? ' \\' : ''}`);
   out.push(
     '',
     `The driver then serves the job's streaming progress on port ${port}; watch it with`,

@@ -55,12 +55,13 @@ export function buildSparkSubmit(inputs: SubmitInputs): SubmitPlan {
   return { command: inputs.sparkSubmit, args, env: {} };
 }
 
-function quote(word: string): string {
+/** A word quoted for a POSIX shell, for people to read and paste (sparktop itself never runs a shell). */
+export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The command as a person would type it (for display and reports only; it is never executed as a string). */
 export function formatCommandLine(plan: SubmitPlan): string {
-  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${quote(v)}`);
-  return [...env, quote(plan.command), ...plan.args.map(quote)].join(' ');
+  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  return [...env, shellQuote(plan.command), ...plan.args.map(shellQuote)].join(' ');
 }

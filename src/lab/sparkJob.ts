@@ -7,13 +7,13 @@ import type { LabConfig, LabEndpoints } from './labConfig.js';
 import { driverUi, kafkaBootstrap, listenerUrl, masterUrl } from './labConfig.js';
 import type { LabPaths } from './paths.js';
 import { SPARK_APPS_DIR } from './paths.js';
+import { listenerConf } from './provision/listenerJar.js';
 import type { Provisioned } from './provision/provision.js';
 import { fetchMaster, sparkEnv } from './sparkCluster.js';
 import { waitFor } from './wait.js';
 
 export const APP_NAME = 'LogsProcessor';
 export const JOB_FILE = path.join(SPARK_APPS_DIR, 'spark_structured_streaming_logs_processing.py');
-export const LISTENER_FILE = path.join(SPARK_APPS_DIR, 'sparktop_listener.py');
 const CHECKPOINTS_KEPT = 3;
 
 /** Properties the lab always sets: loopback addresses, fixed UI port, streaming metrics for sparktop. */
@@ -51,13 +51,18 @@ export function newCheckpointDir(paths: LabPaths, query: string, now = new Date(
   return dir;
 }
 
+/** What the listener serves as the query's settings: Spark shows the trigger and the batch cap nowhere. */
+export function querySettings(r: JobResources): { trigger: string; maxOffsetsPerTrigger?: number } {
+  return { trigger: r.trigger ?? 'default', ...(r.maxOffsetsPerTrigger !== undefined ? { maxOffsetsPerTrigger: r.maxOffsetsPerTrigger } : {}) };
+}
+
 export function planSubmission(config: LabConfig, paths: LabPaths, prov: Provisioned, resources: JobResources, checkpoint: string): SubmitPlan {
   return buildSparkSubmit({
     sparkSubmit: path.join(prov.pythonEnv.sparkHome, 'bin', 'spark-submit'),
     master: masterUrl(config),
     appFile: JOB_FILE,
-    pyFiles: [LISTENER_FILE],
-    jars: prov.connectorJars,
+    pyFiles: [],
+    jars: [...prov.connectorJars, prov.listenerJar.jar],
     resources,
     appName: APP_NAME,
     jobArgs: {
@@ -66,10 +71,10 @@ export function planSubmission(config: LabConfig, paths: LabPaths, prov: Provisi
       'checkpoint-location': checkpoint,
       'starting-offsets': config.startingOffsets,
       query: config.query,
-      'listener-host': '127.0.0.1',
-      'listener-port': String(config.listenerPort),
+      // The JVM listener is attached by configuration, as to any job (sparktop attach).
+      listener: 'off',
     },
-    labConf: labSparkConf(config),
+    labConf: { ...labSparkConf(config), ...listenerConf({ host: '127.0.0.1', port: config.listenerPort, settings: querySettings(resources) }) },
   });
 }
 

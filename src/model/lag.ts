@@ -269,10 +269,19 @@ export interface PartitionsDerived {
 export type ReferenceRun = 'consuming' | 'gone' | 'superseded';
 
 export function referenceRun(ref: Commit, ctx: Pick<LagContext, 'appId' | 'sources' | 'queries'>): ReferenceRun {
-  if (ctx.sources.driver.ok === false) return 'gone';
-  if (ref.appId !== null && ctx.appId !== null && ref.appId !== ctx.appId) return 'superseded';
-  if (ctx.sources.progress.ok === true && runEnded(ctx.queries, ref.runId)) return otherRunActive(ctx.queries, ref.runId) ? 'superseded' : 'gone';
-  return 'consuming';
+  // The listener lives in the driver and says which runs are active. Its word counts unless the
+  // driver failed after its last answer (then that answer is stale): a driver's REST API that still
+  // fails for the previous application while the new one's listener answers does not stop a run.
+  const { progress, driver } = ctx.sources;
+  const otherApp = ref.appId !== null && ctx.appId !== null && ref.appId !== ctx.appId;
+  if (otherApp && driver.ok === true) return 'superseded';
+  const listenerFresher = progress.ok === true && (driver.ok !== false || (progress.lastOkAt ?? -Infinity) > (driver.since ?? Infinity));
+  if (listenerFresher) {
+    if (!runEnded(ctx.queries, ref.runId)) return 'consuming';
+    return otherRunActive(ctx.queries, ref.runId) ? 'superseded' : 'gone';
+  }
+  if (driver.ok === false) return 'gone';
+  return otherApp ? 'superseded' : 'consuming';
 }
 
 export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagContext): PartitionsDerived {

@@ -116,18 +116,21 @@ function checkedInteger(name: string, value: number, min: number, max: number): 
   return value;
 }
 
+/** The Spark properties that attach the listener (class, bind address, port, the query's settings). */
+export function listenerConf(opts: ListenerSubmitOptions = {}): Record<string, string> {
+  const conf: Record<string, string> = { 'spark.sql.streaming.streamingQueryListeners': LISTENER_CLASS };
+  if (opts.host !== undefined) conf['spark.sparktop.listener.host'] = opts.host;
+  if (opts.port !== undefined) conf['spark.sparktop.listener.port'] = String(checkedInteger('port', opts.port, 0, 65535));
+  const s = opts.settings ?? {};
+  if (s.trigger !== undefined) conf['spark.sparktop.trigger'] = s.trigger;
+  if (s.maxOffsetsPerTrigger !== undefined) {
+    conf['spark.sparktop.maxOffsetsPerTrigger'] = String(checkedInteger('maxOffsetsPerTrigger', s.maxOffsetsPerTrigger, 1, Number.MAX_SAFE_INTEGER));
+  }
+  if (s.minPartitions !== undefined) conf['spark.sparktop.minPartitions'] = String(checkedInteger('minPartitions', s.minPartitions, 1, Number.MAX_SAFE_INTEGER));
+  return conf;
+}
+
 /** spark-submit arguments that load the listener from `jar` and configure it. */
 export function listenerSubmitArgs(jar: string, opts: ListenerSubmitOptions = {}): string[] {
-  const confs: string[] = [`spark.sql.streaming.streamingQueryListeners=${LISTENER_CLASS}`];
-  if (opts.host !== undefined) confs.push(`spark.sparktop.listener.host=${opts.host}`);
-  if (opts.port !== undefined) confs.push(`spark.sparktop.listener.port=${checkedInteger('port', opts.port, 0, 65535)}`);
-  const s = opts.settings ?? {};
-  if (s.trigger !== undefined) confs.push(`spark.sparktop.trigger=${s.trigger}`);
-  if (s.maxOffsetsPerTrigger !== undefined) {
-    confs.push(`spark.sparktop.maxOffsetsPerTrigger=${checkedInteger('maxOffsetsPerTrigger', s.maxOffsetsPerTrigger, 1, Number.MAX_SAFE_INTEGER)}`);
-  }
-  if (s.minPartitions !== undefined) {
-    confs.push(`spark.sparktop.minPartitions=${checkedInteger('minPartitions', s.minPartitions, 1, Number.MAX_SAFE_INTEGER)}`);
-  }
-  return ['--jars', jar, ...confs.flatMap((c) => ['--conf', c])];
+  return ['--jars', jar, ...Object.entries(listenerConf(opts)).flatMap(([k, v]) => ['--conf', `${k}=${v}`])];
 }

@@ -4,6 +4,7 @@ import type { LabPaths } from '../paths.js';
 import { PINNED, SPARK_KAFKA_CONNECTOR } from '../versions.js';
 import { ensureArtifacts, type MavenCoordinate, type ResolvedArtifact } from './maven.js';
 import { checkPrerequisites, type Prerequisites } from './prereqs.js';
+import { ensureListenerJar, type ListenerJar } from './listenerJar.js';
 import { ensurePythonEnv, type PythonEnv } from './pythonEnv.js';
 
 export interface Provisioned {
@@ -13,6 +14,8 @@ export interface Provisioned {
   kafkaJars: string[];
   /** Jars to hand to spark-submit --jars: the connector and what pyspark does not already ship. */
   connectorJars: string[];
+  /** The JVM progress listener, built from spark-apps/listener against pyspark's jars. */
+  listenerJar: ListenerJar;
 }
 
 const KAFKA_BROKER_DEPS: MavenCoordinate[] = [
@@ -43,10 +46,12 @@ export async function provision(paths: LabPaths, python: string, log: (line: str
   const kafka = await ensureArtifacts('kafka-broker', KAFKA_BROKER_DEPS, paths.kafkaLibDir, paths.mavenWorkDir, log);
   const connector = await ensureArtifacts('spark-kafka-connector', [SPARK_KAFKA_CONNECTOR], paths.connectorLibDir, paths.mavenWorkDir, log);
   const sparkJarNames = fs.readdirSync(path.join(pythonEnv.sparkHome, 'jars'));
+  const listenerJar = await ensureListenerJar(paths.cacheDir, pythonEnv.sparkHome, log);
   return {
     prereqs,
     pythonEnv,
     kafkaJars: kafka.artifacts.map((a) => a.file),
     connectorJars: connectorJarsNotInSpark(connector.artifacts, sparkJarNames),
+    listenerJar,
   };
 }
