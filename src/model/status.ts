@@ -46,6 +46,8 @@ export interface StatusJson {
   };
   /** The progress listener: answering, or why not (null before the first try). */
   progress: { ok: boolean | null; error: string | null };
+  /** The query's checkpoint folder (--checkpoint): read, or why not (null: not read / not given). */
+  checkpoint: { ok: boolean | null; error: string | null };
   master: { ok: boolean | null; workers: number | null; coresTotal: number | null; coresUsed: number | null; memoryTotalMb: number | null; memoryUsedMb: number | null };
   generators: { count: number | null; targetRps: number | null };
   findings: StatusFinding[];
@@ -103,6 +105,7 @@ export function toStatusJson(d: Derived): StatusJson {
         : null,
     },
     progress: { ok: d.sources.progress.ok, error: d.sources.progress.error },
+    checkpoint: { ok: d.sources.checkpoint.ok, error: d.sources.checkpoint.error },
     master: {
       ok: d.sources.master.ok,
       workers: d.master.workers,

@@ -5,7 +5,7 @@ import { derive, toStatusJson } from '../../src/model/index.js';
 import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 
-const TOP = ['at', 'health', 'kafka', 'spark', 'progress', 'master', 'generators', 'findings', 'experiments'];
+const TOP = ['at', 'health', 'kafka', 'spark', 'progress', 'checkpoint', 'master', 'generators', 'findings', 'experiments'];
 const EXPERIMENT = ['index', 'current', 'cause', 'appId', 'start', 'end', 'durationMs', 'resources', 'generators', 'inputRps', 'processedRps', 'p50Ms', 'p95Ms', 'maxMs', 'lagStart', 'lagEnd', 'lagSlope', 'sustainable', 'reasons'];
 const KAFKA = ['ok', 'topic', 'partitions', 'totalLag', 'lagUnknown', 'produceRate'];
 const PARTITION = ['partition', 'logEndOffset', 'sparkOffset', 'lag', 'produceRate'];
