@@ -1,6 +1,6 @@
 /**
  * Where sparktop looks and how often: flags > env > sparktop.config.json > the local lab's actual
- * ports > DESIGN.md defaults. Validated once; a bad value names the flag and what is expected.
+ * ports > the defaults of docs/ARCHITECTURE.md "Lab state, ports and cache". Validated once; a bad value names the flag and what is expected.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -10,7 +10,7 @@ export interface SubmitInputs {
   packages?: string[];
   resources: JobResources;
   appName: string;
-  /** The job's own options (DESIGN.md: bootstrap servers, topic, trigger, …), passed after the app file. */
+  /** The job's own options (bootstrap servers, topic, trigger, …; docs/ARCHITECTURE.md "Submitting the job"), passed after the app file. */
   jobArgs: Record<string, string>;
   /** Extra Spark properties the lab always sets (driver host, UI port, …); user --conf wins over them. */
   labConf: Record<string, string>;

@@ -1,5 +1,5 @@
 /**
- * The load generator's run loop (kafkajs). See DESIGN.md "The load generator".
+ * The load generator's run loop (kafkajs). See README.md "The load generator".
  *
  * - Paces by elapsed time (Pacer), sends a batch every tick (default 20 ms), at most
  *   `maxInFlight` produce calls in flight: a slow broker lowers the achieved rate, memory stays bounded.

@@ -1,6 +1,6 @@
 /**
  * What the sources deliver to the model, and what a recording stores (one JSON line per sample:
- * `{"t", "kind", "data"}`, DESIGN.md "Recording"). Every value was validated at the source
+ * `{"t", "kind", "data"}`, docs/ARCHITECTURE.md "Recording format"). Every value was validated at the source
  * boundary; a value the endpoint did not give is null, never 0.
  */
 

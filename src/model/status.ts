@@ -1,4 +1,4 @@
-/** `sparktop status --json`: exactly the shape of DESIGN.md ("CLI contract"); unknown is null, never 0. */
+/** `sparktop status --json`: exactly the shape of docs/ARCHITECTURE.md "Status JSON"; unknown is null, never 0. */
 import type { Derived, ExperimentRow, Finding, Health } from './derived.js';
 
 /** One experiment segment as `status --json` prints it (times ISO-8601; view 7 has the same figures). */
@@ -10,7 +10,7 @@ export type StatusExperiment = Omit<ExperimentRow, 'start' | 'end' | 'resources'
   reasons: string[];
 };
 
-/** A finding as printed: `since` as ISO-8601; `message` is the one-line summary DESIGN.md names. */
+/** A finding as printed: `since` as ISO-8601; `message` is the one-line summary of the findings line and `check` (docs/ARCHITECTURE.md "Status JSON"). */
 export type StatusFinding = Omit<Finding, 'since'> & { since: string };
 
 export interface StatusJson {

@@ -1,5 +1,5 @@
 /**
- * The recording file (DESIGN.md "Recording"): JSON Lines, a header line then one line per sample
+ * The recording file (docs/ARCHITECTURE.md "Recording format"): JSON Lines, a header line then one line per sample
  * `{"t","kind","data"}`, where a stage or job row equal to the previous line's is written as
  * `{"=": key}` (repeatRows.ts). Shared by the recorder, the reader, replay and (later) the report.
  */

@@ -9,7 +9,7 @@ import type { Column } from './table.js';
 import type { Span, Tone } from './text.js';
 import { useTheme, type Glyphs } from './theme.js';
 
-/** Dr. Elephant's max ÷ median thresholds (NOTES.md): 1.78 moderate, 3.16 severe. */
+/** Dr. Elephant's max ÷ median thresholds (README.md "Advisor thresholds"): 1.78 moderate, 3.16 severe. */
 export function skewTone(skew: number | null): Tone | undefined {
   if (skew === null) return undefined;
   if (skew >= 3.16) return 'bad';
@@ -17,7 +17,7 @@ export function skewTone(skew: number | null): Tone | undefined {
   return undefined;
 }
 
-/** GC over 10 % of task time is a warning, over 15 % a problem (NOTES.md). */
+/** GC over 10 % of task time is a warning, over 15 % a problem (README.md "Advisor thresholds": gcRatio, gcError). */
 export function gcTone(ratio: number | null): Tone | undefined {
   if (ratio === null) return undefined;
   if (ratio >= 0.15) return 'bad';

@@ -7,7 +7,7 @@
  * than the terminal (log-update.js: `cursorUp(previousVisible - 1)` after a frame that ended with a
  * newline), so every changed line lands one row low and the picture drifts (seen in tmux). A frame
  * as tall as the terminal avoids that but makes Ink clear the whole screen on every frame (flicker,
- * NOTES.md). In the alternate screen sparktop owns every row, so absolute positioning is simple
+ * docs/ARCHITECTURE.md "Ink and the terminal"). In the alternate screen sparktop owns every row, so absolute positioning is simple
  * and exact.
  *
  * Use: `const sink = createFrameSink(process.stdout)` after `enterFullScreen(process.stdout)`,

@@ -57,7 +57,7 @@ const displayBindings: Binding[] = [
 ];
 
 /**
- * Pipeline actions from DESIGN.md "Views and keys". The ui only forwards them (to `onKey`); help
+ * Pipeline actions (README.md "Keys"). The ui only forwards them (to `onKey`); help
  * lists them only when something is listening.
  */
 const externalBindings: Binding[] = [

@@ -1,7 +1,7 @@
 /**
  * Where everything goes for a terminal of `columns` × `rows`. Pure. The screen uses at most
  * `rows - 1` lines: Ink 6.8 clears the whole terminal on every frame once a frame is as tall as the
- * terminal (NOTES.md, "Ink and the terminal").
+ * terminal (docs/ARCHITECTURE.md "Ink and the terminal").
  */
 
 export const MIN_COLUMNS = 60;

@@ -1,5 +1,5 @@
 /**
- * The alternate screen buffer. Ink 6 has no option for it (NOTES.md), so it is entered before
+ * The alternate screen buffer. Ink 6 has no option for it (docs/ARCHITECTURE.md "Ink and the terminal"), so it is entered before
  * `render()` and left on every way out: normal exit, SIGINT/SIGTERM/SIGHUP, and an uncaught
  * exception or unhandled rejection — before Node prints the error, so the trace lands on the
  * normal screen where it can be read.

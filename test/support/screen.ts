@@ -20,7 +20,7 @@ export const DOWN = '\x1b[B';
 export const plain = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, '');
 export const linesOf = (t: VirtualTerminal) => plain(t.lastFrame()).split('\n');
 
-/** At most rows - 1 lines (NOTES.md: Ink clears the terminal otherwise), none wider than the terminal. */
+/** At most rows - 1 lines (docs/ARCHITECTURE.md "Ink and the terminal": Ink clears the terminal otherwise), none wider than the terminal. */
 export function assertFits(t: VirtualTerminal, size: { columns: number; rows: number }, what: string) {
   const lines = linesOf(t);
   assert.ok(lines.length <= size.rows - 1, `${what}: ${lines.length} lines in a ${size.rows}-row terminal`);

@@ -38,7 +38,7 @@ describe('watch configuration: flags > env > sparktop.config.json > lab > defaul
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-config-'));
   const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
 
-  it('defaults to the DESIGN.md ports when no lab state exists', () => {
+  it('defaults to the default lab ports when no lab state exists', () => {
     const c = resolveWatchConfig({}, env, dir);
     assert.equal(c.kafka, '127.0.0.1:9094');
     assert.equal(c.sparkUi, 'http://127.0.0.1:4040');

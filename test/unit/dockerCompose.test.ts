@@ -91,7 +91,7 @@ describe('compose files', () => {
     }
   });
 
-  it('publish the ports of DESIGN.md, which are sparktop\'s defaults', (t) => {
+  it('publish sparktop\'s default ports', (t) => {
     if (!lab) return t.skip(NO_YAML);
     const s = lab.services;
     assert.deepEqual(published(s.kafka!), [9094, 9095]);

@@ -1,4 +1,4 @@
-/** `sparktop status --json`: exactly DESIGN.md's shape; unknown is null, never 0. */
+/** `sparktop status --json`: exactly the shape of docs/ARCHITECTURE.md "Status JSON"; unknown is null, never 0. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { derive, toStatusJson } from '../../src/model/index.js';
@@ -22,7 +22,7 @@ function printed(d: ReturnType<typeof derivedFromFixture>) {
 }
 
 describe('status --json shape', () => {
-  it('has exactly the fields of DESIGN.md (steady, end)', () => {
+  it('has exactly the fields of the documented status JSON (steady, end)', () => {
     const s = printed(derivedFromFixture('steady'));
     assert.deepEqual(keys(s), TOP);
     assert.deepEqual(keys(s.kafka), KAFKA);
