@@ -161,6 +161,7 @@ export function derive(state: ModelState, now: number): Derived {
     marks: memo(state, 'marks', `${state.marks.size}/${state.marks.newest()?.t}`, () => state.marks.toArray()),
     events: memo(state, 'events', `${state.events.version}`, () => state.events.rows.toArray()),
     experiments: experimentsAt(state, now),
+    thresholds: o.advisor.thresholds,
   };
   evaluateAdvisor(
     state.advisor,

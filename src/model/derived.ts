@@ -1,3 +1,4 @@
+import type { AdvisorThresholds } from './advisor/options.js';
 /**
  * What the ui renders and `status --json` prints: everything the model derives from the samples,
  * display-ready. Unknown is null (shown as `–`), never 0.
@@ -254,6 +255,8 @@ export interface Derived {
   experiments: ExperimentRow[];
   /** Active findings, most severe first; `healthy` alone when nothing is wrong. */
   findings: Finding[];
+  /** The advisor's thresholds in force (defaults, config, --threshold): colours and the sweep judge by these too. */
+  thresholds: AdvisorThresholds;
   advisor: {
     /** Recently cleared findings, newest first. */
     cleared: ClearedFinding[];

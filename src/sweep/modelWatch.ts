@@ -23,5 +23,6 @@ export function modelWatch(model: ModelState, now: () => number = Date.now): Mod
     },
     findings: () => derive(model, now()).findings,
     totalLag: () => derive(model, now()).partitions.totalLag,
+    thresholds: () => model.options.advisor.thresholds,
   };
 }

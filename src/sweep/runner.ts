@@ -1,3 +1,4 @@
+import type { AdvisorThresholds } from '../model/advisor/options.js';
 /**
  * Runs a sweep: for each configuration, (re)create the topic when its partition count differs,
  * resubmit the job, then search the rate (search.ts), each step being: drain the backlog a failed
@@ -25,6 +26,8 @@ export interface SweepWatch {
   totalLag(): number | null;
   /** Samples before `t` are no longer needed. */
   forgetBefore(t: number): void;
+  /** The advisor's thresholds in force (the sweep judges generator-bound by the same fraction). */
+  thresholds(): AdvisorThresholds;
 }
 
 export type SweepPhase = 'topic' | 'resubmitting' | 'draining' | 'settling' | 'measuring' | 'judged' | 'done' | 'failed' | 'skipped';
@@ -253,7 +256,7 @@ export class SweepRunner {
         await this.env.sleep(s.measureMs, this.signal);
         const to = this.env.now();
         const measurement = measureWindow(this.env.watch.samplesSince(settleFrom), from, to, this.env.topic);
-        const verdict = judgeStep(rate, measurement, s.targetBatchMs, this.env.watch.findings());
+        const verdict = judgeStep(rate, measurement, s.targetBatchMs, this.env.watch.findings(), this.env.watch.thresholds().generatorFraction);
         const stepResult: SweepStepResult = { rate, generators: load, settleFrom, measurement, ...verdict, appId: result.appId };
         result.steps.push(stepResult);
         this.env.record('sweep-step', { sweep: config.key, rate, from, to, outcome: verdict.outcome, produceRps: measurement.produceRps, p95Ms: measurement.p95Ms }, { ok: true, message: `${formatInt(rate)} rec/s ${verdict.outcome}: ${verdict.reasons.join(', ')}` }, to - settleFrom);

@@ -10,9 +10,6 @@ import type { StepMeasurement } from './measure.js';
 import type { StepOutcome } from './search.js';
 import { formatInt } from '../ui/format.js';
 
-/** The produce rate must reach this fraction of the rate asked for (the advisor's generator-bound threshold). */
-export const GENERATOR_FRACTION = 0.9;
-
 /**
  * Causes before symptoms: when several findings are active, the one that says why is named
  * (read-parallelism explains falling-behind, not the other way round).
@@ -69,12 +66,13 @@ export function rankFindings(findings: readonly Pick<Finding, 'id'>[]): string[]
 }
 
 
-export function judgeStep(rate: number, m: StepMeasurement, targetBatchMs: number, findings: readonly Pick<Finding, 'id'>[]): StepVerdict {
+/** `generatorFraction`: the advisor's threshold in force (README.md "Advisor thresholds"). */
+export function judgeStep(rate: number, m: StepMeasurement, targetBatchMs: number, findings: readonly Pick<Finding, 'id'>[], generatorFraction: number): StepVerdict {
   const ranked = rankFindings(findings);
-  if (m.produceRps !== null && m.produceRps < GENERATOR_FRACTION * rate) {
+  if (m.produceRps !== null && m.produceRps < generatorFraction * rate) {
     return {
       outcome: 'generator-bound',
-      reasons: [`the generators delivered ${formatInt(m.produceRps)} rec/s of the ${formatInt(rate)} asked for (< ${GENERATOR_FRACTION * 100} %)`],
+      reasons: [`the generators delivered ${formatInt(m.produceRps)} rec/s of the ${formatInt(rate)} asked for (< ${Math.round(generatorFraction * 100)} %)`],
       findings: ['generator-bound', ...ranked.filter((id) => id !== 'generator-bound')],
     };
   }

@@ -1,3 +1,4 @@
+import type { AdvisorThresholds } from '../model/advisor/options.js';
 import type { Derived, ExecutorRow } from '../model/derived.js';
 import { bar } from './bar.js';
 import { formatBytesOf, formatInt, formatPercent, formatRatio } from './format.js';
@@ -9,23 +10,23 @@ import type { Column } from './table.js';
 import type { Span, Tone } from './text.js';
 import { useTheme, type Glyphs } from './theme.js';
 
-/** Dr. Elephant's max ÷ median thresholds (README.md "Advisor thresholds"): 1.78 moderate, 3.16 severe. */
-export function skewTone(skew: number | null): Tone | undefined {
+/** Skew (max ÷ median) coloured as the advisor judges it: a warning from `moderate`, a problem from `severe` (README.md "Advisor thresholds"). */
+export function skewTone(skew: number | null, th: AdvisorThresholds): Tone | undefined {
   if (skew === null) return undefined;
-  if (skew >= 3.16) return 'bad';
-  if (skew >= 1.78) return 'warn';
+  if (skew >= th.skew.severe) return 'bad';
+  if (skew >= th.skew.moderate) return 'warn';
   return undefined;
 }
 
-/** GC over 10 % of task time is a warning, over 15 % a problem (README.md "Advisor thresholds": gcRatio, gcError). */
-export function gcTone(ratio: number | null): Tone | undefined {
+/** GC share of task time coloured as the advisor judges it: `gcRatio` a warning, `gcError` a problem. */
+export function gcTone(ratio: number | null, th: AdvisorThresholds): Tone | undefined {
   if (ratio === null) return undefined;
-  if (ratio >= 0.15) return 'bad';
-  if (ratio >= 0.1) return 'warn';
+  if (ratio >= th.gcError) return 'bad';
+  if (ratio > th.gcRatio) return 'warn';
   return undefined;
 }
 
-export function executorColumns(glyphs: Glyphs): Column<ExecutorRow>[] {
+export function executorColumns(glyphs: Glyphs, th: AdvisorThresholds): Column<ExecutorRow>[] {
   return [
     { header: 'id', width: 6, priority: 0, cell: (r) => r.id },
     { header: 'host', width: 8, priority: 4, grow: 1, cell: (r) => r.host },
@@ -35,7 +36,7 @@ export function executorColumns(glyphs: Glyphs): Column<ExecutorRow>[] {
     { header: 'fail', width: 4, align: 'right', priority: 1, cell: (r) => formatInt(r.failedTasks), tone: (r) => (r.failedTasks > 0 ? 'bad' : undefined) },
     { header: 'task%', width: 5, align: 'right', priority: 0, cell: (r) => formatPercent(r.taskShare) },
     { header: '', width: 5, priority: 5, cell: (r) => bar(r.taskShare, 5, glyphs.barFull, glyphs.barPartial), tone: () => 'accent' },
-    { header: 'gc', width: 4, align: 'right', priority: 2, cell: (r) => formatPercent(r.gcRatio), tone: (r) => gcTone(r.gcRatio) },
+    { header: 'gc', width: 4, align: 'right', priority: 2, cell: (r) => formatPercent(r.gcRatio), tone: (r) => gcTone(r.gcRatio, th) },
     { header: 'mem', width: 9, align: 'right', priority: 3, cell: (r) => formatBytesOf(r.memoryUsed, r.maxMemory) },
   ];
 }
@@ -47,13 +48,13 @@ export function ExecutorsPanel(props: { derived: Derived; size: PanelSize; table
   const outages = outagesOf(props.derived, PANEL_SOURCES.executors);
   const right: Span[] = [
     { text: 'skew ' },
-    { text: formatRatio(executors.skew.taskTime), tone: skewTone(executors.skew.taskTime), bold: true },
+    { text: formatRatio(executors.skew.taskTime), tone: skewTone(executors.skew.taskTime, props.derived.thresholds), bold: true },
     { text: ` · cores ${formatInt(master.coresUsed)}/${formatInt(master.coresTotal)}` },
   ];
   return (
     <Panel title="Executors" right={right} size={props.size} outages={outages}>
       <TableBody
-        columns={executorColumns(theme.glyphs)}
+        columns={executorColumns(theme.glyphs, props.derived.thresholds)}
         rows={executors.rows}
         width={innerWidth(props.size)}
         visibleRows={props.tableRows}

@@ -10,6 +10,7 @@ import { percentile } from '../../src/model/rates.js';
 import { sparkDate } from '../../src/model/time.js';
 import { leastSquares, measureWindow } from '../../src/sweep/measure.js';
 import { judgeStep, limitOfStep } from '../../src/sweep/verdict.js';
+import { DEFAULT_ADVISOR_THRESHOLDS } from '../../src/model/advisor/options.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 
 const samples = samplesFromFixture('experiments');
@@ -99,27 +100,29 @@ describe('sweep: measuring a step on the real lab recording', () => {
   it('judges: a growing backlog is not sustainable; a rate the generators did not deliver is generator-bound', () => {
     const w = busiest;
     const grown = measureWindow(withGrowingBacklog(since(w.settleFrom), w.targetRps / 4, w.settleFrom), w.from, w.to, TOPIC);
-    const v = judgeStep(w.targetRps, grown, 20_000, []);
+    const v = judgeStep(w.targetRps, grown, 20_000, [], DEFAULT_ADVISOR_THRESHOLDS.generatorFraction);
     assert.equal(v.outcome, 'unsustainable');
     assert.match(v.reasons.join(' '), /lag growing/);
     assert.equal(limitOfStep(v), 'falling-behind');
 
     const m = measureWindow(since(w.settleFrom), w.from, w.to, TOPIC);
-    const asked = judgeStep(w.targetRps * 2, m, 20_000, [{ id: 'healthy' }]);
+    const asked = judgeStep(w.targetRps * 2, m, 20_000, [{ id: 'healthy' }], DEFAULT_ADVISOR_THRESHOLDS.generatorFraction);
     assert.equal(asked.outcome, 'generator-bound');
     assert.match(asked.reasons[0]!, /delivered .* of the .* asked for/);
     assert.equal(limitOfStep(asked), 'generator-bound');
+    // The fraction is the advisor's threshold in force (--threshold generatorFraction=0.4): half the rate passes it.
+    assert.notEqual(judgeStep(w.targetRps * 2, m, 20_000, [], 0.4).outcome, 'generator-bound');
   });
 
   it('a window with too few batches, because they are long, says they are over the target', () => {
     const w = windows.find((x) => measureWindow(since(x.settleFrom), x.from, x.to, TOPIC).batches < 3)!;
     assert.ok(w, 'the recording has a stretch of long batches (3 000 rec/s on one core)');
     const m = measureWindow(since(w.settleFrom), w.from, w.to, TOPIC);
-    const v = judgeStep(w.targetRps, m, Math.floor(m.maxMs! / 2), []);
+    const v = judgeStep(w.targetRps, m, Math.floor(m.maxMs! / 2), [], DEFAULT_ADVISOR_THRESHOLDS.generatorFraction);
     assert.equal(v.outcome, 'unsustainable');
     assert.match(v.reasons[0]!, /^batches up to \d+\.\d s ≥ target/);
     assert.equal(limitOfStep(v), 'batch-over-target');
-    assert.doesNotMatch(judgeStep(w.targetRps, m, m.maxMs! + 1, []).reasons.join(), /≥ target/);
+    assert.doesNotMatch(judgeStep(w.targetRps, m, m.maxMs! + 1, [], DEFAULT_ADVISOR_THRESHOLDS.generatorFraction).reasons.join(), /≥ target/);
   });
 
   it('the advisor\'s cause is named before the symptom', () => {

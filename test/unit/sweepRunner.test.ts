@@ -17,6 +17,7 @@ import { bestOf, newResults, readResults, saveResults, type SweepResults } from 
 import { SweepRunner, type SweepEnvironment, type SweepProgress } from '../../src/sweep/runner.js';
 import { generatorPlan, nextRate, recordStep, roundRate, startSearch, type StepOutcome } from '../../src/sweep/search.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
+import { DEFAULT_ADVISOR_THRESHOLDS } from '../../src/model/advisor/options.js';
 
 describe('sweep plan', () => {
   it('is the cartesian product of the lists, skipping what cannot run, with stable keys', () => {
@@ -178,6 +179,7 @@ function environment(control: StandInControl, file: string, abortAfterSteps?: { 
       findings: () => [],
       totalLag: () => 0,
       forgetBefore: () => undefined,
+      thresholds: () => DEFAULT_ADVISOR_THRESHOLDS,
     },
     topicPartitions: async () => 2,
     recreateTopic: async () => undefined,

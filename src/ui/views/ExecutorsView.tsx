@@ -1,3 +1,4 @@
+import type { AdvisorThresholds } from '../../model/advisor/options.js';
 import type { Derived, ExecutorRow } from '../../model/derived.js';
 import { bar } from '../bar.js';
 import { gcTone, skewTone } from '../ExecutorsPanel.js';
@@ -9,7 +10,7 @@ import { TableView } from '../TableView.js';
 import { oneLine } from '../text.js';
 import { useTheme, type Glyphs } from '../theme.js';
 
-function columns(glyphs: Glyphs): Column<ExecutorRow>[] {
+function columns(glyphs: Glyphs, th: AdvisorThresholds): Column<ExecutorRow>[] {
   return [
     { header: 'id', width: 6, priority: 0, cell: (r) => r.id },
     { header: 'host', width: 10, priority: 3, grow: 1, cell: (r) => r.host },
@@ -21,7 +22,7 @@ function columns(glyphs: Glyphs): Column<ExecutorRow>[] {
     { header: 'task%', width: 5, align: 'right', priority: 0, cell: (r) => formatPercent(r.taskShare) },
     { header: '', width: 8, priority: 6, cell: (r) => bar(r.taskShare, 8, glyphs.barFull, glyphs.barPartial), tone: () => 'accent' },
     { header: 'task time', width: 9, align: 'right', priority: 5, cell: (r) => formatDuration(r.taskTimeMs) },
-    { header: 'gc', width: 4, align: 'right', priority: 2, cell: (r) => formatPercent(r.gcRatio), tone: (r) => gcTone(r.gcRatio) },
+    { header: 'gc', width: 4, align: 'right', priority: 2, cell: (r) => formatPercent(r.gcRatio), tone: (r) => gcTone(r.gcRatio, th) },
     { header: 'gc time', width: 8, align: 'right', priority: 7, cell: (r) => formatDuration(r.gcTimeMs) },
     { header: 'shuf rd', width: 7, align: 'right', priority: 4, cell: (r) => formatBytes(r.shuffleReadBytes) },
     { header: 'shuf wr', width: 7, align: 'right', priority: 5, cell: (r) => formatBytes(r.shuffleWriteBytes) },
@@ -39,12 +40,12 @@ export function ExecutorsView(props: { derived: Derived; size: PanelSize; visibl
       subtitle={`${executors.rows.length} active, ${executors.removed.length} removed`}
       right={[
         { text: 'skew task time ' },
-        { text: formatRatio(executors.skew.taskTime), tone: skewTone(executors.skew.taskTime), bold: true },
+        { text: formatRatio(executors.skew.taskTime), tone: skewTone(executors.skew.taskTime, props.derived.thresholds), bold: true },
         { text: ' · shuffle read ' },
-        { text: formatRatio(executors.skew.shuffleRead), tone: skewTone(executors.skew.shuffleRead), bold: true },
+        { text: formatRatio(executors.skew.shuffleRead), tone: skewTone(executors.skew.shuffleRead, props.derived.thresholds), bold: true },
       ]}
       size={props.size}
-      columns={columns(theme.glyphs)}
+      columns={columns(theme.glyphs, props.derived.thresholds)}
       rows={[...executors.rows, ...executors.removed]}
       visibleRows={props.visibleRows}
       offset={props.offset}
