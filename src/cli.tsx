@@ -10,7 +10,7 @@ const usage = `
     $ sparktop [monitor]                 full-screen live view (local lab by default)
     $ sparktop status [--json]           one snapshot, no TUI
     $ sparktop check [--max-batch-ms N] [--min-ratio R] [--fail-on error|warn|info|none|<finding ids>]
-                                         exit 0 healthy, 1 unhealthy, 2 unreachable
+                                         exit 0 healthy, 1 unhealthy, 2 unreachable or unknown
     $ sparktop lab up|down|status|logs <component>|provision
     $ sparktop gen                       load generator in the foreground
     $ sparktop submit [resource flags]   (re)submit the logs job to the local lab

@@ -29,13 +29,17 @@ export interface CheckVerdict {
   reasons: string[];
 }
 
-/** Exit 0 healthy, 1 unhealthy (with reasons), 2 unreachable. Pure: a verdict from one snapshot. */
+/** Exit 0 healthy, 1 unhealthy (with reasons), 2 unreachable or nothing to judge by. Pure: a verdict from one snapshot. */
 export function judge(d: Derived, t: CheckThresholds): CheckVerdict {
   const down = (['kafka', 'driver'] as const).filter((s) => d.sources[s].ok !== true);
   if (down.length > 0) {
     return { code: 2, reasons: down.map((s) => `${s} unreachable${d.sources[s].error ? ` (${d.sources[s].error})` : ''}`) };
   }
   if (!d.app.id) return { code: 2, reasons: ['no running Spark application'] };
+  if (d.health === 'unknown') {
+    const why = d.partitions.lagUnknown === 'no-progress' ? ': no progress listener answers (sparktop attach) and no --checkpoint' : '';
+    return { code: 2, reasons: [`neither the lag nor Spark's rates are known${why}`] };
+  }
   const reasons: string[] = [];
   if (d.health === 'falling-behind') reasons.push('falling behind: Spark processes less than comes in and lag is growing');
   if (d.health === 'down') reasons.push('the pipeline is down');
@@ -81,8 +85,9 @@ export function parseThresholds(raw: { maxBatchMs?: string; minRatio?: string; f
 export async function checkCommand(flags: WatchFlags & { maxBatchMs?: string; minRatio?: string; failOn?: string }): Promise<number> {
   const thresholds = parseThresholds(flags);
   const config = resolveWatchConfig(flags);
-  const verdict = judge(await takeSnapshot(config), thresholds);
-  const word = verdict.code === 0 ? 'healthy' : verdict.code === 1 ? 'unhealthy' : 'unreachable';
+  const d = await takeSnapshot(config);
+  const verdict = judge(d, thresholds);
+  const word = verdict.code === 0 ? 'healthy' : verdict.code === 1 ? 'unhealthy' : d.health === 'unknown' ? 'unknown' : 'unreachable';
   process.stdout.write(`${word}${verdict.reasons.length ? `:\n${verdict.reasons.map((r) => `  - ${r}`).join('\n')}` : ''}\n`);
   return verdict.code;
 }

@@ -73,15 +73,23 @@ describe('status (text) findings', () => {
 describe('check with the advisor', () => {
   const steady = runAdvisor('steady').end;
   const loose = { maxBatchMs: null, minRatio: null };
-  /** STOP still active once the new driver answers (it clears after the new app's first commits). */
-  const stop = runAdvisor('resubmit').moments.find((d) => d.sources.driver.ok && d.app.id?.endsWith('0001') && d.findings.some((f) => f.id === 'partitions-stop'))!;
+  /** STALL with Kafka back (kafka-down: the hung batch 102 has not committed yet). */
+  const stall = runAdvisor('kafka-down').moments.find((d) => d.sources.kafka.ok && d.sources.driver.ok && d.findings.some((f) => f.id === 'partitions-stall'))!;
 
   it('fails on error findings by default (exit 1), not on warnings (exit 0)', () => {
     assert.equal(judge(steady, loose).code, 0);
-    assert.ok(stop);
-    const v = judge(stop, loose);
+    assert.ok(stall);
+    const v = judge(stall, loose);
     assert.equal(v.code, 1);
-    assert.ok(v.reasons.some((r) => /^error partitions-stop: Spark stopped committing batches/.test(r)), v.reasons.join('\n'));
+    assert.ok(v.reasons.some((r) => /^error partitions-stall: /.test(r)), v.reasons.join('\n'));
+  });
+
+  it('nothing to judge by (another application took over and has not committed yet): exit 2, saying so', () => {
+    const taken = runAdvisor('resubmit').moments.find((d) => d.sources.driver.ok && d.app.id?.endsWith('0001') && d.health === 'unknown')!;
+    assert.ok(taken);
+    const v = judge(taken, loose);
+    assert.equal(v.code, 2);
+    assert.deepEqual(v.reasons, ["neither the lag nor Spark's rates are known"]);
   });
 
   it('--fail-on warn (or worse) and --fail-on <id>', () => {
@@ -98,8 +106,8 @@ describe('check with the advisor', () => {
     const healthy = runAdvisor('kafka-down').end;
     assert.deepEqual(healthy.findings.map((f) => f.id), ['healthy']);
     assert.equal(judge(healthy, { ...loose, failOn: parseFailOn('info') }).code, 0);
-    const quiet = judge(stop, { ...loose, failOn: parseFailOn('none') });
-    assert.ok(!quiet.reasons.some((r) => r.includes('partitions-stop')), quiet.reasons.join('\n'));
+    const quiet = judge(stall, { ...loose, failOn: parseFailOn('none') });
+    assert.ok(!quiet.reasons.some((r) => r.includes('partitions-stall')), quiet.reasons.join('\n'));
   });
 
   it('parses --fail-on: severities keep the lowest, ids are checked', () => {
