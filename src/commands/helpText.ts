@@ -1,0 +1,34 @@
+/** The flag sections of the help: the global help shows all, a command's `--help` the ones it takes. */
+
+export type HelpSection = 'watch' | 'lab' | 'resources' | 'generator';
+
+export const HELP_SECTIONS: Record<HelpSection, string> = {
+  watch: `  Watch flags (monitor, status, check, sweep; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
+    --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
+    --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
+    --checkpoint DIR  the query's checkpoint folder (read only): Spark's committed offsets, so lag
+                      is known without the progress listener
+    --target docker|local   (monitor) which lab the hotkeys act on; default: the one that is running
+    --threshold name=value  (repeatable; also replay, report) an advisor threshold, e.g. gcRatio=0.2
+                            skew.severe=4 raiseAfter=5; config file: "advisor"; names in the README`,
+  lab: `  Lab flags (lab up; ports also for down/status/submit)
+    --partitions N        partitions of the topic (2)        --workers N        Spark workers (1)
+    --worker-cores N      cores per worker (all)             --worker-memory M  memory per worker (e.g. 4g)
+    --generators N        load generators (1)                --rps N            records/s per generator (10000)
+    --query Q             activity2 | activity3              --starting-offsets latest|earliest
+    --topic T             input topic (logs)                 --cache-dir DIR    ($XDG_CACHE_HOME/sparktop)
+    --python PY           Python for the pyspark venv (python3)
+    --kafka-port --kafka-controller-port --master-port --master-ui-port --worker-ui-port
+    --driver-ui-port --listener-port    (9094 9093 7077 8080 8081 4040 4090; env SPARKTOP_<NAME>_PORT)
+    lab down --purge      also delete Kafka data and Spark checkpoints
+    lab status --json     machine-readable          lab logs <component> [--lines N]`,
+  resources: `  Resource flags (lab up, submit, sweep lists)
+    --executor-cores N  --executor-memory M  --total-executor-cores N  --num-executors N
+    --driver-memory M  --shuffle-partitions N  --max-offsets-per-trigger N  --trigger 10s
+    --conf spark.key=value (repeatable)`,
+  generator: `  Generator flags (gen; env KAFKA_BROKER KAFKA_TOPIC TARGET_RPS ADDITIONAL_TERM ADDITIONAL_TERM_RATE)
+    --kafka HOST:PORT  --topic T  --rps N (--target-rps)  --additional-term W  --additional-term-rate N
+    --acks -1|0|1  --stats-file F  --control-file F  --partition N (every record to partition N: a hot partition)`,
+};
+
+export const SECTION_ORDER: readonly HelpSection[] = ['watch', 'lab', 'resources', 'generator'];
