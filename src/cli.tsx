@@ -31,6 +31,9 @@ const usage = `
     --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
     --checkpoint DIR  the query's checkpoint folder (read only): Spark's committed offsets, so lag
                       is known without the progress listener
+    --app ID|NAME     which of the master's running applications to watch (its driver UI is found on
+                      --spark-ui's host, ports from 4040 up); default: the one --spark-ui serves
+    --query-name NAME|ID  which streaming query of the application to show (default: the first)
     --target docker|local   (monitor) which lab the hotkeys act on; default: the one that is running
     --threshold name=value  (repeatable; also replay, report) an advisor threshold, e.g. gcRatio=0.2
                             skew.severe=4 raiseAfter=5; config file: "advisor"; names in the README
@@ -101,6 +104,8 @@ const flagDefinitions = {
     refresh: str,
     targetBatch: str,
     checkpoint: str,
+    app: str,
+    queryName: str,
     config: str,
     // meow gives an undeclared boolean `false`, so without this default every run was colourless.
     color: { type: 'boolean' as const, default: true },
@@ -152,7 +157,7 @@ type Flags = typeof cli.flags;
 const LAB = ['cacheDir', 'python', 'kafkaPort', 'kafkaControllerPort', 'masterPort', 'masterUiPort', 'workerUiPort', 'driverUiPort', 'listenerPort', 'topic'];
 const RESOURCES = ['executorCores', 'executorMemory', 'totalExecutorCores', 'numExecutors', 'driverMemory', 'shufflePartitions', 'maxOffsetsPerTrigger', 'trigger', 'conf'];
 const UP = [...LAB, ...RESOURCES, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
-const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'checkpoint', 'config', 'cacheDir', 'threshold'];
+const WATCH = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'refresh', 'targetBatch', 'checkpoint', 'app', 'queryName', 'config', 'cacheDir', 'threshold'];
 const ALLOWED: Record<string, string[]> = {
   monitor: [...WATCH, 'color', 'ascii', 'record', 'cast', 'target'],
   status: [...WATCH, 'json'],
