@@ -14,7 +14,9 @@ import { parseApplications, PayloadError } from './parse.js';
 export const SPARK_UI_PORT = 4040;
 /** Ports asked beyond the number of running applications (a driver of another master, a busy port). */
 export const EXTRA_PORTS = 3;
-const PROBE_TIMEOUT_MS = 600;
+const PROBE_TIMEOUT_MS = 1500;
+/** A chosen application no port answered for is looked for again at most this often. */
+const MISS_RETRY_MS = 3000;
 
 /**
  * The driver URLs to ask for `appCount` running applications: --spark-ui's port and the next ones,
@@ -67,12 +69,14 @@ export class DriverDiscovery {
   private builtFor: string | null = null;
   private probing: Promise<void> | null = null;
   private readonly endpoints = new Map<string, HttpEndpoint>();
+  private probedAt = 0;
   /** The URLs asked in the last probe (for messages). */
   lastCandidates: string[] = [];
 
   constructor(
     private readonly sparkUi: string,
     private readonly opts: DiscoveryOptions = {},
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The next lookup asks the ports again (the chosen driver stopped answering, or serves another app). */
@@ -83,7 +87,9 @@ export class DriverDiscovery {
   /** The driver URL of `appId` among the master's running `activeIds` (null: no port answered with it). */
   async find(appId: string, activeIds: readonly string[]): Promise<string | null> {
     const key = [...activeIds].sort().join(',');
-    if (this.builtFor !== key) {
+    // Not found (its driver still starting, or a port too slow to answer): asked again, not too often.
+    const retryMiss = !this.map.has(appId) && this.now() - this.probedAt >= MISS_RETRY_MS;
+    if (this.builtFor !== key || retryMiss) {
       this.probing ??= this.probe(activeIds, key).finally(() => (this.probing = null));
       await this.probing;
     }
@@ -109,6 +115,7 @@ export class DriverDiscovery {
     );
     this.map = driversOf(answers, activeIds);
     this.builtFor = key;
+    this.probedAt = this.now();
   }
 }
 
