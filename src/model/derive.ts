@@ -181,7 +181,8 @@ export function derive(state: ModelState, now: number): Derived {
       produceRps: partitions.produceRps,
       series,
     },
-    batches: { last: choice.filter ? (recent[0] ?? null) : last, ...percentiles, targetMs: o.targetBatchMs, rows: shownRows },
+    // A chosen application or query: its own last batch (never the one watched before a switch).
+    batches: { last: choice.filter || sel.app !== null ? (recent[0] ?? null) : last, ...percentiles, targetMs: o.targetBatchMs, rows: shownRows },
     partitions: {
       topic: state.kafka.topic,
       rows: partitions.rows,

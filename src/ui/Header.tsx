@@ -36,9 +36,15 @@ export function titleLine(d: Derived, title: string, frozen: boolean, width: num
   // `(1 of 3 running)` only when there is a choice; the one asked for missing says so instead.
   const appOf: Segment[] = sel.appMissing
     ? [{ spans: [{ text: oneLine(sel.appMissing), tone: 'warn', bold: true }], short: [{ text: elideMiddle(oneLine(sel.appMissing), 40), tone: 'warn', bold: true }], priority: 0 }]
-    : running > 1
-      ? [{ spans: [{ text: `(${sel.appIndex ?? '?'} of ${running} running)`, tone: 'muted' }], short: [{ text: `${sel.appIndex ?? '?'}/${running}`, tone: 'muted' }], priority: 1 }]
-      : [];
+    : [];
+  const nameSegment: Segment =
+    running > 1
+      ? {
+          spans: [{ text: `app ${appName}`, bold: true }, { text: ` (${sel.appIndex ?? '?'} of ${running} running)` }],
+          short: [{ text: elideMiddle(appName, 12), bold: true }, { text: ` ${sel.appIndex ?? '?'}/${running}` }],
+          priority: 1,
+        }
+      : { spans: [{ text: appName, bold: true }], short: [{ text: elideMiddle(appName, 12), bold: true }], priority: 1 };
   const queryText = sel.queryMissing ?? (sel.queries.length > 1 && sel.query ? `query ${oneLine(sel.query.name ?? sel.query.id.slice(0, 8))} (${sel.queryIndex} of ${sel.queries.length})` : null);
   const queryOf: Segment[] = queryText
     ? [{ spans: [{ text: queryText, tone: sel.queryMissing ? 'warn' : undefined, bold: sel.queryMissing !== null }], short: [{ text: elideMiddle(queryText, 24) }], priority: 1 }]
@@ -52,7 +58,7 @@ export function titleLine(d: Derived, title: string, frozen: boolean, width: num
   });
   const left: Segment[] = [
     { spans: [{ text: ` ${title}`, bold: true, tone: 'accent' }], priority: 0 },
-    { spans: [{ text: running > 1 ? `app ${appName}` : appName, bold: true }], short: [{ text: elideMiddle(appName, 12), bold: true }], priority: 1 },
+    nameSegment,
     ...appOf,
     ...queryOf,
     { spans: [{ text: appId }], short: [{ text: elideMiddle(appId, 14) }], priority: 3 },
