@@ -112,14 +112,18 @@ export function derive(state: ModelState, now: number): Derived {
   const last = rows.length > 0 ? rows[rows.length - 1]! : null;
   const sel = state.selection;
   const qv = `${bv}/${appId}/${state.queries.active?.length ?? -1}/${state.queries.terminated.size}/${sel.query}`;
-  const queries = memo(state, 'appQueries', qv, () => appQueries(state, currentAppBatches(rows, appId, o.capacity.percentileBatches)));
-  const choice = memo(state, 'queryChoice', qv, () => queryChoice(sel.query, queries));
+  const { queries, choice } = memo(state, 'queries', qv, () => {
+    const list = appQueries(state, currentAppBatches(rows, appId, o.capacity.percentileBatches));
+    return { queries: list, choice: queryChoice(sel.query, list) };
+  });
   const qkey = `${bv}/${appId}/${choice.filter}/${choice.query?.id}`;
   const recent = memo(state, 'recentBatches', qkey, () => currentAppBatches(rows, appId, o.capacity.percentileBatches, choice));
   const percentiles = memo(state, 'percentiles', qkey, () => durationPercentiles(recent));
   // With several queries the charts follow the shown one (other apps' batches stay: marked changes).
-  const shownRows = memo(state, 'shownRows', qkey, () => (choice.filter ? rows.filter((r) => r.appId !== appId || ofChosenQuery(choice, r.queryId)) : rows));
-  const series = memo(state, 'rateSeries', qkey, () => batchSeries(shownRows, o.capacity.rateSeries));
+  const { shownRows, series } = memo(state, 'rateSeries', qkey, () => {
+    const shown = choice.filter ? rows.filter((r) => r.appId !== appId || ofChosenQuery(choice, r.queryId)) : rows;
+    return { shownRows: shown, series: batchSeries(shown, o.capacity.rateSeries) };
+  });
   // The current app's last batch gives the rates; without the listener, Spark's own streaming
   // gauges (when the app enables them) do, else the newest derived batch with rows (from the
   // driver's SQL executions). Another app's batches say nothing about this one.
