@@ -102,10 +102,10 @@ let listenerUp = false;
 fs.mkdirSync(outDir, { recursive: true });
 const file = path.join(outDir, `${scenario}.jsonl`);
 const out = fs.createWriteStream(file);
-const write = (endpoint: string, status: number | null, body: unknown) =>
-  out.write(`${JSON.stringify({ t: Date.now(), endpoint, status, body: project(endpoint, body) })}\n`);
+const write = (endpoint: string, status: number | null, body: unknown, url?: string) =>
+  out.write(`${JSON.stringify({ t: Date.now(), endpoint, status, body: project(endpoint, body), ...(url ? { url } : {}) })}\n`);
 
-async function http(endpoint: string, url: string, record: (status: number | null, body: unknown) => boolean = () => true): Promise<unknown> {
+async function http(endpoint: string, url: string, record: (status: number | null, body: unknown) => boolean = () => true, base?: string): Promise<unknown> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
     const text = await res.text();
@@ -115,10 +115,10 @@ async function http(endpoint: string, url: string, record: (status: number | nul
     } catch {
       /* keep text */
     }
-    if (record(res.status, body)) write(endpoint, res.status, body);
+    if (record(res.status, body)) write(endpoint, res.status, body, base);
     return res.ok ? body : null;
   } catch (err) {
-    write(endpoint, null, { error: (err as Error).message });
+    write(endpoint, null, { error: (err as Error).message }, base);
     return null;
   }
 }
@@ -202,7 +202,62 @@ async function runStep(step: Step): Promise<void> {
   console.log(`${step.action} done after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * `--scenario apps`: several applications on the master (issue "Several applications and
+ * queries"). Each round: the master, the driver UI ports of --driver's host as src/sources/drivers.ts
+ * asks them (`discovery:/applications`, with `url`), then every running application's driver
+ * (its answers carry `url`: the driver's base URL), and the listener. Recorded with the lab's job
+ * and the independent job (test/jobs/crash_counts_job.py, two queries: --second-query) both on
+ * one core, the independent one's UI on the next port:
+ *   node --import tsx scripts/record-lab-fixtures.ts --scenario apps --seconds 20 --driver … --master … --listener … --kafka …
+ */
+async function appsRound(tick: number): Promise<void> {
+  const m = (await http('master:/json', `${master}/json/`)) as { activeapps?: Array<{ id: string }> } | null;
+  const ids = (m?.activeapps ?? []).map((a) => a.id);
+  const { DriverDiscovery } = await import('../src/sources/drivers.js');
+  const discovery = new DriverDiscovery(driver, { onAnswer: (url, a) => write('discovery:/applications', a.status, a.body, url) });
+  const urls = new Set<string>();
+  for (const id of ids) {
+    const url = await discovery.find(id, ids);
+    if (url) urls.add(url);
+  }
+  for (const url of urls) {
+    const apps = (await http('driver:/applications', `${url}/api/v1/applications`, undefined, url)) as Array<{ id: string }> | null;
+    const appId = apps?.[0]?.id;
+    if (!appId) continue;
+    const base = `${url}/api/v1/applications/${appId}`;
+    await http('driver:/allexecutors', `${base}/allexecutors`, undefined, url);
+    // Kept small: active stages only; the jobs (micro-batches, their runs) on the first and every 8th round.
+    if (tick % 2 === 0) await http('driver:/stages', `${base}/stages?status=active`, undefined, url);
+    if (tick % 8 === 0) await http('driver:/jobs', `${base}/jobs`, undefined, url);
+    if (tick === 0) await http('driver:/environment', `${base}/environment`, undefined, url);
+  }
+  // From a few batches back (the listener retains hundreds of events: megabytes per answer).
+  if (appsSince === null) {
+    const all = (await fetch(`${listener}/progress`).then((r) => r.json()).catch(() => null)) as { progress?: Array<{ batchId: number; runId: string }> } | null;
+    const back = all?.progress?.at(-4);
+    appsSince = back ? `?since=${back.batchId}&runId=${back.runId}` : '';
+  }
+  const p = (await http('listener:/progress', `${listener}/progress${appsSince}`)) as { progress?: Array<{ batchId: number; runId: string }> } | null;
+  const last = p?.progress?.at(-1);
+  if (last) appsSince = `?since=${last.batchId}&runId=${last.runId}`;
+}
+let appsSince: string | null = null;
+
 const t0 = Date.now();
+if (scenario === 'apps') {
+  await kafka();
+  for (let tick = 0; Date.now() - t0 < seconds * 1000; tick++) {
+    const started = Date.now();
+    await appsRound(tick);
+    await delay(Math.max(0, 1000 - (Date.now() - started)));
+  }
+  if (adminConnected) await admin.disconnect();
+  out.end();
+  await new Promise<void>((r) => out.once('finish', () => r()));
+  console.log(`recorded ${scenario} into ${file}`);
+  process.exit(0);
+}
 const pending = scenario === 'experiments' ? [...EXPERIMENT_STEPS] : [];
 const running: Array<Promise<void>> = [];
 let since = -1;

@@ -43,6 +43,8 @@ export const flagDefinitions = {
   sparkMaster: str,
   progressUrl: str,
   checkpoint: str,
+  app: str,
+  queryName: str,
   refresh: str,
   targetBatch: str,
   config: str,
@@ -90,4 +92,4 @@ export const FLAG_DEFAULTS: Partial<Record<FlagName, unknown>> = { color: true, 
 export const LAB_FLAGS: FlagName[] = ['cacheDir', 'python', 'kafkaPort', 'kafkaControllerPort', 'masterPort', 'masterUiPort', 'workerUiPort', 'driverUiPort', 'listenerPort', 'topic'];
 export const RESOURCE_FLAGS: FlagName[] = ['executorCores', 'executorMemory', 'totalExecutorCores', 'numExecutors', 'driverMemory', 'shufflePartitions', 'maxOffsetsPerTrigger', 'trigger', 'conf'];
 export const UP_FLAGS: FlagName[] = [...LAB_FLAGS, ...RESOURCE_FLAGS, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
-export const WATCH_FLAGS: FlagName[] = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'checkpoint', 'refresh', 'targetBatch', 'config', 'cacheDir', 'threshold'];
+export const WATCH_FLAGS: FlagName[] = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'checkpoint', 'app', 'queryName', 'refresh', 'targetBatch', 'config', 'cacheDir', 'threshold'];

@@ -24,6 +24,10 @@ export interface WatchConfig {
   generatorsDir: string | null;
   /** The query's checkpoint folder (--checkpoint, absolute): committed offsets without the listener. */
   checkpoint: string | null;
+  /** The application to watch, by id or name (--app); null: the one --spark-ui serves. */
+  app: string | null;
+  /** The streaming query to show, by name or id (--query-name); null: the first. */
+  queryName: string | null;
   color: boolean;
   ascii: boolean;
   record: string | null;
@@ -42,6 +46,8 @@ export interface WatchFlags {
   refresh?: string;
   targetBatch?: string;
   checkpoint?: string;
+  app?: string;
+  queryName?: string;
   config?: string;
   cacheDir?: string;
   color?: boolean;
@@ -62,6 +68,8 @@ const ENV: Record<string, keyof WatchFlags> = {
   SPARKTOP_REFRESH: 'refresh',
   SPARKTOP_TARGET_BATCH: 'targetBatch',
   SPARKTOP_CHECKPOINT: 'checkpoint',
+  SPARKTOP_APP: 'app',
+  SPARKTOP_QUERY_NAME: 'queryName',
 };
 
 const fileSchema = z
@@ -75,6 +83,8 @@ const fileSchema = z
     refresh: z.union([z.string(), z.number()]).transform(String),
     targetBatch: z.union([z.string(), z.number()]).transform(String),
     checkpoint: z.string().min(1),
+    app: z.string().min(1).max(200),
+    queryName: z.string().min(1).max(200),
     advisor: advisorFileSchema,
   })
   .partial()
@@ -160,6 +170,14 @@ function checkpointDir(value: string | undefined, cwd: string): string | null {
   return path.resolve(cwd, local);
 }
 
+/** An application or query name or id: null when not given; blank or multi-line is a usage error. */
+function nonEmpty(flag: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const v = value.trim();
+  if (v === '' || /[\r\n]/.test(v) || v.length > 200) throw new InvalidResource(flag, `expected an application id or name, got "${value}"`);
+  return v;
+}
+
 /** Colour unless --no-color, NO_COLOR (non-empty) or TERM=dumb. */
 export function wantsColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   return flag !== false && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
@@ -193,6 +211,8 @@ export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = p
     targetBatchMs: parseDurationMs('target-batch', pick('targetBatch') ?? '20s', 100, 3_600_000),
     generatorsDir: localLab ? paths.generatorsDir : null,
     checkpoint: checkpointDir(pick('checkpoint'), cwd),
+    app: nonEmpty('app', pick('app')),
+    queryName: nonEmpty('query-name', pick('queryName')),
     color: wantsColor(flags.color, env),
     ascii: flags.ascii === true,
     record: flags.record ?? null,

@@ -8,6 +8,9 @@ export const HELP_SECTIONS: Record<HelpSection, string> = {
     --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
     --checkpoint DIR  the query's checkpoint folder (read only): Spark's committed offsets, so lag
                       is known without the progress listener
+    --app ID|NAME     which of the master's running applications to watch (its driver UI is found on
+                      --spark-ui's host, ports from 4040 up); default: the one --spark-ui serves
+    --query-name NAME|ID  which streaming query of the application to show (default: the first)
     --target docker|local   (monitor) which lab the hotkeys act on; default: the one that is running
     --threshold name=value  (repeatable; also replay, report) an advisor threshold, e.g. gcRatio=0.2
                             skew.severe=4 raiseAfter=5; config file: "advisor"; names in the README`,

@@ -12,6 +12,7 @@ import { App, type Modal } from '../ui/App.js';
 import { Dialog, fieldSpans } from '../ui/forms/Dialog.js';
 import { editKey, editLine } from '../ui/forms/lineEdit.js';
 import { ResubmitForm } from '../ui/forms/ResubmitForm.js';
+import { appListItems, appListLines, initialCursor, moveCursor } from '../ui/forms/appList.js';
 import { formKey, openResubmitForm, reviewed, type ClusterLimits, type ResubmitFormState } from '../ui/forms/resubmitForm.js';
 import { progressLine, type ActionProgress } from './actionProgress.js';
 import { writeExperiments } from '../record/experimentsExport.js';
@@ -38,9 +39,15 @@ export interface LiveRecorder {
   recording: boolean;
   /** Shown first, e.g. that the recording file could not be opened. */
   firstNotice: string | null;
+  /** Watches another application (id; null: --spark-ui's) and shows a query (name or id; null: the first). */
+  select?: (app: string | null, query: string | null) => void;
 }
 
-type OpenDialog = { kind: 'resubmit'; form: ResubmitFormState } | { kind: 'kill'; appId: string | null } | { kind: 'mark'; note: string };
+type OpenDialog =
+  | { kind: 'resubmit'; form: ResubmitFormState }
+  | { kind: 'kill'; appId: string | null }
+  | { kind: 'mark'; note: string }
+  | { kind: 'apps'; cursor: number };
 
 interface RunningAction {
   action: string;
@@ -216,7 +223,34 @@ export function Live({ model, config, control, news, recorder, onQuit }: LivePro
     }
   };
 
+  const onAppsKey = (cursor: number, input: string, key: Key) => {
+    const d = derive(model, Date.now());
+    const items = appListItems(d.selection);
+    if (key.escape || input === 'a' || input === 'q') return setDialog(null);
+    if (key.upArrow || key.downArrow) return setDialog({ kind: 'apps', cursor: moveCursor(cursor, key.upArrow ? -1 : 1, items.length) });
+    if (!key.return) return;
+    const item = items[cursor];
+    if (!item || !recorder.select) return setDialog(null);
+    setDialog(null);
+    const sel = d.selection;
+    if (item.kind === 'app') {
+      const same = sel.apps?.find((a) => a.id === item.id)?.watched === true;
+      if (same) return setStatusLine(`already watching ${item.name}`);
+      // Another application's queries are its own: the first is shown until one is chosen.
+      recorder.select(item.id, null);
+      setStatusLine(`watching ${item.name} (${item.id}): finding its driver UI`);
+    } else {
+      recorder.select(sel.appRequest, item.name ?? item.id);
+      setStatusLine(`showing query ${item.name ?? item.id}`);
+    }
+    setDerived(derive(model, Date.now()));
+  };
+
   const onKey = (key: string) => {
+    if (key === 'a') {
+      if (!recorder.select) return;
+      return setDialog({ kind: 'apps', cursor: initialCursor(derive(model, Date.now()).selection) });
+    }
     if (key === 'm') return setDialog({ kind: 'mark', note: '' });
     if (key === 's') return snapshot();
     if (key === 'r') return openResubmit();
@@ -262,6 +296,16 @@ export function Live({ model, config, control, news, recorder, onQuit }: LivePro
           onInput: (input, key) => {
             const open = current('mark');
             if (open) onMarkKey(open.note, input, key);
+          },
+        };
+      case 'apps':
+        return {
+          render: (size) => (
+            <Dialog title="Applications and queries" keys="↑↓ move · enter watch · esc close" size={size} lines={appListLines(derived.selection, d.cursor, derived.at)} />
+          ),
+          onInput: (input, key) => {
+            const open = current('apps');
+            if (open) onAppsKey(open.cursor, input, key);
           },
         };
       case 'kill':

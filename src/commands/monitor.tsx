@@ -18,7 +18,7 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     process.stderr.write('sparktop: the monitor needs an interactive terminal; for one snapshot use `sparktop status` (or `status --json`).\n');
     return 2;
   }
-  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: config.advisor });
+  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: config.advisor, app: config.app, query: config.queryName });
   const control = selectControl(config, flags.cacheDir, target);
   const news = new EventEmitter();
   // Opened before the screen is entered, so the cast starts with the enter-full-screen bytes.
@@ -39,6 +39,10 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     snapshot: () => session.snapshot(sink.lastFrame()),
     recording: session.recording,
     firstNotice: session.error(),
+    select: (app, query) => {
+      sampler.setApp(app);
+      apply({ t: Date.now(), kind: 'select', data: { app, query } });
+    },
   };
   const sampler = samplerFor(config, (s: Sample) => {
     apply(s);
@@ -60,6 +64,8 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     exitOnCtrlC: true,
     patchConsole: false,
   });
+  // The recording says what was watched from the start (replay and report read it).
+  if (config.app !== null || config.queryName !== null) session.onSample({ t: Date.now(), kind: 'select', data: { app: config.app, query: config.queryName } });
   sampler.start();
   try {
     await Promise.race([quitting, instance.waitUntilExit()]);

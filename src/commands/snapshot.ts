@@ -17,7 +17,7 @@ export function samplerFor(config: WatchConfig, onSample: (s: Sample) => void): 
  */
 export async function takeSnapshot(config: WatchConfig): Promise<Derived> {
   const advisor = { thresholds: config.advisor.thresholds, hysteresis: { ...config.advisor.hysteresis, ...SNAPSHOT_HYSTERESIS } };
-  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor });
+  const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor, app: config.app, query: config.queryName });
   const sampler = samplerFor(config, (s) => applySample(model, s));
   try {
     await sampler.poll();

@@ -22,6 +22,11 @@ export function formatStatusText(d: Derived, config: WatchConfig): string {
     `kafka   ${reach(d.sources.kafka)}  ${config.kafka}  topic ${d.partitions.topic ?? config.topic}  produce ${formatCompact(d.partitions.produceRps)} rec/s  total lag ${formatInt(d.partitions.totalLag)}`,
   );
   const last = d.batches.last;
+  const sel = d.selection;
+  if (sel.appMissing) out.push(`app     ${sel.appMissing}`);
+  else if (sel.apps && sel.apps.length > 1) out.push(`apps    ${sel.apps.map((a) => `${a.watched ? '*' : ''}${a.name} ${a.id}`).join(', ')}  (* watched)`);
+  if (sel.queryMissing) out.push(`query   ${sel.queryMissing}`);
+  else if (sel.queries.length > 1 && sel.query) out.push(`query   ${sel.query.name ?? sel.query.id} (${sel.queryIndex} of ${sel.queries.length}): ${sel.queries.map((q) => q.name ?? q.id).join(', ')}`);
   out.push(
     `spark   ${reach(d.sources.driver)}  ${config.sparkUi}  app ${d.app.name ?? '–'} ${d.app.id ?? '–'}  ` +
       `${d.resources.executors ?? '–'} executors × ${d.resources.coresPerExecutor ?? '–'} cores, ${d.resources.executorMemory ?? '–'}, shuffle ${d.resources.shufflePartitions ?? '–'}`,

@@ -5,6 +5,7 @@ import { applyCommits } from './lag.js';
 import { applyQueries } from './queries.js';
 import type { ProgressSample } from './samples.js';
 import { topicsOf } from './sparkOffsets.js';
+import { appQueries, ofChosenQuery, queryChoice } from './selection.js';
 import type { ModelState } from './store.js';
 
 export function applyProgress(state: ModelState, t: number, sample: ProgressSample): void {
@@ -25,5 +26,8 @@ export function applyProgress(state: ModelState, t: number, sample: ProgressSamp
     const topics = topicsOf(fresh[fresh.length - 1]!);
     if (topics.length === 1) state.kafka.topic = topics[0]!;
   }
-  applyCommits(state.lag, state.kafka, t, fresh, state.app.id);
+  // With several queries, the lag is the shown query's: another query's offsets are its own.
+  const choice = queryChoice(state.selection.query, appQueries(state));
+  const ofQuery = fresh.filter((p) => ofChosenQuery(choice, p.id));
+  if (ofQuery.length > 0) applyCommits(state.lag, state.kafka, t, ofQuery, state.app.id);
 }

@@ -49,6 +49,8 @@ export function rowOfProgress(p: QueryProgress, appId: string | null): BatchRow 
   const started = Date.parse(p.timestamp);
   return {
     appId,
+    queryId: p.id,
+    queryName: p.name ?? null,
     runId: p.runId,
     batchId: p.batchId,
     t: Number.isFinite(started) ? started : NaN,
@@ -81,6 +83,8 @@ export function rowOfDerivedBatch(b: DerivedBatch, appId: string | null, previou
   const sinceMs = previousStart === null ? null : b.startedAt - previousStart;
   return {
     appId,
+    queryId: b.queryId ?? null,
+    queryName: b.queryName ?? null,
     runId: b.runId,
     batchId: b.batchId,
     t: b.startedAt,

@@ -6,7 +6,8 @@
  * counts these evaluations, so the same sequence of samples and clocks gives the same findings.
  */
 import { advisorView, evaluateAdvisor } from './advisor/index.js';
-import type { BatchRow, Derived } from './derived.js';
+import type { BatchRow, Derived, SelectionDerived } from './derived.js';
+import { appQueries, missingAppText, missingQueryText, ofChosenQuery, queryChoice, resolveApp, type QueryChoice } from './selection.js';
 import { deriveGenerators, deriveMaster, deriveResources } from './cluster.js';
 import { deriveExecutors, type ExecutorsDerived } from './executors.js';
 import { deriveExperiments } from './experimentRows.js';
@@ -31,13 +32,40 @@ function memo<T>(state: ModelState, name: string, key: string, build: () => T): 
  * before the driver named any app (the listener often answers first when sparktop starts) count as
  * the current app's: the listener lives in the driver, so it only knows that driver's runs.
  */
-function currentAppBatches(rows: BatchRow[], appId: string | null, max: number): BatchRow[] {
+function currentAppBatches(rows: BatchRow[], appId: string | null, max: number, choice: QueryChoice | null = null): BatchRow[] {
   const out: BatchRow[] = [];
   for (let i = rows.length - 1; i >= 0 && out.length < max; i--) {
     const r = rows[i]!;
-    if (appId === null || r.appId === appId || r.appId === null) out.push(r);
+    if ((appId === null || r.appId === appId || r.appId === null) && (choice === null || ofChosenQuery(choice, r.queryId))) out.push(r);
   }
   return out;
+}
+
+/** The watched application among the master's running ones, and the shown query among the app's. */
+function deriveSelection(state: ModelState, choice: QueryChoice, queries: ReturnType<typeof appQueries>): SelectionDerived {
+  const { app: appRequest, query: queryRequest } = state.selection;
+  const master = state.master?.activeapps ?? null;
+  const running = master?.filter((a) => a.state === 'RUNNING' || a.state === 'WAITING') ?? null;
+  const r = resolveApp(appRequest, master);
+  const watchedId = r.kind === 'found' ? r.app.id : r.kind === 'auto' ? state.app.id : null;
+  const apps =
+    running
+      ?.slice()
+      .sort((a, b) => (a.starttime ?? 0) - (b.starttime ?? 0) || a.id.localeCompare(b.id))
+      .map((a) => ({ id: a.id, name: a.name, cores: a.cores, startedAt: a.starttime, watched: a.id === watchedId })) ?? null;
+  const at = apps?.findIndex((a) => a.watched) ?? -1;
+  const qAt = choice.query ? queries.findIndex((q) => q.id === choice.query!.id) : -1;
+  return {
+    apps,
+    appRequest,
+    appIndex: at >= 0 ? at + 1 : null,
+    appMissing: r.kind === 'missing' ? missingAppText(r.request, r.running) : null,
+    queries: queries.map((q) => ({ id: q.id, name: q.name })),
+    queryRequest,
+    query: choice.query ? { id: choice.query.id, name: choice.query.name } : null,
+    queryIndex: qAt >= 0 ? qAt + 1 : null,
+    queryMissing: choice.missing && queryRequest !== null ? missingQueryText(queryRequest, queries) : null,
+  };
 }
 
 /** Sum over the app's queries; null when no query reports the gauge. */
@@ -82,9 +110,20 @@ export function derive(state: ModelState, now: number): Derived {
   const bv = `${state.batches.version}`;
   const rows = memo(state, 'batchRows', bv, () => state.batches.rows.toArray());
   const last = rows.length > 0 ? rows[rows.length - 1]! : null;
-  const recent = memo(state, 'recentBatches', `${bv}/${appId}`, () => currentAppBatches(rows, appId, o.capacity.percentileBatches));
-  const percentiles = memo(state, 'percentiles', `${bv}/${appId}`, () => durationPercentiles(recent));
-  const series = memo(state, 'rateSeries', bv, () => batchSeries(rows, o.capacity.rateSeries));
+  const sel = state.selection;
+  const qv = `${bv}/${appId}/${state.queries.active?.length ?? -1}/${state.queries.terminated.size}/${sel.query}`;
+  const { queries, choice } = memo(state, 'queries', qv, () => {
+    const list = appQueries(state, currentAppBatches(rows, appId, o.capacity.percentileBatches));
+    return { queries: list, choice: queryChoice(sel.query, list) };
+  });
+  const qkey = `${bv}/${appId}/${choice.filter}/${choice.query?.id}`;
+  const recent = memo(state, 'recentBatches', qkey, () => currentAppBatches(rows, appId, o.capacity.percentileBatches, choice));
+  const percentiles = memo(state, 'percentiles', qkey, () => durationPercentiles(recent));
+  // With several queries the charts follow the shown one (other apps' batches stay: marked changes).
+  const { shownRows, series } = memo(state, 'rateSeries', qkey, () => {
+    const shown = choice.filter ? rows.filter((r) => r.appId !== appId || ofChosenQuery(choice, r.queryId)) : rows;
+    return { shownRows: shown, series: batchSeries(shown, o.capacity.rateSeries) };
+  });
   // The current app's last batch gives the rates; without the listener, Spark's own streaming
   // gauges (when the app enables them) do, else the newest derived batch with rows (from the
   // driver's SQL executions). Another app's batches say nothing about this one.
@@ -137,6 +176,7 @@ export function derive(state: ModelState, now: number): Derived {
     health,
     sources,
     app: { id: appId, name: state.app.name, startedAt: state.app.startedAt },
+    selection: deriveSelection(state, choice, queries),
     resources,
     generators: deriveGenerators(state.generators),
     rates: {
@@ -145,7 +185,8 @@ export function derive(state: ModelState, now: number): Derived {
       produceRps: partitions.produceRps,
       series,
     },
-    batches: { last, ...percentiles, targetMs: o.targetBatchMs, rows },
+    // A chosen application or query: its own last batch (never the one watched before a switch).
+    batches: { last: choice.filter || sel.app !== null ? (recent[0] ?? null) : last, ...percentiles, targetMs: o.targetBatchMs, rows: shownRows },
     partitions: {
       topic: state.kafka.topic,
       rows: partitions.rows,

@@ -27,6 +27,9 @@ export interface SourceState {
 
 export interface BatchRow {
   appId: string | null;
+  /** The streaming query (its id, the same across runs); null or absent when unknown. */
+  queryId?: string | null;
+  queryName?: string | null;
   runId: string;
   batchId: number;
   /** Batch start, epoch ms. */
@@ -189,11 +192,41 @@ export interface ExperimentRow {
   verdict: ExperimentVerdict;
 }
 
+export interface RunningApp {
+  id: string;
+  name: string;
+  cores: number;
+  /** Start (epoch ms) as the master reports it. */
+  startedAt: number | null;
+  watched: boolean;
+}
+
+export interface SelectionDerived {
+  /** The master's running applications, oldest first (null: the master has not answered). */
+  apps: RunningApp[] | null;
+  /** --app (or the list's choice); null: the application --spark-ui serves. */
+  appRequest: string | null;
+  /** 1-based place of the watched application among `apps` (null: not among them, or unknown). */
+  appIndex: number | null;
+  /** `app "X" is not running; running: a, b` when the one asked for is not running. */
+  appMissing: string | null;
+  /** The watched application's streaming queries, in start order. */
+  queries: Array<{ id: string; name: string | null }>;
+  queryRequest: string | null;
+  /** The query shown (null: none known, or the one asked for is not running). */
+  query: { id: string; name: string | null } | null;
+  /** 1-based place of `query` among `queries`. */
+  queryIndex: number | null;
+  queryMissing: string | null;
+}
+
 export interface Derived {
   at: number;
   health: Health;
   sources: Record<SourceName, SourceState>;
   app: { id: string | null; name: string | null; startedAt: number | null };
+  /** Which application and query are watched among those running (issue "Several applications and queries"). */
+  selection: SelectionDerived;
   resources: {
     executors: number | null;
     coresPerExecutor: number | null;

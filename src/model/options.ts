@@ -55,6 +55,9 @@ export interface ModelOptions {
   capacity?: Partial<ModelCapacity>;
   /** The advisor's thresholds and hysteresis. */
   advisor?: AdvisorOptionsInput;
+  /** The application (id or name) and query (name or id) asked for (--app, --query-name). */
+  app?: string | null;
+  query?: string | null;
 }
 
 export interface ResolvedModelOptions {

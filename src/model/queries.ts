@@ -45,3 +45,13 @@ export function runEnded(state: QueriesState, runId: string): boolean {
 export function otherRunActive(state: QueriesState, runId: string): boolean {
   return state.active !== null && state.active.some((q) => q.runId !== runId && !contains(state.terminated, (r) => r.runId === q.runId));
 }
+
+/**
+ * The logical queries running, in start order (one per query id: its newest run), as the listener
+ * lists them; runs that terminated are left out. Empty before the listener answered.
+ */
+export function activeQueries(state: QueriesState): Array<{ id: string; runId: string; name: string | null }> {
+  const byId = new Map<string, { id: string; runId: string; name: string | null }>();
+  for (const q of state.active ?? []) byId.set(q.id, q); // a restart keeps the query's place
+  return [...byId.values()].filter((q) => !contains(state.terminated, (r) => r.runId === q.runId));
+}

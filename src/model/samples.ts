@@ -136,6 +136,9 @@ export interface DerivedBatch {
    * `batchRowsOf`); null while unknown (running, not read yet, or no SQL answer).
    */
   numInputRows: number | null;
+  /** The query the batch's description names (`<name>\nid = …`); null or absent when it names none. */
+  queryId?: string | null;
+  queryName?: string | null;
 }
 
 /**
@@ -234,6 +237,15 @@ export interface MarkSample {
   note: string;
 }
 
+/**
+ * What is to be watched (--app, --query-name, or the list opened with `a`): the application by id
+ * or name (null: the one --spark-ui serves) and the query by name or id (null: the first).
+ */
+export interface SelectSample {
+  app: string | null;
+  query: string | null;
+}
+
 export type Sample =
   | { t: number; kind: 'kafka'; data: KafkaSample }
   | { t: number; kind: 'executors'; data: ExecutorsSample }
@@ -245,6 +257,7 @@ export type Sample =
   | { t: number; kind: 'checkpoint'; data: CheckpointSample }
   | { t: number; kind: 'source-error'; data: SourceErrorSample }
   | { t: number; kind: 'control'; data: ControlSample }
-  | { t: number; kind: 'mark'; data: MarkSample };
+  | { t: number; kind: 'mark'; data: MarkSample }
+  | { t: number; kind: 'select'; data: SelectSample };
 
 export type SampleKind = Sample['kind'];

@@ -29,6 +29,14 @@ export interface StatusJson {
     ok: boolean | null;
     appId: string | null;
     appName: string | null;
+    /** The master's running applications (null: the master did not answer) and which is watched. */
+    apps: Array<{ id: string; name: string; cores: number; startedAt: string | null; watched: boolean }> | null;
+    /** `app "X" is not running; running: a, b` when --app names no running application. */
+    appMissing: string | null;
+    /** The watched application's streaming queries (start order) and the one shown. */
+    queries: Array<{ id: string; name: string | null }>;
+    query: { id: string; name: string | null } | null;
+    queryMissing: string | null;
     executors: Array<{
       id: string;
       host: string;
@@ -81,6 +89,13 @@ export function toStatusJson(d: Derived): StatusJson {
       ok: d.sources.driver.ok,
       appId: d.app.id,
       appName: d.app.name,
+      apps:
+        d.selection.apps?.map((a) => ({ id: a.id, name: a.name, cores: a.cores, startedAt: a.startedAt === null ? null : new Date(a.startedAt).toISOString(), watched: a.watched })) ??
+        null,
+      appMissing: d.selection.appMissing,
+      queries: d.selection.queries,
+      query: d.selection.query,
+      queryMissing: d.selection.queryMissing,
       executors: d.executors.rows.map((e) => ({
         id: e.id,
         host: e.host,

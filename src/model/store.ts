@@ -26,6 +26,7 @@ import { createQueries, type QueriesState } from './queries.js';
 import { Ring } from './ring.js';
 import type { ControlSample, GeneratorsSample, MasterSample, QuerySettings, Sample, StagesSample } from './samples.js';
 import { createSources, markSourceError, markSourceOk, type SourcesState } from './sources.js';
+import { resolveApp, type SelectionRequest } from './selection.js';
 
 export interface AppState {
   id: string | null;
@@ -54,6 +55,8 @@ export interface ModelState {
   stages: StagesSample | null;
   master: MasterSample | null;
   generators: GeneratorsSample | null;
+  /** What to watch (--app, --query-name, the list): requests, resolved by derive. */
+  selection: SelectionRequest;
   experiments: ExperimentsState;
   /** The advisor's hysteresis, advanced by derive (at most once per evaluation interval of its clock). */
   advisor: AdvisorState;
@@ -79,6 +82,7 @@ export function createModel(options: ModelOptions = {}): ModelState {
     stages: null,
     master: null,
     generators: null,
+    selection: { app: options.app ?? null, query: options.query ?? null },
     experiments: createExperiments(o.capacity.experiments),
     advisor: createAdvisorState(o.advisor.hysteresis.cleared),
     memo: new Map(),
@@ -192,6 +196,20 @@ export function applySample(state: ModelState, sample: Sample): ModelState {
       state.marks.push({ t, note: sample.data.note });
       logEvent(state.events, t, 'info', `mark: ${sample.data.note}`);
       break;
+    case 'select': {
+      const before = state.selection;
+      const next = sample.data;
+      if (before.app === next.app && before.query === next.query) break;
+      state.selection = { app: next.app, query: next.query };
+      if (before.app !== next.app) {
+        logEvent(state.events, t, 'info', `watching ${next.app === null ? 'the application of --spark-ui' : `application ${next.app}`}`);
+        // What belongs to the old application goes at once (not when the new driver first answers).
+        const r = resolveApp(next.app, state.master?.activeapps ?? null);
+        if (r.kind === 'found') noteApp(state, t, r.app.id, { name: r.app.name, startedAt: r.app.starttime, properties: null });
+      } else logEvent(state.events, t, 'info', `showing query ${next.query ?? '(the first)'}`);
+      state.memo.clear();
+      break;
+    }
   }
   return state;
 }

@@ -23,6 +23,7 @@ export const SAMPLE_KINDS: ReadonlySet<SampleKind> = new Set<SampleKind>([
   'source-error',
   'control',
   'mark',
+  'select',
 ]);
 
 /** The effective WatchConfig as recorded: URLs without credentials. */

@@ -2,7 +2,8 @@
  * One place that turns an endpoint's answer into samples, used by the live sampler and by the
  * fixture replays of the tests alike: the tests exercise exactly the code the monitor runs.
  */
-import type { ControlSample, Sample, SourceName, SqlExecution } from '../model/samples.js';
+import type { ControlSample, MasterSample, ProgressSample, Sample, SourceName, SqlExecution } from '../model/samples.js';
+import { shortRunId } from '../model/events.js';
 import { parseGeneratorStats, type GeneratorStatsAnswer } from './generators.js';
 import {
   batchRowsOf,
@@ -18,6 +19,7 @@ import {
   parseSqlExecutions,
   parseStages,
   parseStreamingMetrics,
+  runIdsOfDescriptions,
   PayloadError,
   type DriverApp,
 } from './parse.js';
@@ -37,6 +39,8 @@ export type EndpointName =
   /** What src/sources/checkpoint.ts read from the query's checkpoint folder (--checkpoint). */
   | 'checkpoint:offsets'
   | 'generators:stats'
+  /** One port's `/api/v1/applications` while looking for an application's driver UI (drivers.ts); not a sample. */
+  | 'discovery:/applications'
   /** Not an endpoint: an action sparktop (or the fixture recorder) took, recorded in the same stream. */
   | 'control';
 
@@ -46,6 +50,8 @@ export interface EndpointAnswer {
   endpoint: EndpointName;
   status: number | null;
   body: unknown;
+  /** The base URL asked (recordings of several drivers: the fixture recorder's `apps` scenario). */
+  url?: string;
 }
 
 export function sourceOf(endpoint: EndpointName): SourceName {
@@ -75,6 +81,28 @@ export class AnswerInterpreter {
   private metrics: ReturnType<typeof parseStreamingMetrics> = [];
   /** The micro-batches' SQL executions read so far (current app), by execution id. */
   private sql = new Map<number, SqlExecution>();
+  /** Streaming runs the current app's driver names in its stages, jobs and SQL executions. */
+  private driverRuns = new Set<string>();
+  private master: MasterSample | null = null;
+  /**
+   * Whether an application was chosen (--app, or the list): then the listener's answers count only
+   * once the chosen driver names one of its runs. Set by the sampler.
+   */
+  appChosen = false;
+
+  /** The master's running applications (null before it answered). */
+  get masterApps(): MasterSample['activeapps'] | null {
+    return this.master?.activeapps ?? null;
+  }
+
+  /** Forgets the driver's application (the sampler switched to another driver). */
+  forgetApp(): void {
+    this.app = null;
+    this.properties = null;
+    this.sql = new Map();
+    this.driverRuns = new Set();
+    this.listenerOk = false;
+  }
 
   /** The running app the driver reports (null before the first answer). */
   get currentApp(): DriverApp | null {
@@ -93,6 +121,7 @@ export class AnswerInterpreter {
   interpret(a: EndpointAnswer): Sample[] {
     const failed = failure(a);
     // Local, optional readings that no source state depends on: a failure just yields nothing.
+    if (a.endpoint === 'discovery:/applications') return [];
     if (a.endpoint === 'generators:stats' || a.endpoint === 'control') {
       if (failed) return [];
       try {
@@ -131,13 +160,17 @@ export class AnswerInterpreter {
         if (typeof body?.topic !== 'string') throw new PayloadError('Kafka offsets: no topic');
         return [{ t, kind: 'kafka', data: parseKafkaOffsets(body.topic, body.offsets, (body.group as never) ?? null) }];
       }
-      case 'master:/json':
-        return [{ t, kind: 'master', data: parseMaster(a.body) }];
+      case 'master:/json': {
+        const m = parseMaster(a.body);
+        this.master = m;
+        return [{ t, kind: 'master', data: m }];
+      }
       case 'driver:/applications': {
         const app = parseApplications(a.body);
         if (app?.id !== this.app?.id) {
           this.properties = null;
           this.sql = new Map(); // execution ids restart with every application
+          this.driverRuns = new Set();
         }
         this.app = app;
         return [];
@@ -150,10 +183,13 @@ export class AnswerInterpreter {
         return [{ t, kind: 'executors', data: parseExecutors(this.app, a.body, this.properties) }];
       case 'driver:/stages':
         if (!this.app) return [];
-        return [{ t, kind: 'stages', data: parseStages(this.app.id, a.body) }];
+        const stages = parseStages(this.app.id, a.body);
+        this.noteRuns(stages.stages.map((x) => x.description));
+        return [{ t, kind: 'stages', data: stages }];
       case 'driver:/jobs': {
         if (!this.app) return [];
         const jobs = parseJobs(this.app.id, a.body);
+        this.noteRuns(jobs.jobs.map((j) => j.description));
         const out: Sample[] = [{ t, kind: 'jobs', data: jobs }];
         if (!this.listenerOk) {
           out.push({
@@ -173,7 +209,10 @@ export class AnswerInterpreter {
       }
       case 'driver:/sql': {
         if (!this.app) return [];
-        for (const e of parseSqlExecutions(a.body)) this.sql.set(e.id, e);
+        for (const e of parseSqlExecutions(a.body)) {
+          this.sql.set(e.id, e);
+          this.driverRuns.add(e.runId);
+        }
         if (this.sql.size > SQL_KEPT) {
           const ids = [...this.sql.keys()].sort((x, y) => x - y);
           for (const id of ids.slice(0, ids.length - SQL_KEPT)) this.sql.delete(id);
@@ -196,11 +235,51 @@ export class AnswerInterpreter {
         if (typeof body?.action !== 'string') throw new PayloadError('control: no action');
         return [{ t, kind: 'control', data: body }];
       }
+      case 'discovery:/applications':
+        return [];
       case 'listener:/progress': {
         const p = parseListenerProgress(a.body);
+        const verdict = this.listenerVerdict(p);
+        if (verdict.kind === 'other') {
+          this.listenerOk = false;
+          return [{ t, kind: 'source-error', data: { source: 'progress', message: verdict.message } }];
+        }
+        if (verdict.kind === 'unconfirmed') {
+          // Not used until the driver names one of its runs; nothing delivered (the sampler's
+          // `since` does not move), so no batch is lost meanwhile. The driver's jobs give batches.
+          this.listenerOk = false;
+          return [];
+        }
         this.listenerOk = true;
         return [{ t, kind: 'progress', data: p }];
       }
     }
+  }
+
+  private noteRuns(descriptions: Array<string | null>): void {
+    for (const r of runIdsOfDescriptions(descriptions)) this.driverRuns.add(r);
+    // Bounded: a run is one query start; thousands would be a pathological app.
+    if (this.driverRuns.size > 1000) this.driverRuns = new Set([...this.driverRuns].slice(-500));
+  }
+
+  /**
+   * Whether the listener's answer is about the watched application. Its events carry query and run
+   * ids, not the application's: a listener answer is the app's when the app's driver names one of
+   * its runs in the descriptions of its stages, jobs or SQL executions (`runId = …`). When the
+   * driver names runs and none is the listener's, the listener serves another application. Before
+   * the driver named any run, it is trusted only as before this rule: no application chosen and at
+   * most one running on the master (the listener given with the driver belongs to it).
+   */
+  private listenerVerdict(p: ProgressSample): { kind: 'ok' | 'unconfirmed' } | { kind: 'other'; message: string } {
+    const runs = new Set([...p.queries.map((q) => q.runId), ...p.progress.map((e) => e.runId)]);
+    if (runs.size === 0) return { kind: 'ok' };
+    for (const r of runs) if (this.driverRuns.has(r)) return { kind: 'ok' };
+    if (this.driverRuns.size > 0) {
+      const theirs = [...runs].slice(-2).map(shortRunId).join(', ');
+      const ours = [...this.driverRuns].slice(-2).map(shortRunId).join(', ');
+      return { kind: 'other', message: `other app: the listener reports runs ${theirs}, the driver of ${this.app?.id ?? 'the watched app'} runs ${ours}` };
+    }
+    const running = this.master?.activeapps.length ?? null;
+    return !this.appChosen && (running === null || running <= 1) ? { kind: 'ok' } : { kind: 'unconfirmed' };
   }
 }

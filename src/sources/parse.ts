@@ -242,6 +242,24 @@ export function parseJobs(appId: string, body: unknown): JobsSample {
 
 /** Spark's description of a micro-batch's jobs and SQL executions: "<query name>\nid = …\nrunId = …\nbatch = N". */
 const MICRO_BATCH = /runId = ([0-9a-f-]{36})\s+batch = (\d+)/;
+/** The query a micro-batch description names: its first line (empty for an unnamed query) and `id = …`. */
+const MICRO_BATCH_QUERY = /^(.*)\nid = ([0-9a-f-]{36})\s+runId = /;
+
+/** Query id and name of a micro-batch's description (null when it names none). */
+export function queryOfDescription(description: string | null): { id: string; name: string | null } | null {
+  const m = MICRO_BATCH_QUERY.exec(description ?? '');
+  return m ? { id: m[2]!, name: m[1]!.trim() === '' ? null : m[1]!.trim() } : null;
+}
+
+/** Run ids a driver's stage, job or SQL descriptions name (micro-batches of its streaming queries). */
+export function runIdsOfDescriptions(descriptions: Iterable<string | null>): Set<string> {
+  const runs = new Set<string>();
+  for (const d of descriptions) {
+    const m = MICRO_BATCH.exec(d ?? '');
+    if (m) runs.add(m[1]!);
+  }
+  return runs;
+}
 
 /**
  * Without the listener, micro-batches can still be seen in the jobs API: Spark describes each
@@ -250,14 +268,14 @@ const MICRO_BATCH = /runId = ([0-9a-f-]{36})\s+batch = (\d+)/;
  * `runId/batchId`, batchRowsOf) when they were read; rates follow from them in the model.
  */
 export function derivedBatchesFromJobs(jobs: JobSample[], rows: ReadonlyMap<string, number> = new Map()): DerivedBatch[] {
-  const batches = new Map<string, { runId: string; batchId: number; start: number; end: number | null; running: boolean }>();
+  const batches = new Map<string, { runId: string; batchId: number; start: number; end: number | null; running: boolean; query: { id: string; name: string | null } | null }>();
   for (const j of jobs) {
     const m = MICRO_BATCH.exec(j.description ?? '');
     const start = sparkDate(j.submissionTime);
     if (!m || start === null) continue;
     const key = `${m[1]}/${m[2]}`;
     const end = sparkDate(j.completionTime);
-    const b = batches.get(key) ?? { runId: m[1]!, batchId: Number(m[2]), start, end: null, running: false };
+    const b = batches.get(key) ?? { runId: m[1]!, batchId: Number(m[2]), start, end: null, running: false, query: queryOfDescription(j.description) };
     b.start = Math.min(b.start, start);
     if (end === null) b.running = true;
     else b.end = Math.max(b.end ?? end, end);
@@ -273,6 +291,8 @@ export function derivedBatchesFromJobs(jobs: JobSample[], rows: ReadonlyMap<stri
         durationMs: running ? null : b.end! - b.start,
         // A running batch's scan metrics are partial (Spark updates them as tasks end).
         numInputRows: running ? null : (rows.get(`${b.runId}/${b.batchId}`) ?? null),
+        queryId: b.query?.id ?? null,
+        queryName: b.query?.name ?? null,
       };
     })
     .sort((a, b) => a.startedAt - b.startedAt || a.batchId - b.batchId);

@@ -7,6 +7,8 @@ import type { WatchConfig } from '../config.js';
 import type { Sample } from '../model/samples.js';
 import { AnswerInterpreter, type EndpointAnswer, type EndpointName } from './answers.js';
 import { CheckpointReader } from './checkpoint.js';
+import { DriverDiscovery, portsText } from './drivers.js';
+import { missingAppText, resolveApp } from '../model/selection.js';
 import { readGeneratorStats } from './generators.js';
 import { HttpEndpoint, type HttpAnswer } from './http.js';
 import { KafkaOffsetsReader } from './kafka.js';
@@ -17,6 +19,8 @@ import { completedStagesDue, type CompletedStagesFetch } from './stagesSchedule.
 export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sparkUi' | 'sparkMaster' | 'progressUrl' | 'refreshMs' | 'generatorsDir'> & {
   /** The query's checkpoint folder (--checkpoint): Spark's committed offsets without the listener. */
   checkpoint?: string | null;
+  /** The application to watch (--app: id or name); null/absent: the one --spark-ui serves. */
+  app?: string | null;
   onSample: (sample: Sample) => void;
   now?: () => number;
 };
@@ -41,7 +45,10 @@ const stageKey = (r: StageRow) => `${r.stageId}/${r.attemptId}`;
 
 export class Sampler {
   private readonly interpreter = new AnswerInterpreter();
-  private readonly driver: HttpEndpoint;
+  private driver: HttpEndpoint;
+  /** --app (or the list's choice): its driver is found through the master and the ports of --spark-ui's host. */
+  private appRequest: string | null;
+  private readonly discovery: DriverDiscovery;
   private readonly master: HttpEndpoint;
   private readonly listener: HttpEndpoint;
   private readonly kafka: KafkaOffsetsReader;
@@ -62,6 +69,9 @@ export class Sampler {
 
   constructor(private readonly opts: SamplerOptions) {
     this.driver = new HttpEndpoint(opts.sparkUi);
+    this.appRequest = opts.app ?? null;
+    this.interpreter.appChosen = this.appRequest !== null;
+    this.discovery = new DriverDiscovery(opts.sparkUi);
     this.master = new HttpEndpoint(opts.sparkMaster);
     this.listener = new HttpEndpoint(opts.progressUrl);
     this.kafka = new KafkaOffsetsReader(opts.kafka, opts.topic, opts.group);
@@ -79,6 +89,64 @@ export class Sampler {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.kafka.close();
+  }
+
+  /** Watches another application from the next round on (null: the one --spark-ui serves). */
+  setApp(request: string | null): void {
+    if (request === this.appRequest) return;
+    this.appRequest = request;
+    this.interpreter.appChosen = request !== null;
+    this.discovery.invalidate();
+    if (request === null && this.driver.baseUrl !== this.opts.sparkUi) this.switchDriver(this.opts.sparkUi);
+  }
+
+  /** The driver URL now read (--spark-ui, or the chosen application's). */
+  get driverUrl(): string {
+    return this.driver.baseUrl;
+  }
+
+  private switchDriver(url: string): void {
+    this.driver = new HttpEndpoint(url);
+    this.interpreter.forgetApp();
+    this.stages = new Map();
+    this.stagesApp = null;
+    this.activeStages = new Set();
+    this.lastCompleted = null;
+    this.lastDerivedBatch = null;
+    this.appEndpointsFailing = false;
+  }
+
+  private driverError(message: string): void {
+    this.opts.onSample({ t: this.now(), kind: 'source-error', data: { source: 'driver', message } });
+  }
+
+  /**
+   * With an application chosen: the master says whether it runs and which id it has, the ports of
+   * --spark-ui's host where its driver is (cached); then its driver is read as --spark-ui's would be.
+   */
+  private async pollChosen(n: number, request: string): Promise<void> {
+    const apps = this.interpreter.masterApps;
+    const r = resolveApp(request, apps);
+    if (r.kind === 'unknown' || r.kind === 'auto') return; // the master's own error says why
+    if (r.kind === 'missing') {
+      this.driverError(missingAppText(r.request, r.running));
+      return;
+    }
+    const ids = (apps ?? []).map((a) => a.id);
+    const url = await this.discovery.find(r.app.id, ids);
+    if (request !== this.appRequest) return;
+    if (!url) {
+      this.driverError(`no driver UI of ${r.app.name} (${r.app.id}) answers on ${portsText(this.discovery.lastCandidates)}`);
+      return;
+    }
+    if (url !== this.driver.baseUrl) this.switchDriver(url);
+    await this.pollDriver(n, r.app.id);
+    const seen = this.interpreter.currentApp;
+    // The port now serves another application, or the driver stopped answering: ask the ports again.
+    if ((seen && seen.id !== r.app.id) || this.appEndpointsFailing) {
+      this.discovery.invalidate();
+      if (seen && seen.id !== r.app.id) this.interpreter.forgetApp();
+    }
   }
 
   private emit(endpoint: EndpointName, answer: HttpAnswer | null): void {
@@ -101,10 +169,13 @@ export class Sampler {
     const n = this.tick++;
     const jobs: Array<Promise<void>> = [];
     jobs.push(this.kafka.read().then((a) => this.emit('kafka:offsets', a)));
-    jobs.push(this.master.get('/json/').then((a) => this.emit('master:/json', a)));
+    const request = this.appRequest;
+    const master = this.master.get('/json/').then((a) => this.emit('master:/json', a));
+    // A chosen application's driver is known from the master's answer: read after it.
+    jobs.push(request === null ? master : master.then(() => this.pollChosen(n, request)));
     const sincePart = this.since ? `?since=${this.since.batchId}&runId=${encodeURIComponent(this.since.runId)}` : '';
     jobs.push(this.listener.get(`/progress${sincePart}`).then((a) => this.emit('listener:/progress', a)));
-    jobs.push(this.pollDriver(n));
+    if (request === null) jobs.push(this.pollDriver(n));
     if (this.checkpoint) this.emit('checkpoint:offsets', this.checkpoint.read());
     if (this.opts.generatorsDir) {
       const g = readGeneratorStats(this.opts.generatorsDir);
@@ -113,7 +184,8 @@ export class Sampler {
     await Promise.all(jobs);
   }
 
-  private async pollDriver(n: number): Promise<void> {
+  /** `expectId`: the chosen application: another one at the driver's port is not read. */
+  private async pollDriver(n: number, expectId?: string): Promise<void> {
     const app = this.interpreter.currentApp;
     // The app's own endpoints failing most often means another application took over the driver's
     // port: ask which one runs now at once instead of at the next fifth round.
@@ -121,7 +193,7 @@ export class Sampler {
       this.emit('driver:/applications', await this.driver.get('/api/v1/applications'));
     }
     const current = this.interpreter.currentApp;
-    if (!current) return;
+    if (!current || (expectId !== undefined && current.id !== expectId)) return;
     const base = `/api/v1/applications/${encodeURIComponent(current.id)}`;
     const work: Array<Promise<void>> = [];
     if (this.interpreter.needsEnvironment) work.push(this.driver.get(`${base}/environment`).then((a) => this.emit('driver:/environment', a)));

@@ -30,7 +30,25 @@ export function Header(props: { derived: Derived; width: number; title: string; 
 }
 
 export function titleLine(d: Derived, title: string, frozen: boolean, width: number, glyphs: Glyphs): Span[] {
+  const sel = d.selection;
   const appName = oneLine(d.app.name ?? UNKNOWN);
+  const running = sel.apps?.length ?? 0;
+  // `(1 of 3 running)` only when there is a choice; the one asked for missing says so instead.
+  const appOf: Segment[] = sel.appMissing
+    ? [{ spans: [{ text: oneLine(sel.appMissing), tone: 'warn', bold: true }], short: [{ text: elideMiddle(oneLine(sel.appMissing), 40), tone: 'warn', bold: true }], priority: 0 }]
+    : [];
+  const nameSegment: Segment =
+    running > 1
+      ? {
+          spans: [{ text: `app ${appName}`, bold: true }, { text: ` (${sel.appIndex ?? '?'} of ${running} running)` }],
+          short: [{ text: elideMiddle(appName, 12), bold: true }, { text: ` ${sel.appIndex ?? '?'}/${running}` }],
+          priority: 1,
+        }
+      : { spans: [{ text: appName, bold: true }], short: [{ text: elideMiddle(appName, 12), bold: true }], priority: 1 };
+  const queryText = sel.queryMissing ?? (sel.queries.length > 1 && sel.query ? `query ${oneLine(sel.query.name ?? sel.query.id.slice(0, 8))} (${sel.queryIndex} of ${sel.queries.length})` : null);
+  const queryOf: Segment[] = queryText
+    ? [{ spans: [{ text: queryText, tone: sel.queryMissing ? 'warn' : undefined, bold: sel.queryMissing !== null }], short: [{ text: elideMiddle(queryText, 24) }], priority: 1 }]
+    : [];
   const appId = oneLine(d.app.id ?? UNKNOWN);
   const uptime = d.app.startedAt === null ? UNKNOWN : formatUptime(d.at - d.app.startedAt);
   const dots = SOURCE_DOTS.filter((s) => !s.onlyWhenRead || (d.sources[s.source]?.ok ?? null) !== null).map(({ source, label }) => {
@@ -40,7 +58,9 @@ export function titleLine(d: Derived, title: string, frozen: boolean, width: num
   });
   const left: Segment[] = [
     { spans: [{ text: ` ${title}`, bold: true, tone: 'accent' }], priority: 0 },
-    { spans: [{ text: appName, bold: true }], short: [{ text: elideMiddle(appName, 12), bold: true }], priority: 1 },
+    nameSegment,
+    ...appOf,
+    ...queryOf,
     { spans: [{ text: appId }], short: [{ text: elideMiddle(appId, 14) }], priority: 3 },
     { spans: [{ text: `up ${uptime}` }], priority: 2 },
     {

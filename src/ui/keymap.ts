@@ -71,6 +71,7 @@ const externalBindings: Binding[] = [
   ['m', 'm', 'mark this moment'],
   ['s', 's', 'snapshot'],
   ['e', 'e', 'export experiments'],
+  ['a', 'a', 'applications and queries: list, switch'],
 ].map(([key, display, description]) => ({
   keys: [key!],
   display: display!,

@@ -16,7 +16,6 @@ import { killAppViaMaster } from '../../src/lab/sparkJob.js';
 import { eventually, ROOT, runCli } from './helpers.js';
 
 const MIN = 60_000;
-const KAFKA = '127.0.0.1:9094';
 export const PY_JOB = path.join(ROOT, 'test', 'jobs', 'crash_counts_job.py');
 const JAVA_JOB = path.join(ROOT, 'test', 'jobs', 'CrashCountsJob.java');
 
@@ -83,8 +82,10 @@ export async function compileJavaJob(): Promise<string> {
 }
 
 /** Submits a foreign job to the lab's master with `options` (the attach options, or none) and the Kafka connector. */
-export function submitForeignJob(kind: 'python' | 'java', options: string[], javaJar?: string): ForeignJob {
+export function submitForeignJob(kind: 'python' | 'java', options: string[], javaJar?: string, jobArgs: string[] = []): ForeignJob {
   const { config, paths, env } = lab();
+  // The lab's broker (its port follows the lab's configuration: SPARKTOP_KAFKA_PORT).
+  const KAFKA = `127.0.0.1:${config.kafkaPort}`;
   const checkpoint = fs.mkdtempSync(path.join(os.tmpdir(), `sparktop-foreign-${kind}-`));
   fs.rmSync(checkpoint, { recursive: true });
   const common = [
@@ -96,7 +97,7 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
   ];
   const app =
     kind === 'python'
-      ? [PY_JOB, '--bootstrap-servers', KAFKA, '--topic', config.topic, '--checkpoint', checkpoint, '--trigger', '2 seconds', '--max-offsets-per-trigger', '40000']
+      ? [PY_JOB, '--bootstrap-servers', KAFKA, '--topic', config.topic, '--checkpoint', checkpoint, '--trigger', '2 seconds', '--max-offsets-per-trigger', '40000', ...jobArgs]
       : ['--class', 'CrashCountsJob', javaJar!, KAFKA, config.topic, checkpoint];
   const child = spawn(path.join(env.sparkHome, 'bin', 'spark-submit'), [...common, ...app], {
     env: sparkEnv(env.sparkHome, env.python, config, paths),
@@ -124,6 +125,7 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
       }
     }
     fs.rmSync(checkpoint, { recursive: true, force: true });
+    fs.rmSync(`${checkpoint}-second`, { recursive: true, force: true });
   };
   return { child, checkpoint, output: () => output, stop };
 }

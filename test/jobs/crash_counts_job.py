@@ -7,6 +7,7 @@ sparktop attaches to it only through the spark-submit options `sparktop attach` 
     spark-submit [--jars kafka-connector-jars] crash_counts_job.py \
         --bootstrap-servers 127.0.0.1:9094 --topic logs --checkpoint DIR [--trigger "2 seconds"] \
         [--max-offsets-per-trigger N] [--query-name crash_counts] [--app-name CrashCounts]
+        [--second-query severity_counts]   (a second streaming query in the same application)
 
 SIGTERM/SIGINT stop the query gracefully.
 """
@@ -27,6 +28,7 @@ def main(argv=None):
     p.add_argument("--query-name", default="crash_counts")
     p.add_argument("--app-name", default="CrashCounts")
     p.add_argument("--starting-offsets", default="latest")
+    p.add_argument("--second-query", default=None)
     args = p.parse_args(argv)
 
     from pyspark.sql import SparkSession
@@ -67,10 +69,22 @@ def main(argv=None):
              .trigger(processingTime=args.trigger)
              .queryName(args.query_name)
              .start())
-    while not stop.is_set() and query.isActive:
+    queries = [query]
+    if args.second_query:
+        def write_counts(batch, batch_id):
+            print(f"{args.second_query} batch {batch_id}: {batch.count()} severities", flush=True)
+
+        queries.append(logs.groupBy("severity").count().writeStream.outputMode("complete")
+                       .foreachBatch(write_counts)
+                       .option("checkpointLocation", args.checkpoint.rstrip("/") + "-second")
+                       .trigger(processingTime=args.trigger)
+                       .queryName(args.second_query)
+                       .start())
+    while not stop.is_set() and all(q.isActive for q in queries):
         query.awaitTermination(1)
-    if query.isActive:
-        query.stop()
+    for q in queries:
+        if q.isActive:
+            q.stop()
     spark.stop()
     return 0
 

@@ -9,7 +9,8 @@ const TOP = ['at', 'health', 'kafka', 'spark', 'progress', 'checkpoint', 'master
 const EXPERIMENT = ['index', 'current', 'cause', 'appId', 'start', 'end', 'durationMs', 'resources', 'generators', 'inputRps', 'processedRps', 'p50Ms', 'p95Ms', 'maxMs', 'lagStart', 'lagEnd', 'lagSlope', 'sustainable', 'reasons'];
 const KAFKA = ['ok', 'topic', 'partitions', 'totalLag', 'lagUnknown', 'produceRate'];
 const PARTITION = ['partition', 'logEndOffset', 'sparkOffset', 'lag', 'produceRate'];
-const SPARK = ['ok', 'appId', 'appName', 'executors', 'batch'];
+// apps … queryMissing: several applications and queries (the watched one among the master's).
+const SPARK = ['ok', 'appId', 'appName', 'apps', 'appMissing', 'queries', 'query', 'queryMissing', 'executors', 'batch'];
 const EXECUTOR = ['id', 'host', 'cores', 'activeTasks', 'completedTasks', 'failedTasks', 'taskTimeMs', 'shuffleReadBytes', 'memoryUsed', 'maxMemory', 'gcTimeMs'];
 const BATCH = ['batchId', 'numInputRows', 'inputRowsPerSecond', 'processedRowsPerSecond', 'durationMs'];
 const MASTER = ['ok', 'workers', 'coresTotal', 'coresUsed', 'memoryTotalMb', 'memoryUsedMb'];
@@ -89,7 +90,7 @@ describe('status --json: unknown is null, never 0', () => {
     assert.deepEqual(s.kafka.partitions[0], { partition: 0, logEndOffset: 1519651, sparkOffset: null, lag: null, produceRate: null });
     assert.equal(s.kafka.totalLag, null);
     assert.equal(s.kafka.produceRate, null);
-    assert.deepEqual(s.spark, { ok: null, appId: null, appName: null, executors: [], batch: null });
+    assert.deepEqual(s.spark, { ok: null, appId: null, appName: null, apps: null, appMissing: null, queries: [], query: null, queryMissing: null, executors: [], batch: null });
     assert.deepEqual(s.master, { ok: null, workers: null, coresTotal: null, coresUsed: null, memoryTotalMb: null, memoryUsedMb: null });
     assert.deepEqual(s.generators, { count: null, targetRps: null });
   });
