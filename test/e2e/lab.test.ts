@@ -16,6 +16,7 @@ import { evidenceSuite } from './suites/evidence.js';
 import { sourcesSuite } from './suites/sources.js';
 import { sweepSuite } from './suites/sweep.js';
 import { advisorSuite } from './suites/advisor.js';
+import { appsSuite } from './suites/apps.js';
 import { attachSuite } from './suites/attach.js';
 
 const KAFKA = '127.0.0.1:9094';
@@ -223,6 +224,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
     }, 3 * MIN);
     assert.equal(executors.length, 2);
     pids = (await labStatus()).components.map((c) => c.pid);
+  });
+
+  describe('several applications on the master: --app, the list (a)', () => {
+    appsSuite();
   });
 
   describe('jobs sparktop did not write: the JVM listener by configuration (kills the lab\'s job)', () => {
