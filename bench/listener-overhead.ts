@@ -43,6 +43,7 @@ import { driverListsApp, findRunningApp, activeAppsOfOurs, newCheckpointDir, pla
 import { stopJob, submitJob } from '../src/lab/submit.js';
 import { waitFor } from '../src/lab/wait.js';
 import { argValue, CLK_TCK } from './common.js';
+import { mulberry32 as rng } from '../src/generator/records.js';
 
 type ConfigName = 'jvm' | 'none' | 'python';
 const CONFIGS: Record<ConfigName, string> = {
@@ -235,17 +236,6 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
-/** Deterministic PRNG (mulberry32) so a rerun of the statistics on the same data gives the same interval. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Two-stage paired bootstrap of quantile(num) / quantile(den): rounds are drawn with replacement
