@@ -29,5 +29,7 @@ export function applyProgress(state: ModelState, t: number, sample: ProgressSamp
   // With several queries, the lag is the shown query's: another query's offsets are its own.
   const choice = queryChoice(state.selection.query, appQueries(state));
   const ofQuery = fresh.filter((p) => ofChosenQuery(choice, p.id));
-  if (ofQuery.length > 0) applyCommits(state.lag, state.kafka, t, ofQuery, state.app.id);
+  // A commit belongs to the application the driver serves; while the driver does not answer (a new
+  // application may be starting in its place) that is not known.
+  if (ofQuery.length > 0) applyCommits(state.lag, state.kafka, t, ofQuery, state.sources.driver.ok === true ? state.app.id : null);
 }

@@ -66,8 +66,17 @@ export interface StatusJson {
 /** NaN and ±Infinity are not JSON numbers (JSON.stringify would print null anyway): say so explicitly. */
 const known = (n: number | null): number | null => (n !== null && Number.isFinite(n) ? n : null);
 
+/**
+ * The newest completed batch: without the listener the newest batch the driver lists is usually
+ * still running (no duration, no rows yet); the listener only ever reports completed ones.
+ */
+function lastCompleted(rows: Derived['batches']['rows']): Derived['batches']['last'] {
+  for (let i = rows.length - 1; i >= Math.max(0, rows.length - 5); i--) if (rows[i]!.durationMs !== null) return rows[i]!;
+  return null;
+}
+
 export function toStatusJson(d: Derived): StatusJson {
-  const last = d.batches.last;
+  const last = lastCompleted(d.batches.rows) ?? d.batches.last;
   return {
     at: new Date(d.at).toISOString(),
     health: d.health,

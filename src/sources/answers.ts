@@ -77,6 +77,8 @@ const SQL_KEPT = 2000;
 export class AnswerInterpreter {
   private app: DriverApp | null = null;
   private properties: Record<string, string> | null = null;
+  /** Whether the driver's last answer was one (its named runs are current only then). */
+  private driverAnswering = false;
   private listenerOk = false;
   private metrics: ReturnType<typeof parseStreamingMetrics> = [];
   /** The micro-batches' SQL executions read so far (current app), by execution id. */
@@ -141,8 +143,10 @@ export class AnswerInterpreter {
     if (failed && a.endpoint === 'driver:/sql') return [];
     if (failed) {
       if (source === 'progress') this.listenerOk = false;
+      if (source === 'driver') this.driverAnswering = false;
       return [{ t: a.t, kind: 'source-error', data: { source, message: failed } }];
     }
+    if (source === 'driver') this.driverAnswering = true;
     try {
       return this.samplesOf(a);
     } catch (err) {
@@ -274,7 +278,9 @@ export class AnswerInterpreter {
     const runs = new Set([...p.queries.map((q) => q.runId), ...p.progress.map((e) => e.runId)]);
     if (runs.size === 0) return { kind: 'ok' };
     for (const r of runs) if (this.driverRuns.has(r)) return { kind: 'ok' };
-    if (this.driverRuns.size > 0) {
+    // A driver that does not answer (its application ended; another may have taken its port) names
+    // no runs any more: the runs it named before say nothing about the listener's.
+    if (this.driverRuns.size > 0 && this.driverAnswering) {
       const theirs = [...runs].slice(-2).map(shortRunId).join(', ');
       const ours = [...this.driverRuns].slice(-2).map(shortRunId).join(', ');
       return { kind: 'other', message: `other app: the listener reports runs ${theirs}, the driver of ${this.app?.id ?? 'the watched app'} runs ${ours}` };

@@ -102,10 +102,11 @@ describe('status --json: unknown is null, never 0', () => {
     for (const p of s.kafka.partitions) assert.equal(p.produceRate, null);
   });
 
-  it('with batches derived from the jobs API: row count and rates null (steady without the listener)', () => {
+  it('with batches derived from the jobs API: the newest completed batch, row count and rates null (steady without the listener)', () => {
     const { model, now } = modelFromAnswers(answersFromFixture('steady'), { keep: (a) => a.endpoint !== 'listener:/progress' });
     const s = JSON.parse(JSON.stringify(toStatusJson(derive(model, now)))) as ReturnType<typeof toStatusJson>;
-    assert.deepEqual(s.spark.batch, { batchId: 4, numInputRows: null, inputRowsPerSecond: null, processedRowsPerSecond: null, durationMs: null });
+    // Batch 4 is still running at the end of the recording: batch 3 is the last one that completed.
+    assert.deepEqual(s.spark.batch, { batchId: 3, numInputRows: null, inputRowsPerSecond: null, processedRowsPerSecond: null, durationMs: 14945 });
     for (const p of s.kafka.partitions) {
       assert.equal(p.sparkOffset, null);
       assert.equal(p.lag, null);
