@@ -31,16 +31,16 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SubmitPlan } from '../src/control/sparkSubmit.js';
 import { formatCommandLine } from '../src/control/sparkSubmit.js';
-import { diedReason, logFileFor, startComponent } from '../src/lab/components.js';
-import { driverUi, listenerUrl, type LabConfig } from '../src/lab/labConfig.js';
+import { diedReason } from '../src/lab/components.js';
+import { listenerUrl, type LabConfig } from '../src/lab/labConfig.js';
 import { acquireLock } from '../src/lab/lock.js';
 import { labPaths, type LabPaths } from '../src/lab/paths.js';
-import { describePortTaken, isPortOpen, waitPortFree } from '../src/lab/ports.js';
+import { isPortOpen } from '../src/lab/ports.js';
 import { provision, type Provisioned } from '../src/lab/provision/provision.js';
 import { LISTENER_CLASS } from '../src/lab/provision/listenerJar.js';
 import { runningLabConfig } from '../src/lab/resubmit.js';
-import { driverListsApp, findRunningApp, activeAppsOfOurs, newCheckpointDir, planSubmission, submissionEnv } from '../src/lab/sparkJob.js';
-import { stopJob, submitJob } from '../src/lab/submit.js';
+import { driverListsApp, findRunningApp, activeAppsOfOurs, newCheckpointDir, planSubmission } from '../src/lab/sparkJob.js';
+import { startJobProcess, stopJob, submitJob, waitJobPortsFree } from '../src/lab/submit.js';
 import { waitFor } from '../src/lab/wait.js';
 import { argValue, CLK_TCK } from './common.js';
 import { mulberry32 as rng } from '../src/generator/records.js';
@@ -124,21 +124,10 @@ async function submit(name: ConfigName, config: LabConfig, paths: LabPaths, prov
   try {
     const before = new Set(await activeAppsOfOurs(config));
     await stopJob(config, paths, () => undefined);
-    for (const [port, what] of [
-      [config.driverUiPort, 'Spark driver UI'],
-      [config.listenerPort, 'progress listener'],
-    ] as const) {
-      if (!(await waitPortFree(port, 30_000))) throw new Error(describePortTaken(port, what));
-    }
+    await waitJobPortsFree(config, 30_000);
     const checkpoint = newCheckpointDir(paths, config.query);
     const plan = planFor(name, config, paths, prov, checkpoint);
-    const record = await startComponent(
-      paths,
-      'spark-app',
-      { command: plan.command, args: plan.args, env: submissionEnv(plan, config, paths, prov), logFile: logFileFor(paths, 'spark-app'), cwd: paths.labDir },
-      config.driverUiPort,
-      driverUi(config),
-    );
+    const record = await startJobProcess(paths, config, prov, plan);
     const failFast = diedReason(record);
     const appId = await waitFor('the application to register', () => findRunningApp(config, before), { timeoutMs: 180_000, failFast });
     await waitFor('the driver REST API', () => driverListsApp(config, appId), { timeoutMs: 120_000, failFast });

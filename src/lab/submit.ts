@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { JobResources } from '../control/resources.js';
-import { formatCommandLine } from '../control/sparkSubmit.js';
+import { formatCommandLine, type SubmitPlan } from '../control/sparkSubmit.js';
 import { diedReason, logFileFor, startComponent } from './components.js';
 import type { LabConfig } from './labConfig.js';
 import { driverUi } from './labConfig.js';
@@ -33,6 +33,27 @@ export interface SubmitOptions {
 }
 
 /** Stops the running job (ours by pid; any leftover app of ours through the master) and waits until the master has freed its cores. */
+/** The driver UI's and the listener's ports, free once the previous driver is gone (else which process holds them). */
+export async function waitJobPortsFree(config: LabConfig, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  for (const [port, what] of [
+    [config.driverUiPort, 'Spark driver UI'],
+    [config.listenerPort, 'progress listener'],
+  ] as const) {
+    if (!(await waitPortFree(port, timeoutMs, signal))) throw new Error(describePortTaken(port, what));
+  }
+}
+
+/** Starts a spark-submit plan as the lab's `spark-app` component (in the lab's folder: Spark 4 creates `artifacts/` in the driver's). */
+export function startJobProcess(paths: LabPaths, config: LabConfig, prov: Provisioned, plan: SubmitPlan): ReturnType<typeof startComponent> {
+  return startComponent(
+    paths,
+    'spark-app',
+    { command: plan.command, args: plan.args, env: submissionEnv(plan, config, paths, prov), logFile: logFileFor(paths, 'spark-app'), cwd: paths.labDir },
+    config.driverUiPort,
+    driverUi(config),
+  );
+}
+
 export async function stopJob(config: LabConfig, paths: LabPaths, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
   const current = readState(paths.stateFile).components['spark-app'];
   if (current) {
@@ -58,12 +79,7 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
   if (before.size > 0) opts.onStep?.('stopping app', 0);
   await stopJob(config, paths, log, signal);
   if (before.size > 0) mark('resources free');
-  for (const [port, what] of [
-    [config.driverUiPort, 'Spark driver UI'],
-    [config.listenerPort, 'progress listener'],
-  ] as const) {
-    if (!(await waitPortFree(port, 15_000, signal))) throw new Error(describePortTaken(port, what));
-  }
+  await waitJobPortsFree(config, 15_000, signal);
   const r = opts.resources;
   const coresForCount = r.numExecutors === undefined ? undefined : r.numExecutors * (r.executorCores ?? 1);
   if (coresForCount !== undefined && r.totalExecutorCores !== coresForCount) {
@@ -75,14 +91,7 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
   const plan = planSubmission(config, paths, prov, opts.resources, opts.checkpointDir ?? newCheckpointDir(paths, config.query));
   const commandLine = formatCommandLine(plan);
   log(`  ${commandLine}`);
-  // The lab's folder as working directory: Spark 4 creates `artifacts/` in the driver's.
-  const record = await startComponent(
-    paths,
-    'spark-app',
-    { command: plan.command, args: plan.args, env: submissionEnv(plan, config, paths, prov), logFile: logFileFor(paths, 'spark-app'), cwd: paths.labDir },
-    config.driverUiPort,
-    driverUi(config),
-  );
+  const record = await startJobProcess(paths, config, prov, plan);
   updateState(paths.stateFile, (s) => {
     s.lastSubmit = commandLine;
   });
