@@ -6,8 +6,6 @@ import type { ControlSample, MasterSample, ProgressSample, Sample, SourceName, S
 import { shortRunId } from '../model/events.js';
 import { parseGeneratorStats, type GeneratorStatsAnswer } from './generators.js';
 import {
-  batchRowsOf,
-  derivedBatchesFromJobs,
   parseApplications,
   parseEnvironment,
   parseExecutors,
@@ -16,13 +14,12 @@ import {
   parseListenerProgress,
   parseCheckpoint,
   parseMaster,
-  parseSqlExecutions,
   parseStages,
   parseStreamingMetrics,
-  runIdsOfDescriptions,
   PayloadError,
   type DriverApp,
 } from './parse.js';
+import { batchRowsOf, derivedBatchesFromJobs, parseSqlExecutions, runIdsOfDescriptions } from './microBatches.js';
 
 export type EndpointName =
   | 'kafka:offsets'

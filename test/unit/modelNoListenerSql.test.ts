@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckpointSample } from '../../src/model/samples.js';
-import { batchRowsOf, parseKafkaOffsets, parseSqlExecutions } from '../../src/sources/parse.js';
+import { batchRowsOf, parseSqlExecutions } from '../../src/sources/microBatches.js';
+import { parseKafkaOffsets } from '../../src/sources/parse.js';
 import { derive } from '../../src/model/index.js';
 import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
