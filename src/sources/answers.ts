@@ -2,7 +2,7 @@
  * One place that turns an endpoint's answer into samples, used by the live sampler and by the
  * fixture replays of the tests alike: the tests exercise exactly the code the monitor runs.
  */
-import type { ControlSample, MasterSample, ProgressSample, Sample, SourceName, SqlExecution } from '../model/samples.js';
+import type { ControlSample, MasterSample, ProgressSample, Sample, SourceName, SqlExecution, JobSample, StageSample } from '../model/samples.js';
 import { shortRunId } from '../model/events.js';
 import { parseGeneratorStats, type GeneratorStatsAnswer } from './generators.js';
 import {
@@ -19,7 +19,7 @@ import {
   PayloadError,
   type DriverApp,
 } from './parse.js';
-import { batchRowsOf, derivedBatchesFromJobs, parseSqlExecutions, runIdsOfDescriptions } from './microBatches.js';
+import { batchRows, batchRowsOf, derivedBatchesFromJobs, batchKeyOfDescription, parseSqlExecutions, runIdsOfDescriptions, stageRowsOf } from './microBatches.js';
 
 export type EndpointName =
   | 'kafka:offsets'
@@ -70,6 +70,8 @@ function failure(a: EndpointAnswer): string | null {
 
 /** SQL executions kept (the newest): a few per batch, so rows for the last several hundred batches. */
 const SQL_KEPT = 2000;
+/** Batches whose rows from the stages are kept. */
+const STAGE_ROWS_KEPT = 1000;
 
 export class AnswerInterpreter {
   private app: DriverApp | null = null;
@@ -80,6 +82,12 @@ export class AnswerInterpreter {
   private metrics: ReturnType<typeof parseStreamingMetrics> = [];
   /** The micro-batches' SQL executions read so far (current app), by execution id. */
   private sql = new Map<number, SqlExecution>();
+  /** Rows per batch (`runId/batchId`) from the completed stages read so far (current app). */
+  private stageRows = new Map<string, number>();
+  /** Stages asked on their own for rows (stagesWantedForRows), so none is asked twice. */
+  private stagesAsked = new Set<number>();
+  /** The current app's jobs as last read (batches without the listener). */
+  private jobs: JobSample[] | null = null;
   /** Streaming runs the current app's driver names in its stages, jobs and SQL executions. */
   private driverRuns = new Set<string>();
   private master: MasterSample | null = null;
@@ -99,6 +107,9 @@ export class AnswerInterpreter {
     this.app = null;
     this.properties = null;
     this.sql = new Map();
+    this.stageRows = new Map();
+    this.stagesAsked = new Set();
+    this.jobs = null;
     this.driverRuns = new Set();
     this.listenerOk = false;
   }
@@ -171,6 +182,9 @@ export class AnswerInterpreter {
         if (app?.id !== this.app?.id) {
           this.properties = null;
           this.sql = new Map(); // execution ids restart with every application
+          this.stageRows = new Map();
+          this.stagesAsked = new Set();
+          this.jobs = null;
           this.driverRuns = new Set();
         }
         this.app = app;
@@ -182,30 +196,22 @@ export class AnswerInterpreter {
       case 'driver:/allexecutors':
         if (!this.app) return [];
         return [{ t, kind: 'executors', data: parseExecutors(this.app, a.body, this.properties) }];
-      case 'driver:/stages':
+      case 'driver:/stages': {
         if (!this.app) return [];
         const stages = parseStages(this.app.id, a.body);
         this.noteRuns(stages.stages.map((x) => x.description));
-        return [{ t, kind: 'stages', data: stages }];
+        const out: Sample[] = [{ t, kind: 'stages', data: stages }];
+        // Rows of batches the jobs already showed: their derived rows change now, not a read later.
+        if (this.noteStageRows(stages.stages) && !this.listenerOk && this.jobs) out.push(this.derivedProgress(t, this.jobs));
+        return out;
+      }
       case 'driver:/jobs': {
         if (!this.app) return [];
         const jobs = parseJobs(this.app.id, a.body);
         this.noteRuns(jobs.jobs.map((j) => j.description));
+        this.jobs = jobs.jobs;
         const out: Sample[] = [{ t, kind: 'jobs', data: jobs }];
-        if (!this.listenerOk) {
-          out.push({
-            t,
-            kind: 'progress',
-            data: {
-              origin: 'derived',
-              queries: [],
-              progress: [],
-              terminated: [],
-              derivedBatches: derivedBatchesFromJobs(jobs.jobs, batchRowsOf(this.sql.values())),
-              metrics: this.metrics,
-            },
-          });
-        }
+        if (!this.listenerOk) out.push(this.derivedProgress(t, jobs.jobs));
         return out;
       }
       case 'driver:/sql': {
@@ -255,6 +261,52 @@ export class AnswerInterpreter {
         return [{ t, kind: 'progress', data: p }];
       }
     }
+  }
+
+  private derivedProgress(t: number, jobs: JobSample[]): Sample {
+    const rows = batchRows(batchRowsOf(this.sql.values()), this.stageRows);
+    return { t, kind: 'progress', data: { origin: 'derived', queries: [], progress: [], terminated: [], derivedBatches: derivedBatchesFromJobs(jobs, rows), metrics: this.metrics } };
+  }
+
+  /** True when a batch's rows are new or changed. Bounded: a few hundred batches back is more than any window shows. */
+  private noteStageRows(stages: StageSample[]): boolean {
+    let changed = false;
+    for (const [key, rows] of stageRowsOf(stages)) {
+      const before = this.stageRows.get(key);
+      if (before === undefined || rows > before) {
+        this.stageRows.set(key, Math.max(before ?? 0, rows));
+        changed = true;
+      }
+    }
+    if (this.stageRows.size > STAGE_ROWS_KEPT) this.stageRows = new Map([...this.stageRows].slice(-STAGE_ROWS_KEPT / 2));
+    return changed;
+  }
+
+  /**
+   * Stages to read on their own for rows per batch (src/sources/microBatches.ts stageRowsOf): the
+   * first stage of each finished micro-batch in the last jobs answer whose rows neither the SQL
+   * executions nor the stages read so far gave, newest first, each asked once.
+   */
+  stagesWantedForRows(limit: number): number[] {
+    if (!this.jobs || this.listenerOk) return [];
+    const known = batchRows(batchRowsOf(this.sql.values()), this.stageRows);
+    const firstStage = new Map<string, number>();
+    const finished = new Map<string, boolean>();
+    for (const j of this.jobs) {
+      const key = batchKeyOfDescription(j.description);
+      if (key === null || j.stageIds.length === 0) continue;
+      firstStage.set(key, Math.min(firstStage.get(key) ?? Infinity, ...j.stageIds));
+      finished.set(key, (finished.get(key) ?? true) && j.completionTime !== null && j.completionTime !== undefined);
+    }
+    const wanted: number[] = [];
+    for (const [key, stage] of [...firstStage].sort((a, b) => b[1] - a[1])) {
+      if (wanted.length >= limit) break;
+      if (!finished.get(key) || known.has(key) || this.stagesAsked.has(stage)) continue;
+      wanted.push(stage);
+      this.stagesAsked.add(stage);
+    }
+    if (this.stagesAsked.size > STAGE_ROWS_KEPT) this.stagesAsked = new Set([...this.stagesAsked].slice(-STAGE_ROWS_KEPT / 2));
+    return wanted;
   }
 
   private noteRuns(descriptions: Array<string | null>): void {

@@ -5,11 +5,17 @@
  * nodes. Pure, validated like the rest of the source boundary (parse.ts).
  */
 import { z } from 'zod';
-import type { DerivedBatch, JobSample, SqlExecution } from '../model/samples.js';
+import type { DerivedBatch, JobSample, SqlExecution, StageSample } from '../model/samples.js';
 import { count, parse, sparkDate, text, validated } from './parse.js';
 
 /** Spark's description of a micro-batch's jobs and SQL executions: "<query name>\nid = …\nrunId = …\nbatch = N". */
 const MICRO_BATCH = /runId = ([0-9a-f-]{36})\s+batch = (\d+)/;
+
+/** The `runId/batchId` key of the micro-batch a description names, or null. */
+export function batchKeyOfDescription(description: string | null | undefined): string | null {
+  const m = MICRO_BATCH.exec(description ?? '');
+  return m ? `${m[1]}/${m[2]}` : null;
+}
 /** The query a micro-batch description names: its first line (empty for an unnamed query) and `id = …`. */
 const MICRO_BATCH_QUERY = /^(.*)\nid = ([0-9a-f-]{36})\s+runId = /;
 
@@ -128,4 +134,36 @@ export function batchRowsOf(executions: Iterable<SqlExecution>): Map<string, num
     rows.set(key, Math.max(rows.get(key) ?? 0, e.scanRows));
   }
   return rows;
+}
+
+/**
+ * Input rows per batch (`runId/batchId` → rows) from its completed stages: the largest
+ * `inputRecords` (rows the source's readers counted) among the batch's stages. Used for the batches
+ * whose SQL executions do not show the scan's rows (batchRowsOf comes first where it has them).
+ *
+ * Evidence (an independent PySpark job with a `foreachBatch` sink on Spark 4.0.0,
+ * test/fixtures/lab/no-listener-foreachbatch.jsonl): the sink hands the batch to Python as a
+ * DataFrame over the already planned RDD, so the execution that runs it shows "Scan ExistingRDD"
+ * (the rows of the aggregation's output) and the outer execution's MicroBatchScan has no metrics.
+ * Each batch's first stage reads Kafka: its inputRecords equal the rows between the checkpoint's
+ * offsets of the batch and of the one before. The largest, not the sum: a batch whose data is read
+ * twice (a foreachBatch writing twice) reads the same offsets range twice. A stream-static join's
+ * static side is read by a stage of the batch too, and can be the larger: the SQL rule has no such
+ * limit, which is why it comes first.
+ */
+export function stageRowsOf(stages: Iterable<StageSample>): Map<string, number> {
+  const rows = new Map<string, number>();
+  for (const s of stages) {
+    if (s.status !== 'COMPLETE') continue;
+    const m = MICRO_BATCH.exec(s.description ?? '');
+    if (!m) continue;
+    const key = `${m[1]}/${m[2]}`;
+    rows.set(key, Math.max(rows.get(key) ?? 0, s.inputRecords));
+  }
+  return rows;
+}
+
+/** Rows per batch: from the SQL executions where they show them, else from the stages. */
+export function batchRows(fromSql: ReadonlyMap<string, number>, fromStages: ReadonlyMap<string, number>): Map<string, number> {
+  return new Map([...fromStages, ...fromSql]);
 }

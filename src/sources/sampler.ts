@@ -28,6 +28,8 @@ export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sp
 const STAGES_KEPT = 200;
 /** Stages that left the active list, read one by one per round at most (the rest wait for the full read). */
 const STAGES_READ_ALONE = 2;
+/** Finished batches' first stages read on their own per round for their rows. */
+const STAGES_READ_FOR_ROWS = 4;
 
 /** The fields the sampler itself needs; parse.ts validates the whole row. */
 interface StageRow {
@@ -203,17 +205,20 @@ export class Sampler {
         this.emit('driver:/allexecutors', a);
       }),
     );
-    if (n % 2 === 0) work.push(this.pollStages(base, current.id, n));
+    const stages = n % 2 === 0 ? this.pollStages(base, current.id, n) : Promise.resolve();
+    work.push(stages);
     // With the listener the jobs list tells nothing new (batches come from the listener), and on a
     // busy app it is most of a megabyte: it is read only to derive batches without the listener.
-    // The SQL executions (rows per batch) are read just before the jobs, so a batch the jobs show
-    // finished has its rows unless it finished in between (then they come with the next read).
+    // The SQL executions and the stages (rows per batch) are read just before the jobs, so a batch
+    // the jobs show finished has its rows unless it finished in between (then they come with the
+    // next read).
     if (!this.interpreter.listenerAvailable && n % 2 === 0) {
       work.push(this.driver.get('/metrics/prometheus/').then((a) => this.emit('driver:/metrics/prometheus', a)));
       work.push(
-        this.pollSql(base, current.id)
+        Promise.all([this.pollSql(base, current.id), stages])
           .then(() => this.driver.get(`${base}/jobs`))
-          .then((a) => this.emit('driver:/jobs', a)),
+          .then((a) => this.emit('driver:/jobs', a))
+          .then(() => this.pollStagesForRows(base, current.id)),
       );
     }
     await Promise.all(work);
@@ -228,6 +233,26 @@ export class Sampler {
       const ok = answer.status === 200;
       if (this.sqlPager.onAnswer(req, ok ? answer.body : null) || !ok) this.emit('driver:/sql', answer);
     }
+  }
+
+  /**
+   * Finished batches whose rows are not known yet: their first stage read on its own (a few kB),
+   * when the SQL executions do not show the rows (microBatches.ts stageRowsOf).
+   */
+  private async pollStagesForRows(base: string, appId: string): Promise<void> {
+    const wanted = this.interpreter.stagesWantedForRows(STAGES_READ_FOR_ROWS);
+    if (wanted.length === 0 || this.stagesApp !== appId) return;
+    const answers = await Promise.all(wanted.map((id) => this.driver.get(`${base}/stages/${id}?details=false`)));
+    let added = false;
+    for (const a of answers) {
+      if (a?.status !== 200 || !Array.isArray(a.body)) continue;
+      for (const row of a.body as unknown[]) {
+        if (!isStageRow(row)) continue;
+        this.stages.set(stageKey(row), row);
+        added = true;
+      }
+    }
+    if (added) this.emit('driver:/stages', { status: 200, body: this.mergedStages() });
   }
 
   /**
@@ -267,8 +292,13 @@ export class Sampler {
         if (row.status === 'ACTIVE') this.activeStages.add(stageKey(row));
       }
     }
+    this.emit('driver:/stages', { status: 200, body: this.mergedStages() });
+  }
+
+  /** The stages read so far, newest first, bounded. */
+  private mergedStages(): StageRow[] {
     const merged = [...this.stages.values()].sort((a, b) => b.stageId - a.stageId || b.attemptId - a.attemptId).slice(0, STAGES_KEPT);
     this.stages = new Map(merged.map((r) => [stageKey(r), r]));
-    this.emit('driver:/stages', { status: 200, body: merged });
+    return merged;
   }
 }
