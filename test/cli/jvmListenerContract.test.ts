@@ -156,6 +156,18 @@ describe('the JVM listener answers exactly as the Python listener', { timeout: 2
     assert.deepEqual(snap.settings, { trigger: '1 second', maxOffsetsPerTrigger: 100 });
   });
 
+  it('measures its own CPU at /cost (JVM only, a diagnostic outside the contract): the server threads\' CPU grows with the requests it serves', async () => {
+    const events = interleavedEvents();
+    const java = await serveWithJava(classes, dir, 'cost', events, { capacity: 2000, settings: {} });
+    started.push(java);
+    const before = (await ask(java.port, 'GET', '/cost')).body as { supported: boolean; callbacks: number; serverCpuNanos: number };
+    assert.equal(before.supported, true);
+    assert.equal(before.callbacks, 0, 'the harness feeds the store, not the listener callbacks');
+    for (let i = 0; i < 300; i++) await ask(java.port, 'GET', '/progress');
+    const after = (await ask(java.port, 'GET', '/cost')).body as { serverCpuNanos: number };
+    assert.ok(after.serverCpuNanos > before.serverCpuNanos, `${before.serverCpuNanos} → ${after.serverCpuNanos}`);
+  });
+
   it('on progress without start events, two logical queries interleaved, one of them unnamed', async () => {
     const events = interleavedEvents();
     await assertSameAnswers(await servePair('interleaved', events, { capacity: 2000, settings: {} }), requests(events));

@@ -106,6 +106,8 @@ public final class ProgressServer {
             String path = stripTrailingSlashes(target.path);
             if (path.equals("/health")) {
                 send(exchange, 200, "{\"ok\":true}");
+            } else if (path.equals("/cost")) {
+                send(exchange, 200, ListenerCost.json());
             } else if (path.equals("/progress")) {
                 ProgressParams params;
                 try {

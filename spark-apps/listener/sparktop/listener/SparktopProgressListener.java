@@ -78,32 +78,41 @@ public class SparktopProgressListener extends StreamingQueryListener {
 
     @Override
     public void onQueryStarted(QueryStartedEvent event) {
+        long cpu = ListenerCost.start();
         try {
             if (store != null) store.queryStarted(event.id().toString(), event.runId().toString(), event.name());
         } catch (Throwable t) {
             failed("onQueryStarted", t);
+        } finally {
+            ListenerCost.callbackDone(cpu);
         }
     }
 
     @Override
     public void onQueryProgress(QueryProgressEvent event) {
+        long cpu = ListenerCost.start();
         try {
             if (store == null) return;
             org.apache.spark.sql.streaming.StreamingQueryProgress p = event.progress();
             store.addProgress(p.id().toString(), p.runId().toString(), p.name(), p.batchId(), p.json());
         } catch (Throwable t) {
             failed("onQueryProgress", t);
+        } finally {
+            ListenerCost.callbackDone(cpu);
         }
     }
 
     @Override
     public void onQueryTerminated(QueryTerminatedEvent event) {
+        long cpu = ListenerCost.start();
         try {
             if (store == null) return;
             Option<String> exception = event.exception();
             store.queryTerminated(event.id().toString(), event.runId().toString(), exception.isDefined() ? exception.get() : null);
         } catch (Throwable t) {
             failed("onQueryTerminated", t);
+        } finally {
+            ListenerCost.callbackDone(cpu);
         }
     }
 
