@@ -1,24 +1,20 @@
+import { onStopSignal, type StopSignal } from './stopSignals.js';
+
 /**
- * An AbortSignal that fires on the first Ctrl-C / SIGTERM, so long operations can stop what they
- * started; a second Ctrl-C exits at once.
+ * An AbortSignal that fires on the first Ctrl-C, SIGTERM or hang-up, so long operations can stop
+ * what they started; a second one exits at once.
  */
-export function interruptSignal(log: (line: string) => void): { signal: AbortSignal; dispose: () => void } {
+export function interruptSignal(log: (line: string) => void): { signal: AbortSignal; dispose: () => void; stoppedBy: () => StopSignal | null } {
   const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => {
+  let stoppedBy: StopSignal | null = null;
+  const onSignal = (sig: StopSignal) => {
     if (controller.signal.aborted) {
       log('second interrupt: exiting now');
       process.exit(130);
     }
+    stoppedBy = sig;
     log(`\n${sig}: stopping…`);
     controller.abort(new Error(`interrupted by ${sig}`));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
+  return { signal: controller.signal, dispose: onStopSignal(onSignal), stoppedBy: () => stoppedBy };
 }

@@ -8,12 +8,13 @@ import { readState } from '../lab/state.js';
 import { formatLabStatus, labStatus } from '../lab/status.js';
 import { labUp } from '../lab/up.js';
 import { interruptSignal } from './interrupt.js';
+import { exitCodeOf } from './stopSignals.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function labUpCommand(flags: LabFlags): Promise<number> {
   const config = labConfigFromFlags(flags);
-  const { signal, dispose } = interruptSignal(say);
+  const { signal, dispose, stoppedBy } = interruptSignal(say);
   try {
     const t0 = Date.now();
     const result = await labUp({ config, log: say, signal });
@@ -29,7 +30,7 @@ export async function labUpCommand(flags: LabFlags): Promise<number> {
   } catch (err) {
     if (signal.aborted) {
       say('Interrupted; everything started by this command was stopped.');
-      return 130;
+      return exitCodeOf(stoppedBy() ?? 'SIGINT');
     }
     throw err;
   } finally {

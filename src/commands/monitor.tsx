@@ -9,6 +9,7 @@ import { samplerFor } from './snapshot.js';
 import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
 import { openRecordingSession } from '../record/session.js';
+import { exitCodeOf, onStopSignal, type StopSignal } from './stopSignals.js';
 
 /** `sparktop` / `sparktop monitor`: the full-screen live view. */
 export async function monitorCommand(flags: WatchFlags & { target?: string }): Promise<number> {
@@ -48,13 +49,21 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     apply(s);
     if (s.kind === 'progress' && s.data.progress.length > 0) news.emit('batch');
   });
+  let stoppedBy: StopSignal | null = null;
+  let quit: () => void = () => undefined;
+  // Before the screen is entered: on a signal nothing more is drawn, then the normal way out below
+  // closes the recording and the cast (every sample taken so far reaches the disk).
+  const disposeSignals = onStopSignal((signal) => {
+    stoppedBy ??= signal;
+    sink.dispose();
+    quit();
+  });
   const restoreScreen = enterFullScreen(process.stdout);
   const onResize = () => session.onResize(process.stdout.columns, process.stdout.rows);
   process.stdout.on('resize', onResize);
   // Ink 6.8's incremental writer drifts by one line (see frameSink.ts): Ink renders whole frames in
   // debug mode into the sink, which rewrites only the changed lines at their absolute rows.
   const sink = createFrameSink(process.stdout, { onWrite: session.sinkTap });
-  let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
@@ -77,6 +86,7 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     process.stdout.off('resize', onResize);
     restoreScreen();
     await session.close();
+    disposeSignals();
   }
-  return 0;
+  return stoppedBy === null ? 0 : exitCodeOf(stoppedBy);
 }

@@ -1,3 +1,4 @@
+import { onStopSignal, type StopSignal } from './stopSignals.js';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -170,7 +171,7 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
     abort.signal,
   );
 
-  const onSignal = (sig: NodeJS.Signals) => {
+  const onSignal = (sig: StopSignal) => {
     if (abort.signal.aborted) {
       process.stderr.write('second interrupt: exiting now (results so far are saved; the generators stay as the sweep left them)\n');
       process.exit(130);
@@ -179,8 +180,7 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
     news.emit('notice', 'stopping the sweep: putting the generators back…');
     abort.abort(new Error(`interrupted by ${sig}`));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const disposeSignals = onStopSignal(onSignal);
 
   let leaveScreen: (() => void) | null = null;
   let instance: ReturnType<typeof render> | null = null;
@@ -209,8 +209,7 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
     final = await runner.run();
   } finally {
     clearInterval(ticker);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    disposeSignals();
     sink?.dispose();
     instance?.unmount();
     await sampler.stop();

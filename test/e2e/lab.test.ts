@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { isPortFree } from '../../src/lab/ports.js';
 import { isAlive } from '../../src/lab/processes.js';
-import { defaultCacheDir } from '../../src/lab/paths.js';
+import { defaultCacheDir, labPaths } from '../../src/lab/paths.js';
 import { endOffsetTotal, eventually, getJson, runCli } from './helpers.js';
 import { liveProcesses } from './labProbe.js';
 import { generatorSuite } from './suites/generator.js';
@@ -253,21 +253,24 @@ describe('lab up: faults', { timeout: 20 * MIN }, () => {
     }
   });
 
-  it('stops everything it started when interrupted with Ctrl-C', async () => {
-    let interrupted = false;
-    const r = await runCli(['lab', 'up'], {
-      timeoutMs: 10 * MIN,
-      onStdout: (all) => {
-        if (interrupted || !all.includes('spark-master ready')) return undefined;
-        interrupted = true;
-        return 'SIGINT';
-      },
+  for (const [signal, code, what] of [['SIGINT', 130, 'Ctrl-C'], ['SIGHUP', 129, 'a hang-up (SSH dropped)']] as const) {
+    it(`stops everything it started when interrupted by ${what}, and leaves no lock`, async () => {
+      let interrupted = false;
+      const r = await runCli(['lab', 'up'], {
+        timeoutMs: 10 * MIN,
+        onStdout: (all) => {
+          if (interrupted || !all.includes('spark-master ready')) return undefined;
+          interrupted = true;
+          return signal;
+        },
+      });
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      assert.match(r.stdout, /stopped kafka/);
+      await assertLabGone();
+      assert.deepEqual((await labStatus()).components, []);
+      assert.equal(fs.existsSync(labPaths(defaultCacheDir()).lockFile), false, 'the lab lock is released');
     });
-    assert.equal(r.code, 130, r.stdout + r.stderr);
-    assert.match(r.stdout, /stopped kafka/);
-    await assertLabGone();
-    assert.deepEqual((await labStatus()).components, []);
-  });
+  }
 
   it('stops the others and shows the log of a component that dies during up', async () => {
     const r = await runCli(['lab', 'up', '--driver-memory', '1k'], { timeoutMs: 10 * MIN });

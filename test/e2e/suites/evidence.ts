@@ -132,4 +132,30 @@ export function evidenceSuite(): void {
     await eventually('the replay of the cut recording', async () => (/replay 0:00 \/ \d+:\d\d · ×1 · paused/.test(replay.capture()) ? true : undefined), 30_000, 200);
     replay.sendKeys('q');
   });
+
+  for (const how of ['kill -HUP', 'the terminal closed (tmux kill-session: a dropped SSH connection)'] as const) {
+    it(`a hang-up (${how}) while recording: the recording and the cast are closed with every sample taken before it`, async () => {
+      const record = path.join(dir, `hup-${how.length}.jsonl`);
+      const cast = path.join(dir, `hup-${how.length}.cast`);
+      const tmux = new TmuxSession(120, 40, ['--record', record, '--cast', cast]);
+      sessions.push(tmux);
+      await eventually('panels on screen', async () => (tmux.capture().includes('Partitions') ? true : undefined), MIN, 250);
+      await delay(3000);
+      const pid = tmux.pid();
+      const signalled = Date.now();
+      if (how === 'kill -HUP') process.kill(pid, 'SIGHUP');
+      else tmux.kill();
+      await eventually('the monitor to exit', async () => (fs.existsSync(`/proc/${pid}`) ? undefined : true), 30_000, 100);
+      const recording = await readRecording(record);
+      const last = recording.samples.at(-1)!.t;
+      // The refresh is 1 s: the newest sample is from the last round before the signal, or after it.
+      assert.ok(last >= signalled - 1500, `last sample ${signalled - last} ms before the signal`);
+      const rep = await runCli(['report', record], { timeoutMs: 2 * MIN });
+      assert.equal(rep.code, 0, rep.stderr);
+      const { events } = castEvents(cast);
+      assert.ok(events.at(-1)![2].includes('\x1b[?1049l'), 'the cast ends by leaving the full screen, as a normal quit does');
+      tmux.kill();
+    });
+  }
 }
+

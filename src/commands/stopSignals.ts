@@ -1,0 +1,34 @@
+/**
+ * The signals that end a long-running command: Ctrl-C, `kill`, and a hang-up (an SSH connection
+ * dropping). Each is handled the same way: the command stops what it started and saves what it has
+ * (recording, cast, sweep results) before it exits.
+ */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
+const SIGNAL_NUMBERS: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** The shell's exit status for a process ended by `signal` (128 + its number). */
+export const exitCodeOf = (signal: StopSignal): number => 128 + SIGNAL_NUMBERS[signal];
+
+const ignore = () => undefined;
+
+/**
+ * After a hang-up the terminal is gone: writing to it fails (EIO, EPIPE) with an 'error' event that
+ * would otherwise end the process before the files are closed.
+ */
+function survivePendingTerminalErrors(): void {
+  for (const stream of [process.stdout, process.stderr]) if (!stream.listeners('error').includes(ignore)) stream.on('error', ignore);
+}
+
+/** Calls `handler` on each stop signal until the returned function is called. */
+export function onStopSignal(handler: (signal: StopSignal) => void): () => void {
+  const listener = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGHUP') survivePendingTerminalErrors();
+    handler(signal as StopSignal);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, listener);
+  return () => {
+    for (const s of STOP_SIGNALS) process.off(s, listener);
+  };
+}

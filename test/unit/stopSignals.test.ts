@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exitCodeOf, onStopSignal, STOP_SIGNALS } from '../../src/commands/stopSignals.js';
+
+/** The listener onStopSignal added for `signal` (called directly: emitting a real SIGINT would reach the test runner's own). */
+function added(signal: NodeJS.Signals, before: Function[]): (s: NodeJS.Signals) => void {
+  const fresh = process.listeners(signal).filter((l) => !before.includes(l));
+  assert.equal(fresh.length, 1, `one listener for ${signal}`);
+  return fresh[0] as (s: NodeJS.Signals) => void;
+}
+
+describe('stop signals: Ctrl-C, kill and a hang-up end a command the same way', () => {
+  it('listens to SIGINT, SIGTERM and SIGHUP until disposed', () => {
+    const before = STOP_SIGNALS.map((s) => process.listeners(s));
+    const seen: string[] = [];
+    const dispose = onStopSignal((s) => seen.push(s));
+    STOP_SIGNALS.forEach((s, i) => added(s, before[i]!)(s));
+    assert.deepEqual(seen, ['SIGINT', 'SIGTERM', 'SIGHUP']);
+    dispose();
+    assert.deepEqual(STOP_SIGNALS.map((s) => process.listeners(s)), before);
+  });
+
+  it('after a hang-up, a failed write to the gone terminal does not end the process', () => {
+    const before = process.listeners('SIGHUP');
+    const dispose = onStopSignal(() => undefined);
+    added('SIGHUP', before)('SIGHUP');
+    dispose();
+    // An 'error' event with a listener does not throw: one is there for each of the terminal's streams.
+    assert.ok(process.stdout.listenerCount('error') >= 1 && process.stderr.listenerCount('error') >= 1);
+  });
+
+  it('exits as the shell reports a process ended by the signal', () => {
+    assert.deepEqual(STOP_SIGNALS.map(exitCodeOf), [130, 143, 129]);
+  });
+});
