@@ -181,12 +181,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'report',
     summary: 'a recording as a Markdown report (stdout without -o)',
-    usage: 'report FILE [-o report.md]',
-    details: '    the advisor uses --threshold / --config, not the recorded ones',
-    flags: ['output', 'threshold', 'config'],
+    usage: 'report FILE [-o report.md [--force]]',
+    details: `    -o FILE    write the report into FILE; an existing FILE is left alone (exit 2) unless --force
+    the advisor uses --threshold / --config, not the recorded ones`,
+    flags: ['output', 'force', 'threshold', 'config'],
     sections: [],
     positional: { name: 'FILE', missing: '`sparktop report` needs the recording: sparktop report FILE [-o report.md]' },
-    run: async (f, file) => (await import('./report.js')).reportCommand(file!, { output: f.output, threshold: f.threshold, config: f.config }),
+    run: async (f, file) => (await import('./report.js')).reportCommand(file!, { output: f.output, force: f.force, threshold: f.threshold, config: f.config }),
   },
 ];
 
