@@ -137,9 +137,18 @@ export class OutputFile {
     private readonly replace: boolean,
   ) {}
 
+  /** Throws EEXIST (isFileExists) naming the file when the first write finds it taken. */
   write(data: FileData): void {
-    if (this.created || this.replace) writeFileAtomic(this.path, data);
-    else writeNewFileAtomic(this.path, data);
+    if (this.created || this.replace) {
+      writeFileAtomic(this.path, data);
+    } else {
+      try {
+        writeNewFileAtomic(this.path, data);
+      } catch (err) {
+        if (isFileExists(err)) throw Object.assign(new Error(`${this.path} exists: not written over`), { code: 'EEXIST' });
+        throw err;
+      }
+    }
     this.created = true;
   }
 }
