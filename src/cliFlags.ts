@@ -66,6 +66,8 @@ export const flagDefinitions = {
   record: str,
   cast: str,
   output: { type: 'string' as const, shortFlag: 'o' },
+  /** report, sweep: write over an existing -o file. */
+  force: { type: 'boolean' as const },
   plan: str,
   startRps: str,
   maxRps: str,

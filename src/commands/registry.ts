@@ -36,6 +36,7 @@ const SWEEP_FLAGS: FlagName[] = [
   'maxGenerators',
   'resume',
   'output',
+  'force',
   'record',
   'cast',
   'target',
@@ -160,10 +161,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'sweep',
     summary: 'the highest sustainable rate per configuration',
-    usage: 'sweep [lists] [-o sweep.md]',
+    usage: 'sweep [lists] [-o sweep.md [--force]]',
     details: `    e.g. --executor-cores 1,2 --total-executor-cores 1,2 --shuffle-partitions 2,8,200 [--partitions 2,4]
     [--plan FILE] [--target-batch 20s] [--start-rps 5000] [--max-rps N] [--settle 60s] [--measure 120s]
-    [--steps 10] [--rps-per-generator 40000] [--max-generators 4] [--resume sweep.json] [--no-tui]`,
+    [--steps 10] [--rps-per-generator 40000] [--max-generators 4] [--resume sweep.json] [--no-tui]
+    -o out.md  results in out.md and out.json; existing ones are left alone (exit 2) unless --force
+               (--resume updates its own)`,
     flags: SWEEP_FLAGS,
     sections: ['watch', 'resources'],
     run: async (f) => (await import('./sweep.js')).sweepCommand(f),
@@ -181,12 +184,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'report',
     summary: 'a recording as a Markdown report (stdout without -o)',
-    usage: 'report FILE [-o report.md]',
-    details: '    the advisor uses --threshold / --config, not the recorded ones',
-    flags: ['output', 'threshold', 'config'],
+    usage: 'report FILE [-o report.md [--force]]',
+    details: `    -o FILE    write the report into FILE; an existing FILE is left alone (exit 2) unless --force
+    the advisor uses --threshold / --config, not the recorded ones`,
+    flags: ['output', 'force', 'threshold', 'config'],
     sections: [],
     positional: { name: 'FILE', missing: '`sparktop report` needs the recording: sparktop report FILE [-o report.md]' },
-    run: async (f, file) => (await import('./report.js')).reportCommand(file!, { output: f.output, threshold: f.threshold, config: f.config }),
+    run: async (f, file) => (await import('./report.js')).reportCommand(file!, { output: f.output, force: f.force, threshold: f.threshold, config: f.config }),
   },
 ];
 

@@ -1,24 +1,34 @@
-/** `sparktop report FILE [-o report.md]`: the recording as Markdown, on stdout or into a file. */
+/** `sparktop report FILE [-o report.md [--force]]`: the recording as Markdown, on stdout or into a file. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveAdvisorConfig } from '../config.js';
+import { isFileExists, writeFileAtomic, writeNewFileAtomic } from '../files/outputFile.js';
 import { reportMarkdown } from '../record/report.js';
 import { recordingFor } from './recordingInput.js';
 
+function refuseExisting(target: string): number {
+  process.stderr.write(`sparktop: cannot write the report: ${target} exists; choose another name with -o, remove it, or add --force to replace it\n`);
+  return 2;
+}
+
 /** The findings come from replaying with the advisor's settings of this command (--threshold, config file), not the recorded ones. */
-export async function reportCommand(file: string, flags: { output?: string; threshold?: string[]; config?: string }): Promise<number> {
+export async function reportCommand(file: string, flags: { output?: string; force?: boolean; threshold?: string[]; config?: string }): Promise<number> {
   const advisor = resolveAdvisorConfig(flags);
+  const target = flags.output === undefined ? null : path.resolve(flags.output);
+  // Before the replay, which takes seconds on a long recording; the write checks again.
+  if (target !== null && !flags.force && fs.existsSync(target)) return refuseExisting(target);
   const recording = await recordingFor('report', file);
   if (!recording) return 2;
   const markdown = reportMarkdown(recording, { source: path.basename(file), at: Date.now(), advisor });
-  if (flags.output === undefined) {
+  if (target === null) {
     process.stdout.write(markdown);
     return 0;
   }
-  const target = path.resolve(flags.output);
   try {
-    fs.writeFileSync(target, markdown);
+    if (flags.force) writeFileAtomic(target, markdown);
+    else writeNewFileAtomic(target, markdown);
   } catch (err) {
+    if (isFileExists(err)) return refuseExisting(target);
     process.stderr.write(`sparktop: cannot write the report to ${target}: ${(err as Error).message}\n`);
     return 1;
   }

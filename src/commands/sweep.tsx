@@ -9,10 +9,12 @@ import { resolveWatchConfig, type WatchFlags } from '../config.js';
 import { BASELINE_RESOURCES } from '../control/resources.js';
 import { parseTarget, selectControl } from '../control/select.js';
 import { controlSample, WatchOnly, type ActionResult, type PipelineControl } from '../control/types.js';
+import { OutputFile } from '../files/outputFile.js';
 import { recreateTopic, topicPartitionCount } from '../lab/kafkaBroker.js';
 import { applySample, createModel } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
 import { openRecordingSession } from '../record/session.js';
+import { existingResults, sweepFiles } from '../sweep/files.js';
 import { sweepMarkdown } from '../sweep/markdown.js';
 import { modelWatch } from '../sweep/modelWatch.js';
 import { resolvePlan, resolveSettings, type SweepFlags, type SweepPlan } from '../sweep/plan.js';
@@ -27,24 +29,14 @@ import { formatInt } from '../ui/format.js';
 export interface SweepCommandFlags extends WatchFlags, SweepFlags {
   target?: string;
   output?: string;
+  /** Write over existing -o results files. */
+  force?: boolean;
   resume?: string;
   tui?: boolean;
 }
 
 const clock = (t: number) => new Date(t).toTimeString().slice(0, 8);
 const mmss = (ms: number) => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}`;
-
-/** The .md and .json outputs and the recording, from `-o`, `--resume` or a timestamped default. */
-export function sweepFiles(output: string | undefined, resume: string | undefined, recordFlag: string | null, now: Date, cwd = process.cwd()): { markdown: string; json: string; recording: string } {
-  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  const given = output ?? (resume ? resume.replace(/\.json$/, '.md') : `sweep-${stamp}.md`);
-  const base = path.resolve(cwd, given.replace(/\.(md|json)$/, ''));
-  const json = resume ? path.resolve(cwd, resume) : `${base}.json`;
-  let recording = recordFlag ? path.resolve(cwd, recordFlag) : `${base}.jsonl`;
-  // A resume records into a new file: a recording has one header, at its start.
-  for (let n = 2; !recordFlag && fs.existsSync(recording); n++) recording = `${base}-${n}.jsonl`;
-  return { markdown: `${base}.md`, json, recording };
-}
 
 /** One line per phase change for --no-tui (settling and measuring are not repeated each second). */
 export function progressLine(p: SweepProgress, now: number): string {
@@ -83,6 +75,12 @@ export class SweepUsage extends Error {}
 export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
   const started = new Date();
   const files = sweepFiles(flags.output, flags.resume, flags.record ?? null, started);
+  const taken = existingResults(files);
+  if (taken.length > 0 && !flags.force) {
+    const them = taken.length === 1 ? 'it' : 'them';
+    process.stderr.write(`sparktop sweep: ${taken.join(' and ')} ${taken.length === 1 ? 'exists' : 'exist'}; choose another name with -o, remove ${them}, or add --force to replace ${them}\n`);
+    return 2;
+  }
   const config = resolveWatchConfig({ ...flags, record: files.recording, targetBatch: flags.targetBatch });
   const target = parseTarget(flags.target);
   const control = selectControl(config, flags.cacheDir, target);
@@ -106,6 +104,13 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
     throw err;
   }
   const { plan, results } = planned;
+  // The first save creates the files this run starts (a file that appeared since is not replaced);
+  // the later saves replace them.
+  const replace = (file: string) => flags.force === true || !files.created.includes(file);
+  const jsonFile = new OutputFile(files.json, replace(files.json));
+  const markdownFile = new OutputFile(files.markdown, replace(files.markdown));
+  // -o into a folder that does not exist yet: made now (the results and the recording go there).
+  fs.mkdirSync(path.dirname(files.markdown), { recursive: true });
   results.recordings = [...results.recordings, files.recording];
   const tui = flags.tui !== false && process.stdout.isTTY === true && process.stdin.isTTY === true;
   const say = (line: string) => {
@@ -162,8 +167,8 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
       record,
       progress: onProgress,
       save: (r) => {
-        saveResults(files.json, r);
-        fs.writeFileSync(files.markdown, sweepMarkdown(r));
+        saveResults(jsonFile, r);
+        markdownFile.write(sweepMarkdown(r));
       },
       now: Date.now,
       sleep: (ms, signal) => delay(ms, undefined, { signal }),

@@ -2,8 +2,8 @@
  * The `e` key: the experiments table as Markdown (to read, paste into notes) and CSV (to plot).
  * Formatting is pure; `writeExperiments` is the only I/O.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { writeNewFiles } from '../files/outputFile.js';
 import type { ExperimentRow } from '../model/derived.js';
 import { loadLabel, slopeLabel, verdictLabel } from '../ui/experimentText.js';
 import { formatCompact, formatDuration, formatInt } from '../ui/format.js';
@@ -165,11 +165,15 @@ export function experimentsCsv(rows: readonly ExperimentRow[]): string {
   return records.map((fields) => `${fields.join(',')}\r\n`).join('');
 }
 
-/** Writes `experiments.md` and `experiments.csv` into `dir`; returns their absolute paths. */
+/**
+ * Writes `experiments.md` and `experiments.csv` into `dir`, or `experiments-2.md` and
+ * `experiments-2.csv`, … when either is taken: never over an earlier export. Returns the absolute
+ * paths written.
+ */
 export function writeExperiments(dir: string, rows: readonly ExperimentRow[], meta: ExperimentsMeta): { md: string; csv: string } {
-  const md = path.resolve(dir, 'experiments.md');
-  const csv = path.resolve(dir, 'experiments.csv');
-  fs.writeFileSync(md, experimentsMarkdown(rows, meta));
-  fs.writeFileSync(csv, experimentsCsv(rows));
-  return { md, csv };
+  const [md, csv] = writeNewFiles([
+    { path: path.resolve(dir, 'experiments.md'), data: experimentsMarkdown(rows, meta) },
+    { path: path.resolve(dir, 'experiments.csv'), data: experimentsCsv(rows) },
+  ]);
+  return { md: md!, csv: csv! };
 }

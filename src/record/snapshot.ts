@@ -1,6 +1,6 @@
 /** The `s` key: the screen as it is now, as plain text and as ANSI, into timestamped files. */
-import fs from 'node:fs';
 import path from 'node:path';
+import { writeNewFiles } from '../files/outputFile.js';
 
 export interface SnapshotPaths {
   txt: string;
@@ -27,21 +27,15 @@ export function snapshotBaseName(at: Date): string {
 }
 
 /**
- * Writes `frame` (the last frame Ink rendered, with colour escapes) into `dir`. Two snapshots in the
- * same second get `-2`, `-3`…; an existing file is never overwritten. Throws on a write error.
+ * Writes `frame` (the last frame Ink rendered, with colour escapes) into `dir`, the .txt and the .ans
+ * under one name: two snapshots in the same second get `-2`, `-3`…; an existing file is never
+ * overwritten. Throws on a write error.
  */
 export function writeSnapshot(frame: string, dir: string, at: Date = new Date()): SnapshotPaths {
   const base = path.join(dir, snapshotBaseName(at));
-  for (let n = 1; ; n++) {
-    const stem = n === 1 ? base : `${base}-${n}`;
-    const paths = { txt: `${stem}.txt`, ans: `${stem}.ans` };
-    try {
-      fs.writeFileSync(paths.txt, `${plainText(frame)}\n`, { flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && n < 100) continue;
-      throw err;
-    }
-    fs.writeFileSync(paths.ans, `${frame}\x1b[0m\n`);
-    return paths;
-  }
+  const [txt, ans] = writeNewFiles([
+    { path: `${base}.txt`, data: `${plainText(frame)}\n` },
+    { path: `${base}.ans`, data: `${frame}\x1b[0m\n` },
+  ]);
+  return { txt: txt!, ans: ans! };
 }

@@ -1,5 +1,10 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 
+/** What a request that passed its deadline failed with. */
+export function deadlineText(timeoutMs: number): string {
+  return `no complete answer within ${timeoutMs / 1000} s`;
+}
+
 /** Why a request got no usable answer, in words a person can act on. */
 export function describeHttpError(err: unknown, timeoutMs: number): string {
   if (err instanceof AxiosError) {
@@ -30,8 +35,12 @@ export interface HttpAnswer {
 
 /**
  * One base URL; at most one request in flight per path (a poll that finds the previous one still
- * running is skipped, so a stalled endpoint cannot pile up requests). Bodies are parsed as JSON
- * when they are JSON and kept as text otherwise: validation happens in parse.ts.
+ * running is skipped, so a stalled endpoint cannot pile up requests). Every request has a deadline
+ * for the whole answer (connect, headers and body): axios's own `timeout` restarts with every byte,
+ * so an endpoint that trickles kept a request open for ever, and the panel showed old values as if
+ * live. A request past its deadline is aborted and answers `{status: null, body: {error}}` like any
+ * other failure, so a skipped poll never hides an outage for longer than the deadline. Bodies are
+ * parsed as JSON when they are JSON and kept as text otherwise: validation happens in parse.ts.
  */
 export class HttpEndpoint {
   private readonly client: AxiosInstance;
@@ -43,7 +52,6 @@ export class HttpEndpoint {
   ) {
     this.client = axios.create({
       baseURL: baseUrl.replace(/\/$/, ''),
-      timeout: timeoutMs,
       maxContentLength: 32 * 1024 * 1024,
       responseType: 'text',
       transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: false },
@@ -58,12 +66,14 @@ export class HttpEndpoint {
     return this.inFlight.has(path);
   }
 
-  /** null when a request for the same path is still running. */
+  /** null when a request for the same path is still running (that one answers, at the latest at its deadline). */
   async get(path: string): Promise<HttpAnswer | null> {
     if (this.inFlight.has(path)) return null;
     this.inFlight.add(path);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
     try {
-      const res = await this.client.get<string>(path);
+      const res = await this.client.get<string>(path, { signal: deadline.signal });
       let body: unknown = res.data;
       if (typeof res.data === 'string') {
         try {
@@ -74,8 +84,10 @@ export class HttpEndpoint {
       }
       return { status: res.status, body };
     } catch (err) {
-      return { status: null, body: { error: describeHttpError(err, this.timeoutMs) } };
+      const error = deadline.signal.aborted ? deadlineText(this.timeoutMs) : describeHttpError(err, this.timeoutMs);
+      return { status: null, body: { error } };
     } finally {
+      clearTimeout(timer);
       this.inFlight.delete(path);
     }
   }

@@ -1,7 +1,8 @@
 /**
  * Polls every source on a schedule and hands validated samples to the model (and the recorder).
  * Load on the driver stays at about 2 requests/s at the default 1 s refresh; each endpoint has at
- * most one request in flight; timeouts are 2 s.
+ * most one request in flight, with a 2 s deadline for its whole answer (http.ts): a poll that finds
+ * a path busy emits nothing, and the running request reports its failure when the deadline passes.
  */
 import type { WatchConfig } from '../config.js';
 import type { Sample } from '../model/samples.js';

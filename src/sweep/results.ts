@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { JobResources } from '../control/resources.js';
-import { writeJsonFileAtomic } from '../lab/jsonFile.js';
+import type { OutputFile } from '../files/outputFile.js';
 import type { StepMeasurement } from './measure.js';
 import type { SweepPlan, SweepSettings } from './plan.js';
 import type { SearchEnd, StepOutcome } from './search.js';
@@ -100,8 +100,9 @@ export function readResults(file: string): SweepResults {
   return results;
 }
 
-export function saveResults(file: string, results: SweepResults): void {
-  writeJsonFileAtomic(file, results, 2);
+/** Writes the results (atomically: see src/files/outputFile.ts). */
+export function saveResults(file: OutputFile, results: SweepResults): void {
+  file.write(JSON.stringify(results, null, 2));
 }
 
 /** What stopped a configuration going higher. */

@@ -134,6 +134,18 @@ describe('snapshot', () => {
     assert.equal(plainText(ans).trimEnd(), txt.trimEnd());
     const second = writeSnapshot(frame, dir, at);
     assert.equal(path.basename(second.txt), 'sparktop-20261128-210509-2.txt');
+    assert.equal(path.basename(second.ans), 'sparktop-20261128-210509-2.ans');
+    assert.equal(fs.readFileSync(first.ans, 'utf8'), ans, 'the first is left as it was');
+  });
+
+  it('takes the next number free for both files when only the .ans of a name exists', () => {
+    const dir = tempDir();
+    const at = new Date(2026, 10, 28, 21, 5, 9);
+    fs.writeFileSync(path.join(dir, 'sparktop-20261128-210509.ans'), 'the user\'s');
+    const paths = writeSnapshot('\x1b[1mframe\x1b[0m', dir, at);
+    assert.deepEqual([paths.txt, paths.ans].map((p) => path.basename(p)), ['sparktop-20261128-210509-2.txt', 'sparktop-20261128-210509-2.ans']);
+    assert.equal(fs.readFileSync(path.join(dir, 'sparktop-20261128-210509.ans'), 'utf8'), 'the user\'s');
+    assert.equal(fs.readFileSync(paths.txt, 'utf8'), 'frame\n');
   });
 });
 

@@ -101,4 +101,21 @@ describe('experiments export', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the `e` key never writes over an earlier export: the next free number, one for both files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-exp-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'experiments.csv'), 'the user\'s own csv');
+      const second = writeExperiments(dir, d.experiments, meta);
+      assert.deepEqual(second, { md: path.join(dir, 'experiments-2.md'), csv: path.join(dir, 'experiments-2.csv') });
+      assert.equal(fs.readFileSync(path.join(dir, 'experiments.csv'), 'utf8'), 'the user\'s own csv');
+      assert.equal(fs.existsSync(path.join(dir, 'experiments.md')), false, 'the pair stays a pair');
+      const third = writeExperiments(dir, d.experiments.slice(0, 1), meta);
+      assert.deepEqual(third, { md: path.join(dir, 'experiments-3.md'), csv: path.join(dir, 'experiments-3.csv') });
+      assert.equal(fs.readFileSync(second.csv, 'utf8'), experimentsCsv(d.experiments));
+      assert.equal(fs.readFileSync(third.csv, 'utf8'), experimentsCsv(d.experiments.slice(0, 1)));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -79,6 +79,28 @@ describe('cli: sparktop report', () => {
     assert.equal(body(fs.readFileSync(path.join(dir, 'long.md'), 'utf8')), body(piped.stdout));
   });
 
+  it('an existing -o file is left alone: exit 2, a message naming it and what to do; --force replaces it', async () => {
+    const file = await writeRecording(samplesFromFixture('steady').slice(0, 30));
+    const dir = fs.realpathSync(tempDir());
+    const target = path.join(dir, 'report.md');
+    fs.writeFileSync(target, 'notes the user keeps');
+    const refused = sparktop(dir, 'report', file, '-o', 'report.md');
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(refused.stdout, '');
+    assert.equal(refused.stderr, `sparktop: cannot write the report: ${target} exists; choose another name with -o, remove it, or add --force to replace it\n`);
+    assert.equal(fs.readFileSync(target, 'utf8'), 'notes the user keeps');
+
+    const forced = sparktop(dir, 'report', file, '-o', 'report.md', '--force');
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(forced.stdout, `report: ${target}\n`);
+    assert.match(fs.readFileSync(target, 'utf8'), /^# sparktop report: run\.jsonl\n/);
+    assert.deepEqual(fs.readdirSync(dir), ['report.md'], 'no temp file left');
+
+    const without = sparktop(dir, 'report', file, '--force');
+    assert.equal(without.code, 0, without.stderr);
+    assert.match(without.stdout, /^# sparktop report: run\.jsonl\n/, 'without -o it goes to stdout still');
+  });
+
   it('an output path that cannot be written: says so, exit 1', async () => {
     const file = await writeRecording(samplesFromFixture('steady').slice(0, 30));
     const r = sparktop(ROOT, 'report', file, '-o', path.join(tempDir(), 'no', 'such', 'dir', 'r.md'));

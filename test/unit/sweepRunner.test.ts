@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { BASELINE_RESOURCES, InvalidResource, type JobResources } from '../../src/control/resources.js';
 import type { ActionResult, GeneratorsState, PipelineControl, ResubmitProgress, ReviewedResubmit } from '../../src/control/types.js';
+import { OutputFile } from '../../src/files/outputFile.js';
 import type { Sample } from '../../src/model/samples.js';
 import { sweepMarkdown } from '../../src/sweep/markdown.js';
 import { DEFAULT_SETTINGS, resolvePlan, type SweepSettings } from '../../src/sweep/plan.js';
@@ -188,7 +189,7 @@ function environment(control: StandInControl, file: string, abortAfterSteps?: { 
       events.push(p);
       if (p.phase === 'judged' && abortAfterSteps && ++steps === abortAfterSteps.n) abortAfterSteps.controller.abort();
     },
-    save: (r) => saveResults(file, r),
+    save: (r) => saveResults(new OutputFile(file, true), r),
     now: () => now,
     sleep: async (ms, signal) => {
       if (signal.aborted) throw new Error('aborted');

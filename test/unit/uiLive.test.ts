@@ -195,7 +195,7 @@ describe('live monitor actions', () => {
     assert.doesNotMatch(plain(t.lastFrame()), /Kill the Spark job/);
   });
 
-  it('e writes the experiments table to the current directory and says where; a failure is said, not thrown', async () => {
+  it('e writes the experiments table to the current directory and says where, never over an earlier one; a failure is said, not thrown', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-export-'));
     const cwd = process.cwd();
     process.chdir(dir);
@@ -208,8 +208,13 @@ describe('live monitor actions', () => {
       assert.match(frame, new RegExp(`${rows} experiment\\(s\\) written to ${dir}/experiments\\.md`));
       assert.match(fs.readFileSync(path.join(dir, 'experiments.md'), 'utf8'), /\|/);
       assert.equal(fs.readFileSync(path.join(dir, 'experiments.csv'), 'utf8').trim().split('\r\n').length, rows + 1, 'a header and one line per segment');
-      fs.rmSync(path.join(dir, 'experiments.md'));
-      fs.mkdirSync(path.join(dir, 'experiments.md'));
+      const first = fs.readFileSync(path.join(dir, 'experiments.csv'), 'utf8');
+      await t.press('e');
+      await until(t, new RegExp(`written to ${dir}/experiments-2\\.md`));
+      assert.equal(fs.readFileSync(path.join(dir, 'experiments-2.csv'), 'utf8').trim().split('\r\n').length, rows + 1, 'the pair has one number');
+      assert.equal(fs.readFileSync(path.join(dir, 'experiments.csv'), 'utf8'), first, 'the first export is left as it was');
+      // The working directory removed under the monitor: nothing can be written.
+      fs.rmSync(dir, { recursive: true, force: true });
       await t.press('e');
       await until(t, /failed: cannot write the experiments/);
     } finally {

@@ -15,7 +15,7 @@ const TITLES = ['Rates', 'Batches', 'Partitions', 'Executors'];
 const REASONS: Record<(typeof GARBAGE_MODES)[number], RegExp> = {
   html: /HTML/,
   http500: /HTTP 500|\b500\b/,
-  stall: /no answer within \d+ s|time(d ?)?out/i,
+  stall: /no (complete )?answer within \d+ s|time(d ?)?out/i,
   truncated: /JSON/,
   'wrong-shape': /shape/,
   huge: /shape/,
