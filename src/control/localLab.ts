@@ -8,7 +8,7 @@ import { isAlive, stopProcess } from '../lab/processes.js';
 import { readState, updateState } from '../lab/state.js';
 import { resubmitLab, reviewSubmission, runningLabConfig } from '../lab/resubmit.js';
 import { stopJob } from '../lab/submit.js';
-import { acquireLock } from '../lab/lock.js';
+import { acquireLabLock, LabBusy } from '../lab/lock.js';
 import { activeAppsOfOurs } from '../lab/sparkJob.js';
 import type { JobResources } from './resources.js';
 import {
@@ -30,6 +30,10 @@ import {
   type ResubmitProgress,
   type ReviewedResubmit,
 } from './types.js';
+
+/** How long a hotkey waits for another's change of the lab (starting a generator takes about a second). */
+const HOTKEY_LOCK_WAIT_MS = 5000;
+
 
 const index = (name: string) => Number(name.slice('generator-'.length));
 
@@ -79,9 +83,32 @@ export class LocalLabControl implements PipelineControl {
     }
   }
 
+  /**
+   * Changes of the lab's state happen under the lab lock, like `lab up`/`down`/`submit`: a hotkey
+   * waits out another's short change, and is refused (with who holds it) during a long one.
+   */
+  private async locked(what: string, change: () => Promise<ActionResult>): Promise<ActionResult> {
+    let release: () => void;
+    try {
+      release = await acquireLabLock(this.paths.lockFile, what, HOTKEY_LOCK_WAIT_MS);
+    } catch (err) {
+      if (err instanceof LabBusy) return { ok: false, message: `the lab is busy: ${err.message}` };
+      throw err;
+    }
+    try {
+      return await change();
+    } finally {
+      release();
+    }
+  }
+
   async scaleGenerators(count: number): Promise<ActionResult> {
     const invalid = invalidGeneratorCount(count);
     if (invalid) return invalid;
+    return this.locked('generators', () => this.scaleLocked(count));
+  }
+
+  private async scaleLocked(count: number): Promise<ActionResult> {
     const config = this.config();
     const running = this.running();
     const paused = this.paused;
@@ -117,6 +144,10 @@ export class LocalLabControl implements PipelineControl {
   async setRate(ratePerGenerator: number): Promise<ActionResult> {
     const invalid = invalidRate(ratePerGenerator);
     if (invalid) return invalid;
+    return this.locked('generators', async () => this.rateLocked(ratePerGenerator));
+  }
+
+  private rateLocked(ratePerGenerator: number): ActionResult {
     const before = this.config().rps;
     this.writeControl(this.running(), ratePerGenerator, this.paused);
     updateState(this.paths.stateFile, (s) => {
@@ -126,9 +157,11 @@ export class LocalLabControl implements PipelineControl {
   }
 
   async setPaused(paused: boolean): Promise<ActionResult> {
-    const names = this.running();
-    this.writeControl(names, this.config().rps, paused);
-    return pausedOrResumed(names.length, paused);
+    return this.locked('generators', async () => {
+      const names = this.running();
+      this.writeControl(names, this.config().rps, paused);
+      return pausedOrResumed(names.length, paused);
+    });
   }
 
   jobResources(): JobResources | null {
@@ -173,12 +206,9 @@ export class LocalLabControl implements PipelineControl {
     const running = await activeAppsOfOurs(config);
     const ours = readState(this.paths.stateFile).components['spark-app'];
     if (running.length === 0 && !(ours && isAlive(ours))) return noJob;
-    const release = acquireLock(this.paths.lockFile, 'kill');
-    try {
+    return this.locked('kill', async () => {
       await stopJob(config, this.paths, () => undefined);
-    } finally {
-      release();
-    }
-    return killed(running);
+      return killed(running);
+    });
   }
 }

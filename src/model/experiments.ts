@@ -53,16 +53,12 @@ export interface Segment {
   masterMemoryMb: number | null;
   stateShufflePartitions: number | null;
   /**
-   * Batches from the listener, and batches seen only in the jobs API (durations only). Kept apart:
-   * the jobs API reports the same batches before the listener first answers; rows prefer the listener's.
+   * Batches from the listener, and batches seen only in the driver's jobs API. Kept apart: the jobs
+   * API reports the same batches before the listener first answers; durations and rates prefer the
+   * listener's.
    */
   listener: BatchStats;
   derived: BatchStats;
-  /** Rows and Spark's own measured seconds, for row-weighted averages of input and processed rates. */
-  rateRows: number;
-  inputSeconds: number;
-  processSeconds: number;
-  rateBatches: number;
   lag: LagFit;
 }
 
@@ -71,9 +67,23 @@ export interface BatchStats {
   warmupBatches: number;
   durations: Ring<number>;
   maxMs: number | null;
+  /** Rows and Spark's own measured seconds, for row-weighted averages of input and processed rates. */
+  rateRows: number;
+  inputSeconds: number;
+  processSeconds: number;
+  rateBatches: number;
 }
 
-const batchStats = (): BatchStats => ({ batches: 0, warmupBatches: 0, durations: new Ring(SEGMENT_DURATION_SAMPLES), maxMs: null });
+const batchStats = (): BatchStats => ({
+  batches: 0,
+  warmupBatches: 0,
+  durations: new Ring(SEGMENT_DURATION_SAMPLES),
+  maxMs: null,
+  rateRows: 0,
+  inputSeconds: 0,
+  processSeconds: 0,
+  rateBatches: 0,
+});
 
 export interface ExperimentsState {
   segments: Ring<Segment>;
@@ -126,10 +136,6 @@ function newSegment(exp: ExperimentsState, t: number, cause: ExperimentCause, fr
     stateShufflePartitions: from?.stateShufflePartitions ?? null,
     listener: batchStats(),
     derived: batchStats(),
-    rateRows: 0,
-    inputSeconds: 0,
-    processSeconds: 0,
-    rateBatches: 0,
     lag: { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0, first: null, last: null },
   };
   exp.segments.push(seg);
@@ -304,10 +310,10 @@ export function noteExperimentBatch(exp: ExperimentsState, row: BatchRow, progre
   stats.maxMs = Math.max(stats.maxMs ?? 0, row.durationMs);
   const rows = row.numInputRows;
   if (rows !== null && rows > 0 && row.inputRps !== null && row.inputRps > 0 && row.processedRps !== null && row.processedRps > 0) {
-    seg.rateRows += rows;
-    seg.inputSeconds += rows / row.inputRps;
-    seg.processSeconds += rows / row.processedRps;
-    seg.rateBatches++;
+    stats.rateRows += rows;
+    stats.inputSeconds += rows / row.inputRps;
+    stats.processSeconds += rows / row.processedRps;
+    stats.rateBatches++;
   }
 }
 

@@ -9,7 +9,7 @@ import { parseJavaMajor, parsePythonVersion } from '../../src/lab/provision/prer
 import { connectorJarsNotInSpark } from '../../src/lab/provision/provision.js';
 import { describePortTaken, findPortOwner, isPortFree } from '../../src/lab/ports.js';
 import { isAlive, processStartTime, spawnDetached, stopProcess, tailFile } from '../../src/lab/processes.js';
-import { acquireLock } from '../../src/lab/lock.js';
+import { acquireLabLock, acquireLock, LabBusy } from '../../src/lab/lock.js';
 import { readState, writeState } from '../../src/lab/state.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-unit-'));
@@ -129,5 +129,45 @@ describe('processes and ports', () => {
     writeState(file, { config: null, components: {} });
     fs.writeFileSync(file, '{"components": {"kaf');
     assert.deepEqual(readState(file), { config: null, components: {} });
+  });
+});
+
+describe('the lab lock', () => {
+  const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-lock-'));
+
+  it('is written aside and linked into place: whole from the start, nothing left beside it', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'lab.lock');
+    const release = acquireLock(file, 'up');
+    assert.deepEqual(fs.readdirSync(dir), ['lab.lock']);
+    assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number }).pid, process.pid);
+    release();
+    assert.deepEqual(fs.readdirSync(dir), []);
+  });
+
+  it('is not taken twice by the same process (a hotkey during its own resubmission)', () => {
+    const file = path.join(tmpDir(), 'lab.lock');
+    const release = acquireLock(file, 'submit');
+    assert.throws(() => acquireLock(file, 'generators'), (err) => err instanceof LabBusy && /this sparktop is still running `lab submit`/.test(err.message));
+    release();
+    acquireLock(file, 'generators')();
+  });
+
+  it('a hotkey waits out a short change, and is refused by a long one', async () => {
+    const file = path.join(tmpDir(), 'lab.lock');
+    const release = acquireLock(file, 'generators');
+    setTimeout(release, 300);
+    (await acquireLabLock(file, 'generators', 5000))();
+    const held = acquireLock(file, 'submit');
+    await assert.rejects(acquireLabLock(file, 'generators', 300), LabBusy);
+    held();
+  });
+
+  it('a release does not remove a lock another process took since', () => {
+    const file = path.join(tmpDir(), 'lab.lock');
+    const release = acquireLock(file, 'up');
+    fs.writeFileSync(file, JSON.stringify({ pid: 999_999_999, startTime: '1', what: 'down' }));
+    release();
+    assert.equal(fs.existsSync(file), true);
   });
 });

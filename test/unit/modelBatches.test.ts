@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
+import { recordedStageRows } from '../support/recordedStageRows.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 import { derive } from '../../src/model/index.js';
 
@@ -117,7 +118,7 @@ describe('batches derived from the jobs API (listener answers removed from the r
   const { model, now } = modelFromAnswers(answers, { keep: (a) => a.endpoint !== 'listener:/progress' });
   const d = derive(model, now);
 
-  it('derives rows with durations and without rows or rates', () => {
+  it('derives rows with durations, rows from the recorded stages and rates from them', () => {
     assert.deepEqual(
       d.batches.rows.map((r) => [r.batchId, r.durationMs, r.origin]),
       [
@@ -128,16 +129,18 @@ describe('batches derived from the jobs API (listener answers removed from the r
         [4, null, 'derived'],
       ],
     );
+    const stageRows = recordedStageRows(answers);
     for (const r of d.batches.rows) {
-      assert.equal(r.numInputRows, null, 'row count unknown');
-      assert.equal(r.inputRps, null);
-      assert.equal(r.processedRps, null);
+      const running = r.durationMs === null;
+      assert.equal(r.numInputRows, running ? null : stageRows.get(`${r.runId}/${r.batchId}`), `batch ${r.batchId}`);
+      assert.equal(r.processedRps, running ? null : r.numInputRows! / (r.durationMs! / 1000));
       assert.equal(r.stateRows, null);
       assert.equal(r.appId, OLD_APP);
     }
-    assert.equal(d.rates.inputRps, null);
-    assert.equal(d.rates.processedRps, null);
+    assert.ok(d.batches.rows.slice(0, 4).every((r) => r.numInputRows !== null && r.numInputRows > 0));
+    assert.equal(d.rates.processedRps, d.batches.rows[3]!.processedRps, 'the newest finished batch gives the rates');
   });
+
 
   it('computes percentiles over the completed derived batches', () => {
     // 12788 14945 17090 33308 → p50 = 14945, p95 = max = 33308

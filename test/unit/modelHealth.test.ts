@@ -37,7 +37,7 @@ describe('health over each recording', () => {
     assert.deepEqual(healthRuns('resubmit'), [
       [0, 'down'], // Kafka answered, the driver not yet
       [3, 'unknown'], // the driver answered; the listener's first batches come at line 8
-      [7, 'keeping-up'],
+      [5, 'keeping-up'], // line 6: the jobs list's finished batches, rows from their stages: rates to judge by
       [131, 'down'], // line 132: /allexecutors "fetch failed"
       [172, 'unknown'], // line 173: the new app answers; the old run's offsets are not its own: lag unknown
       [354, 'keeping-up'], // line 355: batch 0 of the new run committed
@@ -50,7 +50,7 @@ describe('health over each recording', () => {
     assert.deepEqual(healthRuns('kafka-down'), [
       [0, 'down'],
       [3, 'unknown'],
-      [7, 'keeping-up'],
+      [5, 'keeping-up'], // line 6: the jobs list's finished batches, rows from their stages
       [128, 'down'], // line 129: ECONNREFUSED
       [452, 'falling-behind'], // line 453: Kafka answers again; partitions STALL
       [468, 'keeping-up'], // line 469: batch 102 committed

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { parseStreamingMetrics } from '../../src/sources/parse.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
+import { recordedStageRows } from '../support/recordedStageRows.js';
 
 // no-listener.jsonl: the lab's job recorded with the listener URL pointed at a closed port, as for
 // someone else's app: batches come from the driver's jobs API, rates from Spark's streaming gauges.
@@ -15,14 +16,15 @@ describe('without the progress listener', () => {
     assert.equal(d.sources.kafka.ok, true);
   });
 
-  it('derives batch ids and durations from the jobs API, with rows unknown', () => {
+  it('derives batch ids and durations from the jobs API, rows from the recorded stages', () => {
     assert.ok(d.batches.rows.length >= 2, 'batches are seen');
+    const stageRows = recordedStageRows(answersFromFixture('no-listener'));
     for (const r of d.batches.rows) {
       assert.equal(r.origin, 'derived');
-      assert.equal(r.numInputRows, null);
+      assert.equal(r.numInputRows, r.durationMs === null ? null : stageRows.get(`${r.runId}/${r.batchId}`));
     }
     const done = d.batches.rows.filter((r) => r.durationMs !== null);
-    assert.ok(done.length >= 1 && done.every((r) => r.durationMs! > 0));
+    assert.ok(done.length >= 1 && done.every((r) => r.durationMs! > 0 && r.numInputRows! > 0));
   });
 
   it('takes input and processed rates from Spark\'s streaming gauges', () => {

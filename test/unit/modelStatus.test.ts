@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { derive, toStatusJson } from '../../src/model/index.js';
 import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
+import { recordedStageRows } from '../support/recordedStageRows.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 
 const TOP = ['at', 'health', 'kafka', 'spark', 'progress', 'checkpoint', 'master', 'generators', 'findings', 'experiments'];
@@ -102,11 +103,16 @@ describe('status --json: unknown is null, never 0', () => {
     for (const p of s.kafka.partitions) assert.equal(p.produceRate, null);
   });
 
-  it('with batches derived from the jobs API: the newest completed batch, row count and rates null (steady without the listener)', () => {
-    const { model, now } = modelFromAnswers(answersFromFixture('steady'), { keep: (a) => a.endpoint !== 'listener:/progress' });
-    const s = JSON.parse(JSON.stringify(toStatusJson(derive(model, now)))) as ReturnType<typeof toStatusJson>;
+  it('with batches derived from the jobs API: the newest completed batch, rows from its stages, its rates (steady without the listener)', () => {
+    const answers = answersFromFixture('steady');
+    const { model, now } = modelFromAnswers(answers, { keep: (a) => a.endpoint !== 'listener:/progress' });
+    const d = derive(model, now);
+    const s = JSON.parse(JSON.stringify(toStatusJson(d))) as ReturnType<typeof toStatusJson>;
     // Batch 4 is still running at the end of the recording: batch 3 is the last one that completed.
-    assert.deepEqual(s.spark.batch, { batchId: 3, numInputRows: null, inputRowsPerSecond: null, processedRowsPerSecond: null, durationMs: 14945 });
+    const b3 = d.batches.rows.find((r) => r.batchId === 3)!;
+    const rows = recordedStageRows(answers).get(`${b3.runId}/3`)!;
+    assert.ok(rows > 0);
+    assert.deepEqual(s.spark.batch, { batchId: 3, numInputRows: rows, inputRowsPerSecond: b3.inputRps, processedRowsPerSecond: rows / 14.945, durationMs: 14945 });
     for (const p of s.kafka.partitions) {
       assert.equal(p.sparkOffset, null);
       assert.equal(p.lag, null);
