@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { advisorFileSchema, resolveAdvisorSettings } from './advisorConfig.js';
-import { InvalidResource } from './control/resources.js';
+import { InvalidResource } from './domain/resources.js';
 import { labPaths, defaultCacheDir } from './lab/paths.js';
 import { readState } from './lab/state.js';
 import type { AdvisorOptions, AdvisorOptionsInput } from './model/advisor/options.js';

@@ -1,4 +1,4 @@
-import { InvalidResource } from '../control/resources.js';
+import { InvalidResource } from '../domain/resources.js';
 import { resolveWatchConfig, type WatchFlags } from '../config.js';
 import { FINDING_IDS } from '../model/advisor/index.js';
 import type { Derived, Finding, Severity } from '../model/derived.js';

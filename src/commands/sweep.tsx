@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink';
 import { kebab } from '../cliArgs.js';
 import { resolveWatchConfig, type WatchFlags } from '../config.js';
-import { BASELINE_RESOURCES } from '../control/resources.js';
+import { BASELINE_RESOURCES } from '../domain/resources.js';
 import { parseTarget, selectControl } from '../control/select.js';
 import { controlSample, WatchOnly, type ActionResult, type PipelineControl } from '../control/types.js';
 import { recreateTopic, topicPartitionCount } from '../lab/kafkaBroker.js';

@@ -28,8 +28,8 @@ import {
 } from './dockerCommands.js';
 import { runDocker, runDockerSync, type DockerRunner } from './dockerRunner.js';
 import { invalidGeneratorCount, invalidRate, killed, noJob, pausedOrResumed, rateChanged, resubmitted, scaled, unchangedCount } from './messages.js';
-import type { JobResources } from './resources.js';
-import { formatCommandLine } from './sparkSubmit.js';
+import type { JobResources } from '../domain/resources.js';
+import { formatCommandLine } from '../domain/sparkSubmit.js';
 import type { ActionResult, GeneratorsState, PipelineControl, ResubmitProgress, ReviewedResubmit } from './types.js';
 
 /** What sparktop remembers of the Docker lab between runs (the containers do not say it). */

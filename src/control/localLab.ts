@@ -10,7 +10,7 @@ import { resubmitLab, reviewSubmission, runningLabConfig } from '../lab/resubmit
 import { stopJob } from '../lab/submit.js';
 import { acquireLock } from '../lab/lock.js';
 import { activeAppsOfOurs } from '../lab/sparkJob.js';
-import type { JobResources } from './resources.js';
+import type { JobResources } from '../domain/resources.js';
 import {
   invalidGeneratorCount,
   invalidRate,

@@ -1,5 +1,5 @@
 /** A sweep's results as Markdown: the answer first (table and best configuration), then every step. */
-import { resourceFlags } from '../control/resources.js';
+import { resourceFlags } from '../domain/resources.js';
 import { formatInt as num } from '../ui/format.js';
 import { bestOf, type ConfigurationResult, type SweepResults } from './results.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { judge, parseFailOn, parseThresholds } from '../../src/commands/check.js';
 import { formatStatusText } from '../../src/commands/statusText.js';
 import { resolveWatchConfig } from '../../src/config.js';
-import { InvalidResource } from '../../src/control/resources.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 import { SNAPSHOT_HYSTERESIS } from '../../src/model/advisor/index.js';
 import { derive, toStatusJson } from '../../src/model/index.js';
 import { runAdvisor } from '../support/advisorFixture.js';

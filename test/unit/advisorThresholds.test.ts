@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseThresholdFlags } from '../../src/advisorConfig.js';
 import { InvalidConfigFile, resolveAdvisorConfig, resolveWatchConfig } from '../../src/config.js';
-import { InvalidResource } from '../../src/control/resources.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 import { DEFAULT_ADVISOR_THRESHOLDS, DEFAULT_HYSTERESIS } from '../../src/model/advisor/index.js';
 import { ADVISOR_SETTINGS, defaultValue, differencesFromDefaults } from '../../src/model/advisor/settings.js';
 import { readRecording } from '../../src/record/reader.js';

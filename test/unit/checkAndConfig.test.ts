@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { judge, parseThresholds } from '../../src/commands/check.js';
 import { InvalidConfigFile, resolveWatchConfig } from '../../src/config.js';
-import { InvalidResource } from '../../src/control/resources.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 

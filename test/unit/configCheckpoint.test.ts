@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveWatchConfig } from '../../src/config.js';
-import { InvalidResource } from '../../src/control/resources.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 
 describe('--checkpoint in the watch configuration', () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-config-'));

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { resolveWatchConfig } from '../../src/config.js';
 import { DOCKER_LAB, IN_CONTAINER, JOB_FILE_NAME, LISTENER_FILE_NAME, RATE_LABEL } from '../../src/control/dockerCommands.js';
-import { parseMemory, parsePositiveInt } from '../../src/control/resources.js';
+import { parseMemory, parsePositiveInt } from '../../src/domain/resources.js';
 import { GENERATOR_ENV, resolveGeneratorOptions } from '../../src/generator/options.js';
 import { defaultLabConfig } from '../../src/lab/labConfig.js';
 import { PINNED, SPARK_KAFKA_CONNECTOR } from '../../src/lab/versions.js';

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DockerLabControl, dockerLabRunning } from '../../src/control/dockerLab.js';
 import { DOCKER_LAB } from '../../src/control/dockerCommands.js';
-import { BASELINE_RESOURCES } from '../../src/control/resources.js';
+import { BASELINE_RESOURCES } from '../../src/domain/resources.js';
 import { parseTarget, selectControl } from '../../src/control/select.js';
-import { formatCommandLine } from '../../src/control/sparkSubmit.js';
+import { formatCommandLine } from '../../src/domain/sparkSubmit.js';
 import { resolveWatchConfig } from '../../src/config.js';
 import { fakeDocker, generatorPsLine, type FakeDocker } from '../support/fakeDocker.js';
 

@@ -15,7 +15,7 @@ import { Live, type LiveRecorder } from '../../src/commands/live.js';
 import { readRecording } from '../../src/record/reader.js';
 import { openRecordingSession } from '../../src/record/session.js';
 import { resolveWatchConfig } from '../../src/config.js';
-import type { JobResources } from '../../src/control/resources.js';
+import type { JobResources } from '../../src/domain/resources.js';
 import { WatchOnly, type ActionResult, type GeneratorsState, type PipelineControl, type ResubmitProgress, type ReviewedResubmit } from '../../src/control/types.js';
 import { applySample, derive } from '../../src/model/index.js';
 import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
