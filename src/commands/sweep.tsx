@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink';
-import { kebab } from '../cliArgs.js';
+import { kebab } from '../text/kebab.js';
 import { resolveWatchConfig, type WatchFlags } from '../config.js';
 import { BASELINE_RESOURCES } from '../domain/resources.js';
 import { parseTarget, selectControl } from '../control/select.js';
@@ -21,7 +21,7 @@ import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
 import { Live } from './live.js';
 import { takeSnapshot, samplerFor } from './snapshot.js';
-import { formatInt } from '../ui/format.js';
+import { formatInt } from '../text/format.js';
 
 export interface SweepCommandFlags extends WatchFlags, SweepFlags {
   target?: string;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { kebab } from '../cliArgs.js';
+import { kebab } from '../text/kebab.js';
 import { parseDurationMs } from '../config.js';
 import { InvalidResource, parseMemory, parsePositiveInt, parseResources, type JobResources, type RawResourceFlags } from '../domain/resources.js';
 
