@@ -4,7 +4,7 @@ import axios from 'axios';
 import type { LabEndpoints, QueryName } from '../lab/labConfig.js';
 import { driverUi, listenerUrl, masterUi } from '../lab/labConfig.js';
 import { fetchMaster } from '../lab/sparkCluster.js';
-import { writeJsonFileAtomic } from '../lab/jsonFile.js';
+import { writeJsonFileAtomic } from '../files/jsonFile.js';
 import { activeAppsOfOurs, awaitSubmittedApp, checkpointName, killOurAppsViaMaster } from '../lab/sparkJob.js';
 import { waitFor } from '../lab/wait.js';
 import { GENERATOR_DEFAULTS } from '../generator/options.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { logFileFor, startComponent } from '../lab/components.js';
 import { generatorFiles, generatorSpec } from '../lab/generators.js';
-import { writeJsonFileAtomic } from '../lab/jsonFile.js';
+import { writeJsonFileAtomic } from '../files/jsonFile.js';
 import type { LabConfig } from '../lab/labConfig.js';
 import type { LabPaths } from '../lab/paths.js';
 import { isAlive, stopProcess } from '../lab/processes.js';

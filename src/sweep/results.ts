@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { JobResources } from '../domain/resources.js';
-import { writeJsonFileAtomic } from '../lab/jsonFile.js';
+import { writeJsonFileAtomic } from '../files/jsonFile.js';
 import type { StepMeasurement } from './measure.js';
 import type { SweepPlan, SweepSettings } from './plan.js';
 import type { SearchEnd, StepOutcome } from './search.js';
