@@ -3,7 +3,7 @@ import { render } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { writeSnapshot } from '../record/snapshot.js';
 import { modelOptionsOf, ReplayPlayer, MAX_SPEED, MIN_SPEED } from '../record/replaySource.js';
-import { resolveAdvisorConfig, wantsColor } from '../config.js';
+import { resolveAdvisorConfig, wantsColor } from '../config/watchConfig.js';
 import { InvalidResource } from '../domain/resources.js';
 import type { Derived } from '../model/derived.js';
 import { App } from '../ui/App.js';

@@ -1,4 +1,4 @@
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import type { Derived, SourceState } from '../model/derived.js';
 import { formatBytesOf, formatClock, formatCompact, formatDuration, formatInt, formatPercent, formatSeconds, healthLabel } from '../text/format.js';
 

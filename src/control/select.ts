@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import { labPaths, defaultCacheDir } from '../lab/paths.js';
 import { readState } from '../lab/state.js';
 import { InvalidResource } from '../domain/resources.js';

@@ -3,7 +3,7 @@
  * Load on the driver stays at about 2 requests/s at the default 1 s refresh; each endpoint has at
  * most one request in flight; timeouts are 2 s.
  */
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import type { Sample } from '../model/samples.js';
 import { AnswerInterpreter, type EndpointAnswer, type EndpointName } from './answers.js';
 import { CheckpointReader } from './checkpoint.js';

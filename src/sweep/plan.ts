@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { kebab } from '../text/kebab.js';
-import { parseDurationMs } from '../config.js';
+import { parseDurationMs } from '../config/watchConfig.js';
 import { InvalidResource, parseMemory, parsePositiveInt, parseResources, type JobResources, type RawResourceFlags } from '../domain/resources.js';
 
 export interface SweepConfiguration {

@@ -1,5 +1,5 @@
 /** Command-line words before meow parses them, and the flags it could not place. */
-import { kebab } from './text/kebab.js';
+import { kebab } from '../text/kebab.js';
 
 /**
  * `--trigger -1s` would reach the parser as the flag `--trigger` without a value and the short
