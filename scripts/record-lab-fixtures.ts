@@ -32,7 +32,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { controlSample } from '../src/control/types.js';
 import { LocalLabControl } from '../src/control/localLab.js';
-import { BASELINE_RESOURCES, parseResources } from '../src/control/resources.js';
+import { BASELINE_RESOURCES, parseResources } from '../src/domain/resources.js';
 import { labPaths, defaultCacheDir } from '../src/lab/paths.js';
 import { provision } from '../src/lab/provision/provision.js';
 import { readState, updateState } from '../src/lab/state.js';

@@ -1,9 +1,9 @@
 import meow from 'meow';
-import { attachDashValues, unknownFlags } from './cliArgs.js';
-import { definedFlags, flagDefinitions, valueFlags, type Flags } from './cliFlags.js';
+import { attachDashValues, unknownFlags } from './commands/cliArgs.js';
+import { definedFlags, flagDefinitions, valueFlags, type Flags } from './commands/cliFlags.js';
 import { commandHelp, findCommand, globalHelp, inapplicableFlag, type CommandEntry } from './commands/registry.js';
-import { InvalidConfigFile } from './config.js';
-import { InvalidResource } from './control/resources.js';
+import { InvalidConfigFile } from './config/watchConfig.js';
+import { InvalidResource } from './domain/resources.js';
 import { GeneratorOptionsError } from './generator/options.js';
 import { MissingPrerequisite } from './lab/provision/prereqs.js';
 

@@ -1,8 +1,9 @@
-import { InvalidResource } from '../control/resources.js';
-import { resolveWatchConfig, type WatchFlags } from '../config.js';
+import { InvalidResource } from '../domain/resources.js';
+import type { WatchFlags } from '../config/watchConfig.js';
 import { FINDING_IDS } from '../model/advisor/index.js';
 import type { Derived, Finding, Severity } from '../model/derived.js';
 import { takeSnapshot } from './snapshot.js';
+import { watchConfigFor } from './watchConfig.js';
 
 /** Which findings make `check` fail: those of `severity` or worse, and those named. */
 export interface FailOn {
@@ -84,7 +85,7 @@ export function parseThresholds(raw: { maxBatchMs?: string; minRatio?: string; f
 
 export async function checkCommand(flags: WatchFlags & { maxBatchMs?: string; minRatio?: string; failOn?: string }): Promise<number> {
   const thresholds = parseThresholds(flags);
-  const config = resolveWatchConfig(flags);
+  const config = watchConfigFor(flags);
   const d = await takeSnapshot(config);
   const verdict = judge(d, thresholds);
   const word = verdict.code === 0 ? 'healthy' : verdict.code === 1 ? 'unhealthy' : d.health === 'unknown' ? 'unknown' : 'unreachable';

@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import { useEffect, useRef, useState } from 'react';
 import type { Key } from 'ink';
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import { planHotkey } from '../control/hotkeys.js';
-import { BASELINE_RESOURCES, type JobResources } from '../control/resources.js';
+import { BASELINE_RESOURCES, type JobResources } from '../domain/resources.js';
 import { controlSample, type ActionResult, type PipelineControl } from '../control/types.js';
 import type { Derived } from '../model/derived.js';
 import { derive, type ModelState } from '../model/index.js';

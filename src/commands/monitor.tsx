@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
-import { resolveWatchConfig, type WatchFlags } from '../config.js';
+import type { WatchFlags } from '../config/watchConfig.js';
 import { parseTarget, selectControl } from '../control/select.js';
 import { applySample, createModel } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
@@ -10,10 +10,11 @@ import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
 import { openRecordingSession } from '../record/session.js';
 import { exitCodeOf, onStopSignal, type StopSignal } from './stopSignals.js';
+import { watchConfigFor } from './watchConfig.js';
 
 /** `sparktop` / `sparktop monitor`: the full-screen live view. */
 export async function monitorCommand(flags: WatchFlags & { target?: string }): Promise<number> {
-  const config = resolveWatchConfig(flags);
+  const config = watchConfigFor(flags);
   const target = parseTarget(flags.target);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write('sparktop: the monitor needs an interactive terminal; for one snapshot use `sparktop status` (or `status --json`).\n');

@@ -3,8 +3,8 @@
  * each command's `--help`, the "does not apply" errors and the dispatch all come from here.
  * Commands are loaded on use: a usage error or `status` does not pay for Ink and React.
  */
-import { FLAG_DEFAULTS, LAB_FLAGS, RESOURCE_FLAGS, UP_FLAGS, WATCH_FLAGS, type FlagName, type Flags } from '../cliFlags.js';
-import { kebab } from '../cliArgs.js';
+import { FLAG_DEFAULTS, LAB_FLAGS, RESOURCE_FLAGS, UP_FLAGS, WATCH_FLAGS, type FlagName, type Flags } from './cliFlags.js';
+import { kebab } from '../text/kebab.js';
 import { HELP_SECTIONS, SECTION_ORDER, type HelpSection } from './helpText.js';
 
 export interface CommandEntry {

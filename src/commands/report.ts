@@ -1,7 +1,7 @@
 /** `sparktop report FILE [-o report.md [--force]]`: the recording as Markdown, on stdout or into a file. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveAdvisorConfig } from '../config.js';
+import { resolveAdvisorConfig } from '../config/watchConfig.js';
 import { isFileExists, writeFileAtomic, writeNewFileAtomic } from '../files/outputFile.js';
 import { reportMarkdown } from '../record/report.js';
 import { recordingFor } from './recordingInput.js';

@@ -1,4 +1,4 @@
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import type { Derived } from '../model/derived.js';
 import { SNAPSHOT_HYSTERESIS } from '../model/advisor/index.js';
 import { applySample, createModel, derive } from '../model/index.js';

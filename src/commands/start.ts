@@ -1,4 +1,4 @@
-import type { WatchFlags } from '../config.js';
+import type { WatchFlags } from '../config/watchConfig.js';
 import type { LabFlags } from '../lab/labFlags.js';
 import { labUpCommand } from './lab.js';
 import { monitorCommand } from './monitor.js';

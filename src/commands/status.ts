@@ -1,12 +1,13 @@
-import { resolveWatchConfig, type WatchFlags } from '../config.js';
+import type { WatchFlags } from '../config/watchConfig.js';
 import type { Derived } from '../model/derived.js';
 import { toStatusJson } from '../model/index.js';
 import { formatStatusText } from './statusText.js';
 import { takeSnapshot } from './snapshot.js';
+import { watchConfigFor } from './watchConfig.js';
 
 /** `sparktop status [--json]`: one snapshot, no TUI. Exit 0 when every source answered, 2 when one did not. */
 export async function statusCommand(flags: WatchFlags & { json?: boolean }): Promise<number> {
-  const config = resolveWatchConfig(flags);
+  const config = watchConfigFor(flags);
   const derived: Derived = await takeSnapshot(config);
   if (flags.json) process.stdout.write(`${JSON.stringify(toStatusJson(derived), null, 2)}\n`);
   else process.stdout.write(`${formatStatusText(derived, config)}\n`);

@@ -1,6 +1,6 @@
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import type { Derived, SourceState } from '../model/derived.js';
-import { formatBytesOf, formatClock, formatCompact, formatDuration, formatInt, formatPercent, formatSeconds, healthLabel } from '../ui/format.js';
+import { formatBytesOf, formatClock, formatCompact, formatDuration, formatInt, formatPercent, formatSeconds, healthLabel } from '../text/format.js';
 
 function reach(s: SourceState): string {
   if (s.ok === true) return 'ok';

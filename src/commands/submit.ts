@@ -1,4 +1,4 @@
-import { BASELINE_RESOURCES, parseResources } from '../control/resources.js';
+import { BASELINE_RESOURCES, parseResources } from '../domain/resources.js';
 import { labConfigFromFlags, type LabFlags } from '../lab/labFlags.js';
 import { labPaths } from '../lab/paths.js';
 import { resubmitLab, runningLabConfig } from '../lab/resubmit.js';

@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink';
-import { kebab } from '../cliArgs.js';
-import { resolveWatchConfig, type WatchFlags } from '../config.js';
-import { BASELINE_RESOURCES } from '../control/resources.js';
+import { kebab } from '../text/kebab.js';
+import type { WatchFlags } from '../config/watchConfig.js';
+import { watchConfigFor as resolveWatchConfig } from './watchConfig.js';
+import { BASELINE_RESOURCES } from '../domain/resources.js';
 import { parseTarget, selectControl } from '../control/select.js';
 import { controlSample, WatchOnly, type ActionResult, type PipelineControl } from '../control/types.js';
 import { OutputFile } from '../files/outputFile.js';
@@ -24,7 +25,7 @@ import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
 import { Live } from './live.js';
 import { takeSnapshot, samplerFor } from './snapshot.js';
-import { formatInt } from '../ui/format.js';
+import { formatInt } from '../text/format.js';
 
 export interface SweepCommandFlags extends WatchFlags, SweepFlags {
   target?: string;

@@ -7,8 +7,8 @@ import { PACKAGE_ROOT } from '../lab/paths.js';
 import { SPARK_KAFKA_CONNECTOR } from '../lab/versions.js';
 import type { QueryName } from '../lab/labConfig.js';
 import { APP_NAME } from '../lab/sparkJob.js';
-import type { JobResources } from './resources.js';
-import { buildSparkSubmit, type SubmitPlan } from './sparkSubmit.js';
+import type { JobResources } from '../domain/resources.js';
+import { buildSparkSubmit, type SubmitPlan } from '../domain/sparkSubmit.js';
 
 /** Names fixed by docker/docker-compose.yaml and docker/load-generator/docker-compose.yaml (checked by the tests). */
 export interface DockerLabSettings {

@@ -4,7 +4,7 @@ import axios from 'axios';
 import type { LabEndpoints, QueryName } from '../lab/labConfig.js';
 import { driverUi, listenerUrl, masterUi } from '../lab/labConfig.js';
 import { fetchMaster } from '../lab/sparkCluster.js';
-import { writeJsonFileAtomic } from '../lab/jsonFile.js';
+import { writeJsonFileAtomic } from '../files/jsonFile.js';
 import { activeAppsOfOurs, awaitSubmittedApp, checkpointName, killOurAppsViaMaster } from '../lab/sparkJob.js';
 import { waitFor } from '../lab/wait.js';
 import { GENERATOR_DEFAULTS } from '../generator/options.js';
@@ -28,8 +28,8 @@ import {
 } from './dockerCommands.js';
 import { runDocker, runDockerSync, type DockerRunner } from './dockerRunner.js';
 import { invalidGeneratorCount, invalidRate, killed, noJob, pausedOrResumed, rateChanged, resubmitted, scaled, unchangedCount } from './messages.js';
-import type { JobResources } from './resources.js';
-import { formatCommandLine } from './sparkSubmit.js';
+import type { JobResources } from '../domain/resources.js';
+import { formatCommandLine } from '../domain/sparkSubmit.js';
 import type { ActionResult, GeneratorsState, PipelineControl, ResubmitProgress, ReviewedResubmit } from './types.js';
 
 /** What sparktop remembers of the Docker lab between runs (the containers do not say it). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { logFileFor, startComponent } from '../lab/components.js';
 import { generatorFiles, generatorSpec } from '../lab/generators.js';
-import { writeJsonFileAtomic } from '../lab/jsonFile.js';
+import { writeJsonFileAtomic } from '../files/jsonFile.js';
 import type { LabConfig } from '../lab/labConfig.js';
 import type { LabPaths } from '../lab/paths.js';
 import { isAlive, stopProcess } from '../lab/processes.js';
@@ -10,7 +10,7 @@ import { resubmitLab, reviewSubmission, runningLabConfig } from '../lab/resubmit
 import { stopJob } from '../lab/submit.js';
 import { acquireLabLock, LabBusy } from '../lab/lock.js';
 import { activeAppsOfOurs } from '../lab/sparkJob.js';
-import type { JobResources } from './resources.js';
+import type { JobResources } from '../domain/resources.js';
 import {
   invalidGeneratorCount,
   invalidRate,

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import { labPaths, defaultCacheDir } from '../lab/paths.js';
 import { readState } from '../lab/state.js';
-import { InvalidResource } from './resources.js';
+import { InvalidResource } from '../domain/resources.js';
 import { DockerLabControl, dockerLabRunning } from './dockerLab.js';
 import { LocalLabControl } from './localLab.js';
 import { WatchOnly, type PipelineControl } from './types.js';

@@ -1,5 +1,5 @@
 import type { ControlSample } from '../model/samples.js';
-import type { JobResources } from './resources.js';
+import type { JobResources } from '../domain/resources.js';
 
 /** What an action did, for the status line, the events view and the recording. */
 export interface ActionResult {

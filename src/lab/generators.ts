@@ -4,7 +4,7 @@ import type { LabConfig } from './labConfig.js';
 import { kafkaBootstrap } from './labConfig.js';
 import type { LabPaths } from './paths.js';
 import { SPARKTOP_BIN } from './paths.js';
-import { writeJsonFileAtomic } from './jsonFile.js';
+import { writeJsonFileAtomic } from '../files/jsonFile.js';
 import type { DetachedSpec } from './processes.js';
 import type { GeneratorStatsFile } from '../generator/stats.js';
 

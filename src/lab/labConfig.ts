@@ -1,6 +1,6 @@
 import os from 'node:os';
-import type { JobResources } from '../control/resources.js';
-import { BASELINE_RESOURCES } from '../control/resources.js';
+import type { JobResources } from '../domain/resources.js';
+import { BASELINE_RESOURCES } from '../domain/resources.js';
 
 export type QueryName = 'activity2' | 'activity3';
 

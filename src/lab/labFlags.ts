@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { InvalidResource, parseMemory, parsePositiveInt, parseResources, type RawResourceFlags } from '../control/resources.js';
+import { InvalidResource, parseMemory, parsePositiveInt, parseResources, type RawResourceFlags } from '../domain/resources.js';
 import { defaultLabConfig, type LabConfig, type QueryName } from './labConfig.js';
 import { defaultCacheDir } from './paths.js';
-import { kebab } from '../cliArgs.js';
+import { kebab } from '../text/kebab.js';
 
 export interface LabFlags extends RawResourceFlags {
   cacheDir?: string;

@@ -1,5 +1,5 @@
-import type { JobResources } from '../control/resources.js';
-import { formatCommandLine } from '../control/sparkSubmit.js';
+import type { JobResources } from '../domain/resources.js';
+import { formatCommandLine } from '../domain/sparkSubmit.js';
 import { acquireLock } from './lock.js';
 import type { LabConfig } from './labConfig.js';
 import type { LabPaths } from './paths.js';

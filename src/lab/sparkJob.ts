@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import axios from 'axios';
-import { buildSparkSubmit, type SubmitPlan } from '../control/sparkSubmit.js';
-import type { JobResources } from '../control/resources.js';
+import { buildSparkSubmit, type SubmitPlan } from '../domain/sparkSubmit.js';
+import type { JobResources } from '../domain/resources.js';
 import type { LabConfig, LabEndpoints } from './labConfig.js';
 import { driverUi, kafkaBootstrap, listenerUrl, masterUrl } from './labConfig.js';
 import type { LabPaths } from './paths.js';

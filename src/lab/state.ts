@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { writeJsonFileAtomic } from './jsonFile.js';
+import { writeJsonFileAtomic } from '../files/jsonFile.js';
 import type { ProcessRecord } from './processes.js';
 import type { LabConfig } from './labConfig.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import type { JobResources } from '../control/resources.js';
-import { formatCommandLine, type SubmitPlan } from '../control/sparkSubmit.js';
+import type { JobResources } from '../domain/resources.js';
+import { formatCommandLine, type SubmitPlan } from '../domain/sparkSubmit.js';
 import { diedReason, logFileFor, startComponent } from './components.js';
 import type { LabConfig } from './labConfig.js';
 import { driverUi } from './labConfig.js';

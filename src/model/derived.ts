@@ -3,7 +3,7 @@ import type { AdvisorThresholds } from './advisor/options.js';
  * What the ui renders and `status --json` prints: everything the model derives from the samples,
  * display-ready. Unknown is null (shown as `–`), never 0.
  */
-import type { JobResources } from '../control/resources.js';
+import type { JobResources } from '../domain/resources.js';
 import type { SourceName } from './samples.js';
 
 /**

@@ -6,7 +6,7 @@
  * - a `control` sample with action `resubmit` arrives (its detail names the requested resources).
  * Statistics accumulate incrementally per segment; segments and their duration samples are bounded.
  */
-import type { JobResources } from '../control/resources.js';
+import type { JobResources } from '../domain/resources.js';
 import type { BatchRow } from './derived.js';
 import { Ring } from './ring.js';
 import type { ControlSample, ExecutorsSample, GeneratorsSample, MasterSample, QueryProgress } from './samples.js';

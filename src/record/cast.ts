@@ -3,7 +3,7 @@
  * the bytes sparktop wrote to the terminal, playable with `asciinema play`.
  */
 import { performance } from 'node:perf_hooks';
-import { ENTER_FULL_SCREEN, LEAVE_FULL_SCREEN } from '../ui/screen.js';
+import { ENTER_FULL_SCREEN, LEAVE_FULL_SCREEN } from '../text/terminalCodes.js';
 import { openLineWriter, type LineWriterOptions } from './lineWriter.js';
 
 export interface CastHeader {

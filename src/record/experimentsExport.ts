@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { writeNewFiles } from '../files/outputFile.js';
 import type { ExperimentRow } from '../model/derived.js';
-import { loadLabel, slopeLabel, verdictLabel } from '../ui/experimentText.js';
-import { formatCompact, formatDuration, formatInt } from '../ui/format.js';
+import { loadLabel, slopeLabel, verdictLabel } from '../text/experimentText.js';
+import { formatCompact, formatDuration, formatInt } from '../text/format.js';
 
 export interface ExperimentsMeta {
   /** When the table was written, epoch ms. */

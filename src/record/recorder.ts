@@ -1,5 +1,5 @@
 /** `--record FILE`: every sample the sources deliver, every action and every mark, as JSON Lines. */
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import type { Sample } from '../model/samples.js';
 import { openLineWriter, type LineWriterOptions } from './lineWriter.js';
 import { createSampleEncoder, recordingHeader } from './recordingFormat.js';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import type { Sample, SampleKind } from '../model/samples.js';
 import { createRowEncoder } from './repeatRows.js';
 

@@ -16,7 +16,7 @@ import { settingsSection } from './reportSettings.js';
 import { breakdownSection, createStageCollector, stagesSection } from './reportStages.js';
 import { summarySection } from './reportSummary.js';
 import { utcDateTime } from './reportText.js';
-import { formatDuration } from '../ui/format.js';
+import { formatDuration } from '../text/format.js';
 
 export interface ReportOptions {
   /** What the report was made from, e.g. the file name. */

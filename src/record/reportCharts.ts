@@ -1,10 +1,10 @@
 /**
- * The run as text charts (the monitor's asciichart charts, src/ui/chart.ts, over the whole
+ * The run as text charts (the monitor's asciichart charts, src/text/chart.ts, over the whole
  * recording): input vs processed rate, batch duration against the target, total lag. Marks, app
  * changes and control actions are lettered on a marker row under each chart, with a legend.
  */
-import { buildChart, cleanPoints, type ChartGlyphs, type ChartInput } from '../ui/chart.js';
-import { formatCompactAxis, formatDurationShort } from '../ui/format.js';
+import { buildChart, cleanPoints, type ChartGlyphs, type ChartInput } from '../text/chart.js';
+import { formatCompactAxis, formatDurationShort } from '../text/format.js';
 import type { RunSeries } from './reportBatches.js';
 import { utcTime, whenIn } from './reportText.js';
 

@@ -6,7 +6,7 @@
 import { hostOf, isDriver } from '../model/executors.js';
 import type { ExecutorSample, Sample } from '../model/samples.js';
 import { sparkDate } from '../model/time.js';
-import { formatBytes, formatDuration, formatInt, formatPercent } from '../ui/format.js';
+import { formatBytes, formatDuration, formatInt, formatPercent } from '../text/format.js';
 import type { ReplayObserver } from './reportReplay.js';
 import { mdTable } from './reportText.js';
 

@@ -7,7 +7,7 @@ import type { BatchRow } from '../model/derived.js';
 import { percentile } from '../model/rates.js';
 import type { Sample, StageSample } from '../model/samples.js';
 import { sparkDate } from '../model/time.js';
-import { formatBytes, formatDuration, formatInt, formatPercent } from '../ui/format.js';
+import { formatBytes, formatDuration, formatInt, formatPercent } from '../text/format.js';
 import type { ReplayObserver } from './reportReplay.js';
 import { mdTable, oneLine } from './reportText.js';
 

@@ -4,7 +4,7 @@ import { clock } from './replaySource.js';
 import { redactUrl, type RecordingHeader } from './recordingFormat.js';
 import type { RunFacts } from './reportRun.js';
 import { mdTable, utcDateTime } from './reportText.js';
-import { formatDuration } from '../ui/format.js';
+import { formatDuration } from '../text/format.js';
 
 export interface SummaryInput {
   header: RecordingHeader;

@@ -4,7 +4,7 @@
  * target that cannot be opened or a write that fails becomes a sentence (`error()`, `onError`) and
  * the monitor keeps running without that recording.
  */
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import type { Sample } from '../model/samples.js';
 import { openCast, type CastWriter } from './cast.js';
 import { openRecorder, type Recorder } from './recorder.js';

@@ -4,7 +4,7 @@
  * most one request in flight, with a 2 s deadline for its whole answer (http.ts): a poll that finds
  * a path busy emits nothing, and the running request reports its failure when the deadline passes.
  */
-import type { WatchConfig } from '../config.js';
+import type { WatchConfig } from '../config/watchConfig.js';
 import type { Sample } from '../model/samples.js';
 import { AnswerInterpreter, type EndpointAnswer, type EndpointName } from './answers.js';
 import { CheckpointReader } from './checkpoint.js';

@@ -1,6 +1,6 @@
 /** A sweep's results as Markdown: the answer first (table and best configuration), then every step. */
-import { resourceFlags } from '../control/resources.js';
-import { formatInt as num } from '../ui/format.js';
+import { resourceFlags } from '../domain/resources.js';
+import { formatInt as num } from '../text/format.js';
 import { bestOf, type ConfigurationResult, type SweepResults } from './results.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);

@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { kebab } from '../cliArgs.js';
-import { parseDurationMs } from '../config.js';
-import { InvalidResource, parseMemory, parsePositiveInt, parseResources, type JobResources, type RawResourceFlags } from '../control/resources.js';
+import { kebab } from '../text/kebab.js';
+import { parseDurationMs } from '../config/watchConfig.js';
+import { InvalidResource, parseMemory, parsePositiveInt, parseResources, type JobResources, type RawResourceFlags } from '../domain/resources.js';
 
 export interface SweepConfiguration {
   /** Stable identity for --resume: the resources and partitions that make the configuration. */

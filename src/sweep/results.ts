@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { JobResources } from '../control/resources.js';
+import type { JobResources } from '../domain/resources.js';
 import type { OutputFile } from '../files/outputFile.js';
 import type { StepMeasurement } from './measure.js';
 import type { SweepPlan, SweepSettings } from './plan.js';

@@ -14,7 +14,7 @@ import type { SweepConfiguration, SweepPlan } from './plan.js';
 import { summarise, type ConfigurationResult, type SweepResults, type SweepStepResult } from './results.js';
 import { generatorPlan, nextRate, recordStep, startSearch, type SearchState } from './search.js';
 import { judgeStep } from './verdict.js';
-import { formatInt } from '../ui/format.js';
+import { formatInt } from '../text/format.js';
 
 /** What the sweep reads of the pipeline: the samples the sources delivered and the model's view of them. */
 export interface SweepWatch {

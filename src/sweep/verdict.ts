@@ -8,7 +8,7 @@ import { verdictOf } from '../model/experimentRows.js';
 import type { Finding } from '../model/derived.js';
 import type { StepMeasurement } from './measure.js';
 import type { StepOutcome } from './search.js';
-import { formatInt } from '../ui/format.js';
+import { formatInt } from '../text/format.js';
 
 /**
  * Causes before symptoms: when several findings are active, the one that says why is named

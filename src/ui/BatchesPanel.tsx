@@ -1,14 +1,14 @@
 import { useMemo } from 'react';
 import type { BatchRow, Derived } from '../model/derived.js';
-import { buildChart } from './chart.js';
+import { buildChart } from '../text/chart.js';
 import { ChartBlock, chartGlyphs } from './ChartBlock.js';
-import { formatDuration, formatDurationShort } from './format.js';
+import { formatDuration, formatDurationShort } from '../text/format.js';
 import { innerWidth, type PanelSize } from './layout.js';
 import { Line } from './Line.js';
 import { chartMarkers } from './markers.js';
 import { outageSpans, outagesOf, PANEL_SOURCES } from './outage.js';
 import { Panel } from './Panel.js';
-import type { Span, Tone } from './text.js';
+import type { Span, Tone } from '../text/cells.js';
 import { useTheme } from './theme.js';
 
 const LABEL_WIDTH = 5;

@@ -1,6 +1,6 @@
-import type { Chart, ChartCellKind, ChartGlyphs } from './chart.js';
+import type { Chart, ChartCellKind, ChartGlyphs } from '../text/chart.js';
 import { Line } from './Line.js';
-import type { Span, Tone } from './text.js';
+import type { Span, Tone } from '../text/cells.js';
 import type { Theme } from './theme.js';
 
 const KIND_TONES: Record<ChartCellKind, Tone | undefined> = {

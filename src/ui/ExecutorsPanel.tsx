@@ -1,13 +1,13 @@
 import type { AdvisorThresholds } from '../model/advisor/options.js';
 import type { Derived, ExecutorRow } from '../model/derived.js';
 import { bar } from './bar.js';
-import { formatBytesOf, formatInt, formatPercent, formatRatio } from './format.js';
+import { formatBytesOf, formatInt, formatPercent, formatRatio } from '../text/format.js';
 import { innerWidth, type PanelSize } from './layout.js';
 import { outagesOf, PANEL_SOURCES } from './outage.js';
 import { Panel } from './Panel.js';
 import { TableBody } from './TableBody.js';
 import type { Column } from './table.js';
-import type { Span, Tone } from './text.js';
+import type { Span, Tone } from '../text/cells.js';
 import { useTheme, type Glyphs } from './theme.js';
 
 /** Skew (max ÷ median) coloured as the advisor judges it: a warning from `moderate`, a problem from `severe` (README.md "Advisor thresholds"). */

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/derived.js';
 import { Line } from './Line.js';
-import { oneLine, type Span, type Tone } from './text.js';
+import { oneLine, type Span, type Tone } from '../text/cells.js';
 
 export const SEVERITY_TONES: Record<Finding['severity'], Tone> = { error: 'bad', warn: 'warn', info: 'accent' };
 

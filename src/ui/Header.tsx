@@ -1,10 +1,10 @@
 import type { Derived, Health } from '../model/derived.js';
 import type { SourceName } from '../model/samples.js';
-import { elideMiddle, formatCompact, formatInt, formatUptime, healthLabel, UNKNOWN } from './format.js';
+import { elideMiddle, formatCompact, formatInt, formatUptime, healthLabel, UNKNOWN } from '../text/format.js';
 import { Line } from './Line.js';
 import { outageOf, outageText } from './outage.js';
 import { composeLine, type Segment } from './segments.js';
-import { oneLine, type Span, type Tone } from './text.js';
+import { oneLine, type Span, type Tone } from '../text/cells.js';
 import { useTheme, type Glyphs } from './theme.js';
 
 const HEALTH_TONES: Record<Health, Tone> = { 'keeping-up': 'good', 'falling-behind': 'warn', idle: 'muted', down: 'bad', unknown: 'muted' };

@@ -3,7 +3,7 @@ import { innerWidth } from './layout.js';
 import { helpBindings, type Binding } from './keymap.js';
 import { Line } from './Line.js';
 import { Panel } from './Panel.js';
-import { fit, spansWidth, type Span } from './text.js';
+import { fit, spansWidth, type Span } from '../text/cells.js';
 
 const GROUP_TITLES: Record<Binding['group'], string> = { views: 'Views', display: 'Display', actions: 'Pipeline actions' };
 const KEY_WIDTH = 6;

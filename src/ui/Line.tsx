@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { Text } from 'ink';
-import { fitSpans, mergeSpans, sameSpans, type Span } from './text.js';
+import { fitSpans, mergeSpans, sameSpans, type Span } from '../text/cells.js';
 import { useTheme } from './theme.js';
 
 interface LineProps {

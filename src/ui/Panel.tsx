@@ -3,7 +3,7 @@ import { Box } from 'ink';
 import type { PanelSize } from './layout.js';
 import { Line } from './Line.js';
 import { staleSpans, type Outage } from './outage.js';
-import { fitSpans, spansWidth, type Span } from './text.js';
+import { fitSpans, spansWidth, type Span } from '../text/cells.js';
 import { useTheme, type Glyphs } from './theme.js';
 
 export interface PanelProps {

@@ -1,5 +1,5 @@
 import type { Derived, PartitionRow, PartitionStatus } from '../model/derived.js';
-import { formatCompact, formatInt, formatSeconds } from './format.js';
+import { formatCompact, formatInt, formatSeconds } from '../text/format.js';
 import { innerWidth, type PanelSize } from './layout.js';
 import { Line } from './Line.js';
 import { outagesOf, PANEL_SOURCES } from './outage.js';
@@ -7,7 +7,7 @@ import { Panel } from './Panel.js';
 import { lagUnknownText } from './remedy.js';
 import { TableBody } from './TableBody.js';
 import type { Column } from './table.js';
-import type { Span, Tone } from './text.js';
+import type { Span, Tone } from '../text/cells.js';
 
 export const PARTITION_STATUS_TONES: Record<PartitionStatus, Tone> = { OK: 'good', WARN: 'warn', STALL: 'bad', STOP: 'bad', UNKNOWN: 'muted' };
 

@@ -1,15 +1,15 @@
 import { useMemo } from 'react';
 import type { Derived } from '../model/derived.js';
-import { buildChart } from './chart.js';
+import { buildChart } from '../text/chart.js';
 import { ChartBlock, chartGlyphs } from './ChartBlock.js';
-import { formatCompact, formatCompactAxis } from './format.js';
+import { formatCompact, formatCompactAxis } from '../text/format.js';
 import { innerWidth, type PanelSize } from './layout.js';
 import { Line } from './Line.js';
 import { chartMarkers } from './markers.js';
 import { outageSpans, outagesOf, PANEL_SOURCES } from './outage.js';
 import { Panel } from './Panel.js';
 import { progressRemedyText } from './remedy.js';
-import type { Span } from './text.js';
+import type { Span } from '../text/cells.js';
 import { useTheme } from './theme.js';
 import { trendOf } from './trend.js';
 

@@ -2,7 +2,7 @@ import type { Column } from './table.js';
 import { fitColumns, headerSpans, rowSpans } from './table.js';
 import { Line } from './Line.js';
 import { outageSpans, type Outage } from './outage.js';
-import type { Tone } from './text.js';
+import type { Tone } from '../text/cells.js';
 import { useTheme } from './theme.js';
 
 export interface TableBodyProps<R> {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { formatInt } from './format.js';
+import { formatInt } from '../text/format.js';
 import type { PanelSize } from './layout.js';
 import { innerWidth } from './layout.js';
 import { Line } from './Line.js';
@@ -7,7 +7,7 @@ import { outageSpans, type Outage } from './outage.js';
 import { Panel } from './Panel.js';
 import { TableBody } from './TableBody.js';
 import { visibleWindow, type Column } from './table.js';
-import type { Span, Tone } from './text.js';
+import type { Span, Tone } from '../text/cells.js';
 
 export interface TableViewProps<R> {
   title: string;

@@ -1,7 +1,7 @@
 /** App changes (resubmissions) and user marks as chart markers. Pure. */
 import type { Derived } from '../model/derived.js';
-import type { ChartMarker } from './chart.js';
-import { oneLine } from './text.js';
+import type { ChartMarker } from '../text/chart.js';
+import { oneLine } from '../text/cells.js';
 
 export function chartMarkers(derived: Pick<Derived, 'appChanges' | 'marks'>): ChartMarker[] {
   return [

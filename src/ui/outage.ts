@@ -4,8 +4,8 @@
  */
 import type { Derived } from '../model/derived.js';
 import type { SourceName } from '../model/samples.js';
-import { formatAge, formatClock } from './format.js';
-import { oneLine, textWidth, truncate, type Span } from './text.js';
+import { formatAge, formatClock } from '../text/format.js';
+import { oneLine, textWidth, truncate, type Span } from '../text/cells.js';
 
 export interface Outage {
   source: SourceName;

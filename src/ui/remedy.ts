@@ -4,7 +4,7 @@
  * query's checkpoint (`--checkpoint DIR`). Pure.
  */
 import type { LagUnknownReason } from '../model/derived.js';
-import { textWidth } from './text.js';
+import { textWidth } from '../text/cells.js';
 
 const LAG_UNKNOWN: Record<LagUnknownReason, string[]> = {
   'no-progress': [

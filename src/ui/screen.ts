@@ -4,15 +4,7 @@
  * exception or unhandled rejection — before Node prints the error, so the trace lands on the
  * normal screen where it can be read.
  */
-
-export const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
-export const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
-const CLEAR_AND_HOME = '\x1b[2J\x1b[H';
-const HIDE_CURSOR = '\x1b[?25l';
-const SHOW_CURSOR = '\x1b[?25h';
-/** What entering and leaving the full screen write (also what a cast starts and ends with). */
-export const ENTER_FULL_SCREEN = ENTER_ALTERNATE_SCREEN + CLEAR_AND_HOME + HIDE_CURSOR;
-export const LEAVE_FULL_SCREEN = SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN;
+import { ENTER_FULL_SCREEN, LEAVE_FULL_SCREEN } from '../text/terminalCodes.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

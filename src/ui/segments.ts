@@ -2,7 +2,7 @@
  * Lines made of pieces that matter more or less: when the width is short, the least important
  * piece is first shortened (if it has a short form), then dropped. Pure.
  */
-import { fitSpans, spansWidth, type Span } from './text.js';
+import { fitSpans, spansWidth, type Span } from '../text/cells.js';
 
 export interface Segment {
   spans: Span[];

@@ -2,7 +2,7 @@
  * Tables that fit a width: columns the width cannot hold are dropped, least important first; the
  * rest share the spare width. Cells are cut, never wrapped. Pure.
  */
-import { fit, type Span, type Tone } from './text.js';
+import { fit, type Span, type Tone } from '../text/cells.js';
 
 export interface Column<R> {
   header: string;

@@ -5,7 +5,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { BoxProps } from 'ink';
-import type { Tone } from './text.js';
+import type { Tone } from '../text/cells.js';
 
 export interface Glyphs {
   unknown: string;

@@ -1,4 +1,4 @@
-import { cut, textWidth } from './text.js';
+import { cut, textWidth } from '../text/cells.js';
 
 /** Word-wrapped lines of at most `width` cells; a word longer than a line is cut across lines. */
 export function wrapText(text: string, width: number): string[] {

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveWatchConfig, type WatchConfig } from '../../src/config.js';
+import type { WatchConfig } from '../../src/config/watchConfig.js';
+import { watchConfigFor } from '../../src/commands/watchConfig.js';
 import type { Sample } from '../../src/model/samples.js';
 import { openRecorder } from '../../src/record/recorder.js';
 
@@ -12,7 +13,7 @@ const dirs: string[] = [];
 const NOWHERE = path.join(os.tmpdir(), 'sparktop-test-nowhere');
 
 /** The effective configuration of a monitor watching the default local ports (no lab, no env, no config file). */
-export const TEST_CONFIG: WatchConfig = resolveWatchConfig({ kafka: '127.0.0.1:9094', sparkUi: 'http://127.0.0.1:4040', cacheDir: NOWHERE }, {}, NOWHERE);
+export const TEST_CONFIG: WatchConfig = watchConfigFor({ kafka: '127.0.0.1:9094', sparkUi: 'http://127.0.0.1:4040', cacheDir: NOWHERE }, {}, NOWHERE);
 
 /** A fresh temp directory, removed by `removeTempDirs`. */
 export function tempDir(): string {

@@ -4,7 +4,7 @@ import { afterEach } from 'node:test';
 import { createElement } from 'react';
 import type { Derived } from '../../src/model/derived.js';
 import { App, type AppProps } from '../../src/ui/App.js';
-import { textWidth } from '../../src/ui/text.js';
+import { textWidth } from '../../src/text/cells.js';
 import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
 
 /** The terminal sizes the ui must fit: the smallest usual, a common one, a large one. */

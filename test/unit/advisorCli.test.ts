@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { judge, parseFailOn, parseThresholds } from '../../src/commands/check.js';
 import { formatStatusText } from '../../src/commands/statusText.js';
-import { resolveWatchConfig } from '../../src/config.js';
-import { InvalidResource } from '../../src/control/resources.js';
+import { watchConfigFor } from '../../src/commands/watchConfig.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 import { SNAPSHOT_HYSTERESIS } from '../../src/model/advisor/index.js';
 import { derive, toStatusJson } from '../../src/model/index.js';
 import { runAdvisor } from '../support/advisorFixture.js';
@@ -57,7 +57,7 @@ describe('status --json findings', () => {
 describe('status (text) findings', () => {
   it('each finding with its line, the evidence sentence and the suggestion', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-status-'));
-    const config = resolveWatchConfig({ cacheDir: dir }, {}, dir);
+    const config = watchConfigFor({ cacheDir: dir }, {}, dir);
     const lines = formatStatusText(runAdvisor('steady').end, config).split('\n');
     const at = lines.indexOf('findings');
     assert.ok(at > 0);

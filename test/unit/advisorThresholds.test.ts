@@ -9,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseThresholdFlags } from '../../src/advisorConfig.js';
-import { InvalidConfigFile, resolveAdvisorConfig, resolveWatchConfig } from '../../src/config.js';
-import { InvalidResource } from '../../src/control/resources.js';
+import { parseThresholdFlags } from '../../src/config/advisorConfig.js';
+import { InvalidConfigFile, resolveAdvisorConfig } from '../../src/config/watchConfig.js';
+import { watchConfigFor } from '../../src/commands/watchConfig.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 import { DEFAULT_ADVISOR_THRESHOLDS, DEFAULT_HYSTERESIS } from '../../src/model/advisor/index.js';
 import { ADVISOR_SETTINGS, defaultValue, differencesFromDefaults } from '../../src/model/advisor/settings.js';
 import { readRecording } from '../../src/record/reader.js';
@@ -42,10 +43,10 @@ const rejects = (fn: () => unknown, kind: typeof InvalidConfigFile | typeof Inva
 describe('the config file: "advisor": {"thresholds", "hysteresis"}', () => {
   it('takes every threshold (skew as a nested object) and the hysteresis counts; the rest stays default', () => {
     const config = configWith({ thresholds: { gcRatio: 0.2, gcError: 0.3, skew: { severe: 4 }, tinyTaskMs: 0 }, hysteresis: { raiseAfter: 5 } });
-    const { advisor } = resolveWatchConfig({ config }, env, dir);
+    const { advisor } = watchConfigFor({ config }, env, dir);
     assert.deepEqual(advisor.thresholds, { ...DEFAULT_ADVISOR_THRESHOLDS, gcRatio: 0.2, gcError: 0.3, tinyTaskMs: 0, skew: { ...DEFAULT_ADVISOR_THRESHOLDS.skew, severe: 4 } });
     assert.deepEqual(advisor.hysteresis, { ...DEFAULT_HYSTERESIS, raiseAfter: 5 });
-    assert.deepEqual(resolveWatchConfig({}, env, dir).advisor, { thresholds: DEFAULT_ADVISOR_THRESHOLDS, hysteresis: DEFAULT_HYSTERESIS }, 'no file: the defaults');
+    assert.deepEqual(watchConfigFor({}, env, dir).advisor, { thresholds: DEFAULT_ADVISOR_THRESHOLDS, hysteresis: DEFAULT_HYSTERESIS }, 'no file: the defaults');
   });
 
   it('names the path and what is expected for a bad value', () => {
@@ -65,7 +66,7 @@ describe('the config file: "advisor": {"thresholds", "hysteresis"}', () => {
     ];
     for (const [advisor, message] of cases) {
       const config = configWith(advisor);
-      rejects(() => resolveWatchConfig({ config }, env, dir), InvalidConfigFile, new RegExp(`^config file .*${config}: ${message.source}`));
+      rejects(() => watchConfigFor({ config }, env, dir), InvalidConfigFile, new RegExp(`^config file .*${config}: ${message.source}`));
     }
   });
 });
@@ -101,12 +102,12 @@ describe('--threshold name=value (repeatable)', () => {
   });
 
   it('the skew levels must ascend once the flags are applied over the file and the defaults', () => {
-    rejects(() => resolveWatchConfig({ threshold: ['skew.severe=12'] }, env, dir), InvalidResource, /^--threshold: expected ascending skew levels .*got 1\.33, 1\.78, 12, 10$/);
+    rejects(() => watchConfigFor({ threshold: ['skew.severe=12'] }, env, dir), InvalidResource, /^--threshold: expected ascending skew levels .*got 1\.33, 1\.78, 12, 10$/);
     rejects(() => resolveAdvisorConfig({ threshold: ['skew.moderate=1.2'] }, dir), InvalidResource, /got 1\.33, 1\.2, 3\.16, 10/);
     // together they ascend: 1.33 < 1.78 < 12 < 20
-    assert.deepEqual(resolveWatchConfig({ threshold: ['skew.severe=12', 'skew.critical=20'] }, env, dir).advisor.thresholds.skew, { low: 1.33, moderate: 1.78, severe: 12, critical: 20 });
+    assert.deepEqual(watchConfigFor({ threshold: ['skew.severe=12', 'skew.critical=20'] }, env, dir).advisor.thresholds.skew, { low: 1.33, moderate: 1.78, severe: 12, critical: 20 });
     const config = configWith({ thresholds: { skew: { critical: 30 } } });
-    assert.equal(resolveWatchConfig({ config, threshold: ['skew.severe=12'] }, env, dir).advisor.thresholds.skew.severe, 12, 'the file raised critical');
+    assert.equal(watchConfigFor({ config, threshold: ['skew.severe=12'] }, env, dir).advisor.thresholds.skew.severe, 12, 'the file raised critical');
   });
 });
 
@@ -114,7 +115,7 @@ describe('precedence: --threshold > config file > defaults', () => {
   it('field by field, in the monitor/status/check configuration and in replay/report', () => {
     const config = configWith({ thresholds: { gcRatio: 0.2, memoryRatio: 0.5, skew: { severe: 4 } }, hysteresis: { raiseAfter: 5, clearAfter: 2 } });
     const threshold = ['gcRatio=0.3', 'skew.critical=8', 'clearAfter=7'];
-    for (const advisor of [resolveWatchConfig({ config, threshold }, env, dir).advisor, resolveAdvisorConfig({ config, threshold }, dir)]) {
+    for (const advisor of [watchConfigFor({ config, threshold }, env, dir).advisor, resolveAdvisorConfig({ config, threshold }, dir)]) {
       assert.equal(advisor.thresholds.gcRatio, 0.3, 'flag over file');
       assert.equal(advisor.thresholds.memoryRatio, 0.5, 'file over default');
       assert.equal(advisor.thresholds.gcError, 0.15, 'default');
@@ -134,7 +135,7 @@ describe('precedence: --threshold > config file > defaults', () => {
 
 describe('a threshold changes what the advisor says on a recorded lab run', () => {
   // The steady run's executors spend at most 3.2 % of their task time in GC, below the default 10 %.
-  const steady = (threshold: string[]) => runAdvisor('steady', { model: { advisor: resolveWatchConfig({ threshold }, env, dir).advisor } });
+  const steady = (threshold: string[]) => runAdvisor('steady', { model: { advisor: watchConfigFor({ threshold }, env, dir).advisor } });
 
   it('gcRatio below the observed GC ratio makes gc-pressure appear; with the defaults it never does', () => {
     assert.equal(firstWith(runAdvisor('steady'), 'gc-pressure'), undefined);

@@ -12,7 +12,7 @@ import { openRecordingSession } from '../../src/record/session.js';
 import { plainText, writeSnapshot } from '../../src/record/snapshot.js';
 import { App } from '../../src/ui/App.js';
 import { createFrameSink } from '../../src/ui/frameSink.js';
-import { ENTER_FULL_SCREEN, LEAVE_FULL_SCREEN } from '../../src/ui/screen.js';
+import { ENTER_FULL_SCREEN, LEAVE_FULL_SCREEN } from '../../src/text/terminalCodes.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 import { removeTempDirs, tempDir, TEST_CONFIG } from '../support/recordingFixtures.js';

@@ -4,8 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { judge, parseThresholds } from '../../src/commands/check.js';
-import { InvalidConfigFile, resolveWatchConfig } from '../../src/config.js';
-import { InvalidResource } from '../../src/control/resources.js';
+import { InvalidConfigFile, resolveWatchConfig } from '../../src/config/watchConfig.js';
+import { watchConfigFor } from '../../src/commands/watchConfig.js';
+import { defaultLabConfig } from '../../src/lab/labConfig.js';
+import { labPaths } from '../../src/lab/paths.js';
+import { writeState } from '../../src/lab/state.js';
+import { labWatchDefaults } from '../../src/lab/watchDefaults.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 
@@ -39,7 +44,7 @@ describe('watch configuration: flags > env > sparktop.config.json > lab > defaul
   const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
 
   it('defaults to the default lab ports when no lab state exists', () => {
-    const c = resolveWatchConfig({}, env, dir);
+    const c = watchConfigFor({}, env, dir);
     assert.equal(c.kafka, '127.0.0.1:9094');
     assert.equal(c.sparkUi, 'http://127.0.0.1:4040');
     assert.equal(c.sparkMaster, 'http://127.0.0.1:8080');
@@ -50,7 +55,7 @@ describe('watch configuration: flags > env > sparktop.config.json > lab > defaul
 
   it('reads the config file, env over file, flags over env', () => {
     fs.writeFileSync(path.join(dir, 'sparktop.config.json'), JSON.stringify({ kafka: 'file:1', sparkUi: 'http://file:4040', refresh: '2s' }));
-    const c = resolveWatchConfig({ sparkUi: 'http://flag:4040' }, { ...env, SPARKTOP_KAFKA: 'env:2' }, dir);
+    const c = watchConfigFor({ sparkUi: 'http://flag:4040' }, { ...env, SPARKTOP_KAFKA: 'env:2' }, dir);
     assert.equal(c.kafka, 'env:2');
     assert.equal(c.sparkUi, 'http://flag:4040');
     assert.equal(c.refreshMs, 2000);
@@ -60,19 +65,52 @@ describe('watch configuration: flags > env > sparktop.config.json > lab > defaul
 
   it('names what is wrong in a bad config file or flag', () => {
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"kafka": 9094,');
-    assert.throws(() => resolveWatchConfig({ config: 'bad.json' }, env, dir), (e: unknown) => e instanceof InvalidConfigFile && /not valid JSON/.test(e.message));
+    assert.throws(() => watchConfigFor({ config: 'bad.json' }, env, dir), (e: unknown) => e instanceof InvalidConfigFile && /not valid JSON/.test(e.message));
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"kafak": "x:1"}');
-    assert.throws(() => resolveWatchConfig({ config: 'bad.json' }, env, dir), (e: unknown) => e instanceof InvalidConfigFile && /kafak|Unrecognized/.test(e.message));
-    assert.throws(() => resolveWatchConfig({ config: 'missing.json' }, env, dir), InvalidConfigFile);
-    assert.throws(() => resolveWatchConfig({ kafka: 'nohost' }, env, dir), (e: unknown) => e instanceof InvalidResource && e.flag === 'kafka');
-    assert.throws(() => resolveWatchConfig({ sparkUi: 'ftp://x' }, env, dir), (e: unknown) => e instanceof InvalidResource && e.flag === 'spark-ui');
-    assert.throws(() => resolveWatchConfig({ refresh: '0.1s' }, env, dir), (e: unknown) => e instanceof InvalidResource && e.flag === 'refresh');
+    assert.throws(() => watchConfigFor({ config: 'bad.json' }, env, dir), (e: unknown) => e instanceof InvalidConfigFile && /kafak|Unrecognized/.test(e.message));
+    assert.throws(() => watchConfigFor({ config: 'missing.json' }, env, dir), InvalidConfigFile);
+    assert.throws(() => watchConfigFor({ kafka: 'nohost' }, env, dir), (e: unknown) => e instanceof InvalidResource && e.flag === 'kafka');
+    assert.throws(() => watchConfigFor({ sparkUi: 'ftp://x' }, env, dir), (e: unknown) => e instanceof InvalidResource && e.flag === 'spark-ui');
+    assert.throws(() => watchConfigFor({ refresh: '0.1s' }, env, dir), (e: unknown) => e instanceof InvalidResource && e.flag === 'refresh');
+  });
+
+  it('watches the running lab\'s ports and topic from its state file; the file, env and flags win over them', () => {
+    const xdg = path.join(dir, 'xdg');
+    const cacheDir = path.join(xdg, 'sparktop');
+    const paths = labPaths(cacheDir);
+    const lab = { ...defaultLabConfig(cacheDir), kafkaPort: 19094, topic: 'clicks', driverUiPort: 14040, masterUiPort: 18080, listenerPort: 14090 };
+    writeState(paths.stateFile, { config: lab, components: {} });
+    try {
+      const c = watchConfigFor({ cacheDir }, env, dir);
+      assert.equal(c.kafka, '127.0.0.1:19094');
+      assert.equal(c.topic, 'clicks');
+      assert.equal(c.sparkUi, 'http://127.0.0.1:14040');
+      assert.equal(c.sparkMaster, 'http://127.0.0.1:18080');
+      assert.equal(c.progressUrl, 'http://127.0.0.1:14090');
+      assert.equal(c.generatorsDir, paths.generatorsDir, 'the local lab: its generators are read');
+      fs.writeFileSync(path.join(dir, 'sparktop.config.json'), JSON.stringify({ topic: 'from-file' }));
+      const over = watchConfigFor({ cacheDir, sparkMaster: 'http://flag:8080' }, { ...env, SPARKTOP_PROGRESS_URL: 'http://env:4090' }, dir);
+      assert.deepEqual([over.topic, over.sparkMaster, over.progressUrl, over.kafka], ['from-file', 'http://flag:8080', 'http://env:4090', '127.0.0.1:19094']);
+      assert.equal(watchConfigFor({}, { XDG_CACHE_HOME: xdg }, dir).kafka, '127.0.0.1:19094', 'without --cache-dir: the lab of the default cache folder');
+      assert.equal(watchConfigFor({}, env, dir).kafka, '127.0.0.1:9094', 'another cache folder, no lab state: the defaults');
+    } finally {
+      fs.rmSync(path.join(dir, 'sparktop.config.json'), { force: true });
+      fs.rmSync(xdg, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves from the lab defaults it is given and reads no lab state itself', () => {
+    const none = labWatchDefaults(undefined, env);
+    assert.deepEqual(none, { kafkaPort: undefined, topic: undefined, driverUiPort: undefined, masterUiPort: undefined, listenerPort: undefined, generatorsDir: path.join(dir, 'cache', 'sparktop', 'lab', 'generators') });
+    const c = resolveWatchConfig({}, { kafkaPort: 29094, topic: 'given', generatorsDir: '/given/generators' }, env, dir);
+    assert.deepEqual([c.kafka, c.topic, c.sparkUi, c.generatorsDir], ['127.0.0.1:29094', 'given', 'http://127.0.0.1:4040', '/given/generators']);
+    assert.deepEqual(resolveWatchConfig({}, none, env, dir), watchConfigFor({}, env, dir), 'the commands\' helper passes what the lab says');
   });
 
   it('respects NO_COLOR and TERM=dumb', () => {
-    assert.equal(resolveWatchConfig({}, { ...env, NO_COLOR: '1' }, dir).color, false);
-    assert.equal(resolveWatchConfig({}, { ...env, TERM: 'dumb' }, dir).color, false);
-    assert.equal(resolveWatchConfig({ color: false }, env, dir).color, false);
-    assert.equal(resolveWatchConfig({}, env, dir).color, true);
+    assert.equal(watchConfigFor({}, { ...env, NO_COLOR: '1' }, dir).color, false);
+    assert.equal(watchConfigFor({}, { ...env, TERM: 'dumb' }, dir).color, false);
+    assert.equal(watchConfigFor({ color: false }, env, dir).color, false);
+    assert.equal(watchConfigFor({}, env, dir).color, true);
   });
 });

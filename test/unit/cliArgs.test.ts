@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attachDashValues, unknownFlags } from '../../src/cliArgs.js';
+import { attachDashValues, unknownFlags } from '../../src/commands/cliArgs.js';
 
 const VALUE = ['trigger', 'driverMemory', 'conf', 'topic'];
 const ALL = [...VALUE, 'json', 'purge'];

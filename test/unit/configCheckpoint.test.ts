@@ -3,29 +3,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { resolveWatchConfig } from '../../src/config.js';
-import { InvalidResource } from '../../src/control/resources.js';
+import { watchConfigFor } from '../../src/commands/watchConfig.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 
 describe('--checkpoint in the watch configuration', () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-config-'));
   const cacheDir = path.join(cwd, 'cache');
 
   it('is off by default', () => {
-    assert.equal(resolveWatchConfig({ cacheDir }, {}, cwd).checkpoint, null);
+    assert.equal(watchConfigFor({ cacheDir }, {}, cwd).checkpoint, null);
   });
 
   it('flag over env over config file, resolved against the working folder; file:// accepted', () => {
     fs.writeFileSync(path.join(cwd, 'sparktop.config.json'), JSON.stringify({ checkpoint: 'from-file' }));
     try {
-      assert.equal(resolveWatchConfig({ cacheDir }, {}, cwd).checkpoint, path.join(cwd, 'from-file'));
-      assert.equal(resolveWatchConfig({ cacheDir }, { SPARKTOP_CHECKPOINT: '/ckpt/env' }, cwd).checkpoint, '/ckpt/env');
-      assert.equal(resolveWatchConfig({ cacheDir, checkpoint: 'file:///ckpt/flag' }, { SPARKTOP_CHECKPOINT: '/ckpt/env' }, cwd).checkpoint, '/ckpt/flag');
+      assert.equal(watchConfigFor({ cacheDir }, {}, cwd).checkpoint, path.join(cwd, 'from-file'));
+      assert.equal(watchConfigFor({ cacheDir }, { SPARKTOP_CHECKPOINT: '/ckpt/env' }, cwd).checkpoint, '/ckpt/env');
+      assert.equal(watchConfigFor({ cacheDir, checkpoint: 'file:///ckpt/flag' }, { SPARKTOP_CHECKPOINT: '/ckpt/env' }, cwd).checkpoint, '/ckpt/flag');
     } finally {
       fs.rmSync(path.join(cwd, 'sparktop.config.json'));
     }
   });
 
   it('refuses a remote filesystem URL (not a mounted folder)', () => {
-    assert.throws(() => resolveWatchConfig({ cacheDir, checkpoint: 'hdfs://nn:8020/ckpt' }, {}, cwd), InvalidResource);
+    assert.throws(() => watchConfigFor({ cacheDir, checkpoint: 'hdfs://nn:8020/ckpt' }, {}, cwd), InvalidResource);
   });
 });

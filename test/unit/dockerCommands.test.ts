@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as docker from '../../src/control/dockerCommands.js';
-import { BASELINE_RESOURCES } from '../../src/control/resources.js';
-import { formatCommandLine } from '../../src/control/sparkSubmit.js';
+import { BASELINE_RESOURCES } from '../../src/domain/resources.js';
+import { formatCommandLine } from '../../src/domain/sparkSubmit.js';
 
 const S: docker.DockerLabSettings = { ...docker.DOCKER_LAB, generatorsFile: '/repo/docker/load-generator/docker-compose.yaml' };
 const GEN = ['compose', '-f', '/repo/docker/load-generator/docker-compose.yaml', '-p', 'sparktop-generators'];

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
-import { resolveWatchConfig } from '../../src/config.js';
+import { watchConfigFor } from '../../src/commands/watchConfig.js';
 import { DOCKER_LAB, IN_CONTAINER, JOB_FILE_NAME, LISTENER_FILE_NAME, RATE_LABEL } from '../../src/control/dockerCommands.js';
-import { parseMemory, parsePositiveInt } from '../../src/control/resources.js';
+import { parseMemory, parsePositiveInt } from '../../src/domain/resources.js';
 import { GENERATOR_ENV, resolveGeneratorOptions } from '../../src/generator/options.js';
 import { defaultLabConfig } from '../../src/lab/labConfig.js';
 import { PINNED, SPARK_KAFKA_CONNECTOR } from '../../src/lab/versions.js';
@@ -99,7 +99,7 @@ describe('compose files', () => {
     assert.deepEqual(s['spark-client']!.ports, [`4040:${IN_CONTAINER.driverUiPort}`, `4090:${IN_CONTAINER.listenerPort}`]);
     assert.deepEqual(published(s['spark-worker']!), [], 'workers scale, so they publish nothing');
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-cfg-'));
-    const config = resolveWatchConfig({ cacheDir: empty }, {}, empty);
+    const config = watchConfigFor({ cacheDir: empty }, {}, empty);
     assert.equal(config.kafka, '127.0.0.1:9094');
     for (const url of [config.sparkMaster, config.sparkUi, config.progressUrl]) {
       assert.ok([...published(s['spark-master']!), ...published(s['spark-client']!)].includes(Number(new URL(url).port)), url);

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DockerLabControl, dockerLabRunning } from '../../src/control/dockerLab.js';
 import { DOCKER_LAB } from '../../src/control/dockerCommands.js';
-import { BASELINE_RESOURCES } from '../../src/control/resources.js';
+import { BASELINE_RESOURCES } from '../../src/domain/resources.js';
 import { parseTarget, selectControl } from '../../src/control/select.js';
-import { formatCommandLine } from '../../src/control/sparkSubmit.js';
-import { resolveWatchConfig } from '../../src/config.js';
+import { formatCommandLine } from '../../src/domain/sparkSubmit.js';
+import { watchConfigFor } from '../../src/commands/watchConfig.js';
 import { fakeDocker, generatorPsLine, type FakeDocker } from '../support/fakeDocker.js';
 
 const GEN = ['compose', '-f', DOCKER_LAB.generatorsFile, '-p', 'sparktop-generators'];
@@ -195,7 +195,7 @@ describe('DockerLabControl through a stand-in docker CLI', () => {
 
   it('is what sparktop picks with --target docker, or when it finds the Docker lab running and no local lab', () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-select-'));
-    const config = resolveWatchConfig({ cacheDir }, {}, cacheDir);
+    const config = watchConfigFor({ cacheDir }, {}, cacheDir);
     docker.setPs('lab', '');
     assert.equal(selectControl(config, cacheDir, 'docker').target, 'docker');
     assert.equal(selectControl(config, cacheDir).target, 'none');

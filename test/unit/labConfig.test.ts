@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { InvalidResource } from '../../src/control/resources.js';
+import { InvalidResource } from '../../src/domain/resources.js';
 import { labConfigFromFlags } from '../../src/lab/labFlags.js';
 import { plannedComponents } from '../../src/lab/up.js';
 import { defaultCacheDir } from '../../src/lab/paths.js';

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import type { ExecutorsSample, ProgressSample, QueryProgress, Sample } from '../../src/model/samples.js';
 import { readRecording } from '../../src/record/reader.js';
 import { reportMarkdown } from '../../src/record/report.js';
-import { formatCompact, formatDuration, formatInt, formatPercent } from '../../src/ui/format.js';
+import { formatCompact, formatDuration, formatInt, formatPercent } from '../../src/text/format.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 import { removeTempDirs, writeRecording } from '../support/recordingFixtures.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidResource, memoryToMb, parseConf, parseMemory, parseResources, parseTrigger } from '../../src/control/resources.js';
-import { buildSparkSubmit, formatCommandLine } from '../../src/control/sparkSubmit.js';
+import { InvalidResource, memoryToMb, parseConf, parseMemory, parseResources, parseTrigger } from '../../src/domain/resources.js';
+import { buildSparkSubmit, formatCommandLine } from '../../src/domain/sparkSubmit.js';
 
 describe('resource flags', () => {
   it('keeps the baseline for flags not given', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BASELINE_RESOURCES } from '../../src/control/resources.js';
+import { BASELINE_RESOURCES } from '../../src/domain/resources.js';
 import { editLine, type EditKey } from '../../src/ui/forms/lineEdit.js';
 import {
   executorCount,

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { BASELINE_RESOURCES, InvalidResource, type JobResources } from '../../src/control/resources.js';
+import { BASELINE_RESOURCES, InvalidResource, type JobResources } from '../../src/domain/resources.js';
 import type { ActionResult, GeneratorsState, PipelineControl, ResubmitProgress, ReviewedResubmit } from '../../src/control/types.js';
 import { OutputFile } from '../../src/files/outputFile.js';
 import type { Sample } from '../../src/model/samples.js';

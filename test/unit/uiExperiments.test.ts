@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { createElement } from 'react';
 import type { Derived } from '../../src/model/derived.js';
 import { App } from '../../src/ui/App.js';
-import { textWidth } from '../../src/ui/text.js';
+import { textWidth } from '../../src/text/cells.js';
 import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 

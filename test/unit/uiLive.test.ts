@@ -14,8 +14,8 @@ import { createElement } from 'react';
 import { Live, type LiveRecorder } from '../../src/commands/live.js';
 import { readRecording } from '../../src/record/reader.js';
 import { openRecordingSession } from '../../src/record/session.js';
-import { resolveWatchConfig } from '../../src/config.js';
-import type { JobResources } from '../../src/control/resources.js';
+import { watchConfigFor } from '../../src/commands/watchConfig.js';
+import type { JobResources } from '../../src/domain/resources.js';
 import { WatchOnly, type ActionResult, type GeneratorsState, type PipelineControl, type ResubmitProgress, type ReviewedResubmit } from '../../src/control/types.js';
 import { applySample, derive } from '../../src/model/index.js';
 import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
@@ -78,7 +78,7 @@ afterEach(() => {
 /** The live view with the monitor's own recording session, writing into a temporary directory. */
 function showLive(control: PipelineControl) {
   const { model } = modelFromAnswers(answersFromFixture('steady'));
-  const config = resolveWatchConfig({});
+  const config = watchConfigFor({});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-live-'));
   tmpDirs.push(dir);
   const recordFile = path.join(dir, 'run.jsonl');

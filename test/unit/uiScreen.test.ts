@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { enterFullScreen, ENTER_ALTERNATE_SCREEN, LEAVE_ALTERNATE_SCREEN, type ProcessHooks } from '../../src/ui/screen.js';
+import { ENTER_ALTERNATE_SCREEN, LEAVE_ALTERNATE_SCREEN } from '../../src/text/terminalCodes.js';
+import { enterFullScreen, type ProcessHooks } from '../../src/ui/screen.js';
 
 class FakeProcess extends EventEmitter {
   pid = 4242;

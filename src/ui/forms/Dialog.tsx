@@ -2,7 +2,7 @@ import type { PanelSize } from '../layout.js';
 import { innerWidth } from '../layout.js';
 import { Lines } from '../Line.js';
 import { Panel } from '../Panel.js';
-import type { Span } from '../text.js';
+import type { Span } from '../../text/cells.js';
 
 /** A question in place of the body (kill the job? a mark's note): its lines and the keys that answer it. */
 export function Dialog(props: { title: string; lines: ReadonlyArray<readonly Span[]>; keys: string; size: PanelSize }) {

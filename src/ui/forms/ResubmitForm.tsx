@@ -2,7 +2,7 @@ import type { PanelSize } from '../layout.js';
 import { innerWidth } from '../layout.js';
 import { Lines } from '../Line.js';
 import { Panel } from '../Panel.js';
-import { fit, textWidth, type Span } from '../text.js';
+import { fit, textWidth, type Span } from '../../text/cells.js';
 import { executorCount, FIELDS, validateForm, type ResubmitFormState } from './resubmitForm.js';
 
 const LABEL_WIDTH = 22;

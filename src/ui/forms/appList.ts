@@ -4,8 +4,8 @@
  * the query, Esc closes. Pure: rows and lines from the Derived selection.
  */
 import type { SelectionDerived } from '../../model/derived.js';
-import { formatUptime, UNKNOWN } from '../format.js';
-import { fit, oneLine, type Span } from '../text.js';
+import { formatUptime, UNKNOWN } from '../../text/format.js';
+import { fit, oneLine, type Span } from '../../text/cells.js';
 
 export type AppListItem = { kind: 'app'; id: string; name: string } | { kind: 'query'; id: string; name: string | null };
 

@@ -10,7 +10,7 @@ import {
   parsePositiveInt,
   parseTrigger,
   type JobResources,
-} from '../../control/resources.js';
+} from '../../domain/resources.js';
 import { editLine, type EditKey } from './lineEdit.js';
 
 export type FieldId = 'executorCores' | 'executorMemory' | 'totalExecutorCores' | 'shufflePartitions' | 'maxOffsetsPerTrigger' | 'trigger' | 'conf';

@@ -1,10 +1,10 @@
 import type { Derived } from '../../model/derived.js';
-import { formatInt } from '../format.js';
+import { formatInt } from '../../text/format.js';
 import { innerWidth, type PanelSize } from '../layout.js';
 import { Lines } from '../Line.js';
 import { Panel } from '../Panel.js';
 import { visibleWindow } from '../table.js';
-import type { Span } from '../text.js';
+import type { Span } from '../../text/cells.js';
 import { advisorLines, NARROWEST_INNER } from './advisorLines.js';
 
 /** Lines the view can scroll through (counted at the narrowest width, so scrolling never stops early). */

@@ -1,11 +1,11 @@
 import type { BatchRow, Derived } from '../../model/derived.js';
 import { durationTone } from '../BatchesPanel.js';
-import { formatBytes, formatClock, formatCompact, formatDuration, formatInt } from '../format.js';
+import { formatBytes, formatClock, formatCompact, formatDuration, formatInt } from '../../text/format.js';
 import type { PanelSize } from '../layout.js';
 import { outagesOf, PANEL_SOURCES } from '../outage.js';
 import type { Column } from '../table.js';
 import { TableView } from '../TableView.js';
-import { oneLine } from '../text.js';
+import { oneLine } from '../../text/cells.js';
 
 function columns(targetMs: number): Column<BatchRow>[] {
   const ms = (pick: (b: BatchRow) => number | null, header: string, priority: number): Column<BatchRow> => ({

@@ -1,9 +1,9 @@
 import type { Derived, EventRow } from '../../model/derived.js';
-import { formatClock } from '../format.js';
+import { formatClock } from '../../text/format.js';
 import type { PanelSize } from '../layout.js';
 import type { Column } from '../table.js';
 import { TableView } from '../TableView.js';
-import { oneLine, type Tone } from '../text.js';
+import { oneLine, type Tone } from '../../text/cells.js';
 
 const LEVEL_TONES: Record<EventRow['level'], Tone | undefined> = { info: undefined, warn: 'warn', error: 'bad' };
 

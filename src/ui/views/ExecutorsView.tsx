@@ -2,12 +2,12 @@ import type { AdvisorThresholds } from '../../model/advisor/options.js';
 import type { Derived, ExecutorRow } from '../../model/derived.js';
 import { bar } from '../bar.js';
 import { gcTone, skewTone } from '../ExecutorsPanel.js';
-import { formatBytes, formatBytesOf, formatDuration, formatInt, formatPercent, formatRatio } from '../format.js';
+import { formatBytes, formatBytesOf, formatDuration, formatInt, formatPercent, formatRatio } from '../../text/format.js';
 import type { PanelSize } from '../layout.js';
 import { outagesOf, PANEL_SOURCES } from '../outage.js';
 import type { Column } from '../table.js';
 import { TableView } from '../TableView.js';
-import { oneLine } from '../text.js';
+import { oneLine } from '../../text/cells.js';
 import { useTheme, type Glyphs } from '../theme.js';
 
 function columns(glyphs: Glyphs, th: AdvisorThresholds): Column<ExecutorRow>[] {

@@ -1,13 +1,13 @@
 import type { Derived, ExperimentRow } from '../../model/derived.js';
 import { durationTone } from '../BatchesPanel.js';
-import { loadLabel, slopeLabel, verdictLabel } from '../experimentText.js';
-import { formatClock, formatCompact, formatDuration, formatInt } from '../format.js';
+import { loadLabel, slopeLabel, verdictLabel } from '../../text/experimentText.js';
+import { formatClock, formatCompact, formatDuration, formatInt } from '../../text/format.js';
 import type { PanelSize } from '../layout.js';
 import { innerWidth } from '../layout.js';
 import { Line } from '../Line.js';
 import type { Column } from '../table.js';
 import { TableView } from '../TableView.js';
-import { textWidth, type Tone } from '../text.js';
+import { textWidth, type Tone } from '../../text/cells.js';
 
 const verdictTone = (r: ExperimentRow): Tone | undefined => (r.verdict.sustainable === true ? 'good' : r.verdict.sustainable === false ? 'bad' : 'muted');
 

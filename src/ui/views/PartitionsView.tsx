@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import type { Derived, PartitionRow } from '../../model/derived.js';
-import { buildChart } from '../chart.js';
+import { buildChart } from '../../text/chart.js';
 import { ChartBlock, chartGlyphs } from '../ChartBlock.js';
-import { formatCompact, formatCompactAxis, formatDuration, formatInt, formatSeconds } from '../format.js';
+import { formatCompact, formatCompactAxis, formatDuration, formatInt, formatSeconds } from '../../text/format.js';
 import { innerWidth, type PanelSize } from '../layout.js';
 import { Line } from '../Line.js';
 import { chartMarkers } from '../markers.js';

@@ -1,10 +1,10 @@
 import type { Derived, StageRow } from '../../model/derived.js';
-import { formatBytes, formatDuration, formatInt } from '../format.js';
+import { formatBytes, formatDuration, formatInt } from '../../text/format.js';
 import type { PanelSize } from '../layout.js';
 import { outagesOf, PANEL_SOURCES } from '../outage.js';
 import type { Column } from '../table.js';
 import { TableView } from '../TableView.js';
-import { oneLine } from '../text.js';
+import { oneLine } from '../../text/cells.js';
 
 function columns(longestStageId: number | null): Column<StageRow>[] {
   return [

@@ -4,7 +4,7 @@ import { bar } from '../../src/ui/bar.js';
 import { frameTop } from '../../src/ui/Panel.js';
 import { composeLine } from '../../src/ui/segments.js';
 import { fitColumns, headerSpans, rowSpans, visibleWindow, type Column } from '../../src/ui/table.js';
-import { fit, fitSpans, oneLine, spansWidth, textWidth, truncate, type Span } from '../../src/ui/text.js';
+import { fit, fitSpans, oneLine, spansWidth, textWidth, truncate, type Span } from '../../src/text/cells.js';
 import { makeTheme } from '../../src/ui/theme.js';
 import { trendOf } from '../../src/ui/trend.js';
 

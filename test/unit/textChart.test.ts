@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildChart, cleanPoints, downsample, niceStep, type Chart, type ChartInput } from '../../src/ui/chart.js';
-import { formatCompactAxis as formatCompact } from '../../src/ui/format.js';
-import { textWidth } from '../../src/ui/text.js';
+import { buildChart, cleanPoints, downsample, niceStep, type Chart, type ChartInput } from '../../src/text/chart.js';
+import { formatCompactAxis as formatCompact } from '../../src/text/format.js';
+import { textWidth } from '../../src/text/cells.js';
 import { makeTheme } from '../../src/ui/theme.js';
 
 const g = makeTheme({ color: true, ascii: false }).glyphs;

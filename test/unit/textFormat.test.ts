@@ -16,7 +16,7 @@ import {
   formatUptime,
   healthLabel,
   UNKNOWN,
-} from '../../src/ui/format.js';
+} from '../../src/text/format.js';
 
 describe('ui format', () => {
   it('shows every unknown as – and never as 0', () => {

@@ -1,15 +1,15 @@
 /**
  * Where sparktop looks and how often: flags > env > sparktop.config.json > the local lab's actual
  * ports > the defaults of docs/ARCHITECTURE.md "Lab state, ports and cache". Validated once; a bad value names the flag and what is expected.
+ * The lab's ports come in as a parameter (`LabWatchDefaults`, read by src/lab/watchDefaults.ts and
+ * passed by src/commands/watchConfig.ts): this folder reads no lab state.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { advisorFileSchema, resolveAdvisorSettings } from './advisorConfig.js';
-import { InvalidResource } from './control/resources.js';
-import { labPaths, defaultCacheDir } from './lab/paths.js';
-import { readState } from './lab/state.js';
-import type { AdvisorOptions, AdvisorOptionsInput } from './model/advisor/options.js';
+import { InvalidResource } from '../domain/resources.js';
+import type { AdvisorOptions, AdvisorOptionsInput } from '../model/advisor/options.js';
 
 export interface WatchConfig {
   kafka: string;
@@ -36,6 +36,20 @@ export interface WatchConfig {
   advisor: AdvisorOptions;
 }
 
+/**
+ * What the local lab says to watch: the ports and topic of the running lab (each undefined when
+ * there is no lab state, or it does not say), and the lab's generator stats folder.
+ */
+export interface LabWatchDefaults {
+  kafkaPort?: number;
+  topic?: string;
+  driverUiPort?: number;
+  masterUiPort?: number;
+  listenerPort?: number;
+  /** Watched when neither --kafka nor --spark-ui (nor their env or file settings) is given: the local lab. */
+  generatorsDir: string;
+}
+
 export interface WatchFlags {
   kafka?: string;
   topic?: string;
@@ -49,6 +63,7 @@ export interface WatchFlags {
   app?: string;
   queryName?: string;
   config?: string;
+  /** Where the local lab's state is (src/lab/watchDefaults.ts); not read here. */
   cacheDir?: string;
   color?: boolean;
   ascii?: boolean;
@@ -183,7 +198,8 @@ export function wantsColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = p
   return flag !== false && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
 }
 
-export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WatchConfig {
+/** The watch config of `flags` over `env` over the config file (in `cwd`) over the lab's defaults `lab` over the fixed defaults. */
+export function resolveWatchConfig(flags: WatchFlags, lab: LabWatchDefaults, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WatchConfig {
   const { watch: file, advisor } = configFileOf(flags, cwd);
   const pick = (key: keyof WatchFlags): string | undefined => {
     const flag = flags[key];
@@ -193,23 +209,20 @@ export function resolveWatchConfig(flags: WatchFlags, env: NodeJS.ProcessEnv = p
     if (fromEnv) return fromEnv;
     return file[key];
   };
-  const cacheDir = flags.cacheDir ? path.resolve(flags.cacheDir) : defaultCacheDir(env);
-  const paths = labPaths(cacheDir);
-  const lab = readState(paths.stateFile).config;
-  const kafka = hostPort('kafka', pick('kafka') ?? `127.0.0.1:${lab?.kafkaPort ?? 9094}`);
-  const topic = pick('topic') ?? lab?.topic ?? 'logs';
+  const kafka = hostPort('kafka', pick('kafka') ?? `127.0.0.1:${lab.kafkaPort ?? 9094}`);
+  const topic = pick('topic') ?? lab.topic ?? 'logs';
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new InvalidResource('topic', `"${topic}" is not a valid Kafka topic name`);
   const localLab = !pick('kafka') && !pick('sparkUi');
   return {
     kafka,
     topic,
     group: pick('group') ?? null,
-    sparkUi: httpUrl('spark-ui', pick('sparkUi') ?? `http://127.0.0.1:${lab?.driverUiPort ?? 4040}`),
-    sparkMaster: httpUrl('spark-master', pick('sparkMaster') ?? `http://127.0.0.1:${lab?.masterUiPort ?? 8080}`),
-    progressUrl: httpUrl('progress-url', pick('progressUrl') ?? `http://127.0.0.1:${lab?.listenerPort ?? 4090}`),
+    sparkUi: httpUrl('spark-ui', pick('sparkUi') ?? `http://127.0.0.1:${lab.driverUiPort ?? 4040}`),
+    sparkMaster: httpUrl('spark-master', pick('sparkMaster') ?? `http://127.0.0.1:${lab.masterUiPort ?? 8080}`),
+    progressUrl: httpUrl('progress-url', pick('progressUrl') ?? `http://127.0.0.1:${lab.listenerPort ?? 4090}`),
     refreshMs: parseDurationMs('refresh', pick('refresh') ?? '1s', 200, 60_000),
     targetBatchMs: parseDurationMs('target-batch', pick('targetBatch') ?? '20s', 100, 3_600_000),
-    generatorsDir: localLab ? paths.generatorsDir : null,
+    generatorsDir: localLab ? lab.generatorsDir : null,
     checkpoint: checkpointDir(pick('checkpoint'), cwd),
     app: nonEmpty('app', pick('app')),
     queryName: nonEmpty('query-name', pick('queryName')),

@@ -4,9 +4,9 @@
  * defaults; the skew levels must still ascend once merged.
  */
 import { z } from 'zod';
-import { InvalidResource } from './control/resources.js';
-import { DEFAULT_ADVISOR_THRESHOLDS, mergeAdvisorInputs, resolveAdvisorOptions, skewOrderProblem, type AdvisorOptions, type AdvisorOptionsInput } from './model/advisor/options.js';
-import { ADVISOR_SETTINGS, expectedValue, findSetting, fitsSetting, withSetting, type AdvisorSetting } from './model/advisor/settings.js';
+import { InvalidResource } from '../domain/resources.js';
+import { DEFAULT_ADVISOR_THRESHOLDS, mergeAdvisorInputs, resolveAdvisorOptions, skewOrderProblem, type AdvisorOptions, type AdvisorOptionsInput } from '../model/advisor/options.js';
+import { ADVISOR_SETTINGS, expectedValue, findSetting, fitsSetting, withSetting, type AdvisorSetting } from '../model/advisor/settings.js';
 
 function numberSchema(setting: AdvisorSetting) {
   const error = `expected ${expectedValue(setting)}`;

@@ -6,7 +6,7 @@
  * Pure.
  */
 import asciichart from 'asciichart';
-import { fit } from './text.js';
+import { fit } from './cells.js';
 
 export type ChartCellKind = 'axis' | 'primary' | 'secondary' | 'target' | 'marker' | 'blank';
 

@@ -1,7 +1,5 @@
 /** Command-line words before meow parses them, and the flags it could not place. */
-
-/** `targetBatch` → `target-batch`: a flag's name as written on the command line. */
-export const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+import { kebab } from '../text/kebab.js';
 
 /**
  * `--trigger -1s` would reach the parser as the flag `--trigger` without a value and the short
