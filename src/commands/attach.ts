@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { copyIntoCall, inspectMountsCall, jarPlacement, parseMounts, type JarPlacement } from '../control/dockerAttach.js';
-import { runDocker } from '../control/dockerRunner.js';
+import { attachFailureMessage, copyIntoCall, inspectMountsCall, jarPlacement, parseMounts, type JarPlacement } from '../control/dockerAttach.js';
+import { DockerFailure, runDocker } from '../control/dockerRunner.js';
 import { InvalidResource } from '../domain/resources.js';
 import { shellQuote } from '../domain/sparkSubmit.js';
 import { defaultCacheDir, labPaths } from '../lab/paths.js';
@@ -36,11 +36,16 @@ function writableDir(dir: string): boolean {
 }
 
 async function placeInContainer(container: string, jar: string): Promise<JarPlacement> {
-  const mounts = parseMounts(await runDocker(inspectMountsCall(container), 30_000));
-  const placement = jarPlacement(mounts, path.basename(jar), writableDir);
-  if (placement.kind === 'mount') fs.copyFileSync(jar, placement.hostPath);
-  else await runDocker(copyIntoCall(container, jar, placement.containerPath), 60_000);
-  return placement;
+  try {
+    const mounts = parseMounts(await runDocker(inspectMountsCall(container), 30_000));
+    const placement = jarPlacement(mounts, path.basename(jar), writableDir);
+    if (placement.kind === 'mount') fs.copyFileSync(jar, placement.hostPath);
+    else await runDocker(copyIntoCall(container, jar, placement.containerPath), 60_000);
+    return placement;
+  } catch (err) {
+    if (err instanceof DockerFailure) throw new Error(attachFailureMessage(container, err.kind, err.why, process.env.DOCKER_HOST));
+    throw err;
+  }
 }
 
 export async function attachCommand(flags: AttachFlags): Promise<number> {

@@ -19,7 +19,8 @@ export type JarPlacement =
   | { kind: 'mount'; hostPath: string; containerPath: string; mount: ContainerMount }
   | { kind: 'copy'; containerPath: string };
 
-export const inspectMountsCall = (container: string): DockerCall => ({ args: ['inspect', '--format', '{{json .Mounts}}', container], env: {} });
+/** `container inspect`, not `inspect`: an image or volume of that name is not a container. */
+export const inspectMountsCall = (container: string): DockerCall => ({ args: ['container', 'inspect', '--format', '{{json .Mounts}}', container], env: {} });
 
 export const copyIntoCall = (container: string, file: string, containerPath: string): DockerCall => ({
   args: ['cp', file, `${container}:${containerPath}`],
@@ -53,4 +54,19 @@ export function jarPlacement(mounts: ContainerMount[], jarName: string, writable
   const mount = binds[0];
   if (mount) return { kind: 'mount', mount, hostPath: path.join(mount.source, jarName), containerPath: path.posix.join(mount.destination, jarName) };
   return { kind: 'copy', containerPath: path.posix.join('/tmp', jarName) };
+}
+
+/**
+ * What `attach --docker` says when docker failed, always naming the container: `kind` and `why` as
+ * `DockerFailure` (src/control/dockerRunner.ts) has them — for `exit`, docker's last line of stderr,
+ * which tells no such container and an engine that does not answer apart from anything else.
+ */
+export function attachFailureMessage(container: string, kind: 'no-cli' | 'timeout' | 'exit', why: string, dockerHost?: string): string {
+  const engine = dockerHost ? `the Docker engine at ${dockerHost}` : 'the Docker engine';
+  const notPut = `so the listener jar cannot be put into container "${container}"`;
+  if (kind === 'no-cli') return `${why}, ${notPut}`;
+  if (kind === 'timeout') return `${engine} does not answer, ${notPut} (${why})`;
+  if (/no such (container|object)/i.test(why)) return `no container named "${container}" on ${engine} (\`docker ps -a\` lists them; docker said: ${why})`;
+  if (/cannot connect to the docker daemon|error during connect|is the docker daemon running/i.test(why)) return `${engine} does not answer, ${notPut} (docker said: ${why})`;
+  return `could not put the listener jar into container "${container}": docker said: ${why}`;
 }

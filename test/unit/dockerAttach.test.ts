@@ -1,7 +1,7 @@
 /** Where `sparktop attach --docker` puts the listener jar: a host folder the container mounts, else a copy. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { copyIntoCall, inspectMountsCall, jarPlacement, parseMounts, type ContainerMount } from '../../src/control/dockerAttach.js';
+import { attachFailureMessage, copyIntoCall, inspectMountsCall, jarPlacement, parseMounts, type ContainerMount } from '../../src/control/dockerAttach.js';
 
 const bind = (source: string, destination: string): ContainerMount => ({ type: 'bind', source, destination });
 
@@ -19,7 +19,7 @@ describe('attach --docker: the jar\'s place', () => {
   });
 
   it('runs docker with argument arrays', () => {
-    assert.deepEqual(inspectMountsCall('spark-client').args, ['inspect', '--format', '{{json .Mounts}}', 'spark-client']);
+    assert.deepEqual(inspectMountsCall('spark-client').args, ['container', 'inspect', '--format', '{{json .Mounts}}', 'spark-client']);
     assert.deepEqual(copyIntoCall('spark-client', '/c/l.jar', '/tmp/l.jar').args, ['cp', '/c/l.jar', 'spark-client:/tmp/l.jar']);
   });
 
@@ -27,5 +27,28 @@ describe('attach --docker: the jar\'s place', () => {
     assert.throws(() => parseMounts('Error: No such object: spark-client'), /docker inspect printed no JSON: Error: No such object/);
     assert.throws(() => parseMounts('{"a":1}'), /not a list/);
     assert.deepEqual(parseMounts('null\n'), []);
+  });
+
+  it('names the container when docker fails: none of that name, an engine that does not answer, no docker, anything else', () => {
+    // What docker 20.10 and 28 print (test/e2e/dockerAttach.test.ts gets them from a real engine).
+    assert.equal(
+      attachFailureMessage('spark-client', 'exit', 'Error response from daemon: No such container: spark-client', 'unix:///d/docker.sock'),
+      'no container named "spark-client" on the Docker engine at unix:///d/docker.sock (`docker ps -a` lists them; docker said: Error response from daemon: No such container: spark-client)',
+    );
+    assert.match(attachFailureMessage('c', 'exit', 'Error: No such object: c'), /^no container named "c" on the Docker engine \(/);
+    const down = 'Cannot connect to the Docker daemon at unix:///d/docker.sock. Is the docker daemon running?';
+    assert.equal(attachFailureMessage('c', 'exit', down), `the Docker engine does not answer, so the listener jar cannot be put into container "c" (docker said: ${down})`);
+    assert.equal(
+      attachFailureMessage('c', 'timeout', 'no answer within 30 s', 'tcp://h:2375'),
+      'the Docker engine at tcp://h:2375 does not answer, so the listener jar cannot be put into container "c" (no answer within 30 s)',
+    );
+    assert.equal(
+      attachFailureMessage('c', 'no-cli', 'the docker CLI is not installed (no `docker` on PATH)'),
+      'the docker CLI is not installed (no `docker` on PATH), so the listener jar cannot be put into container "c"',
+    );
+    assert.equal(
+      attachFailureMessage('c', 'exit', 'Error response from daemon: container rootfs is marked read-only'),
+      'could not put the listener jar into container "c": docker said: Error response from daemon: container rootfs is marked read-only',
+    );
   });
 });
