@@ -94,9 +94,13 @@ export class SweepRunner {
       }
       this.results.complete = !this.signal.aborted && configurations.every((c) => this.results.results.some((r) => r.key === c.key && r.status !== 'running'));
     } finally {
+      // The generators go back even when the results cannot be saved (a full disk): the error follows.
       this.results.updatedAt = this.env.now();
-      this.env.save(this.results);
-      await this.restoreGenerators();
+      try {
+        this.env.save(this.results);
+      } finally {
+        await this.restoreGenerators();
+      }
     }
     return this.results;
   }

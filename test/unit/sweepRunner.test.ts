@@ -230,6 +230,18 @@ describe('sweep runner', () => {
     assert.match(md, /sparktop submit --executor-cores 1 --executor-memory 1G --total-executor-cores [12]/);
   });
 
+  it('puts the generators back even when the results cannot be saved (a full disk), then says why', async () => {
+    const plan = planOf();
+    const control = new StandInControl();
+    const { env } = environment(control, '/nonexistent');
+    let saves = 0;
+    const failing = { ...env, save: () => {
+      if (++saves > 1) throw new Error('ENOSPC: no space left on device');
+    } };
+    await assert.rejects(new SweepRunner(plan, newResults(plan, 'logs', 0), failing, new AbortController().signal).run(), /ENOSPC/);
+    assert.deepEqual(control.state, { count: 1, ratePerGenerator: 10_000, paused: false }, 'generators as they were');
+  });
+
   it('a failed resubmission fails that configuration only; an interrupted one is run again on resume, the finished one is skipped', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-run-')), 'sweep.json');
     const plan = planOf();
