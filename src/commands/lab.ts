@@ -5,7 +5,7 @@ import { labPaths } from '../lab/paths.js';
 import { provision } from '../lab/provision/provision.js';
 import { tailFile } from '../lab/processes.js';
 import { readState } from '../lab/state.js';
-import { formatLabStatus, labStatus } from '../lab/status.js';
+import { formatLabStatus, labStatus, labStatusServing } from '../lab/status.js';
 import { labUp } from '../lab/up.js';
 import { interruptSignal } from './interrupt.js';
 import { exitCodeOf } from './stopSignals.js';
@@ -44,12 +44,13 @@ export async function labDownCommand(flags: LabFlags & { purge?: boolean }): Pro
   return 0;
 }
 
-export function labStatusCommand(flags: LabFlags & { json?: boolean }): number {
+/** Exit 0 when every component is up and does its job, 1 otherwise. */
+export async function labStatusCommand(flags: LabFlags & { json?: boolean }): Promise<number> {
   const config = labConfigFromFlags(flags);
-  const status = labStatus(labPaths(config.cacheDir));
+  const status = await labStatusServing(labPaths(config.cacheDir), config);
   if (flags.json) say(JSON.stringify(status, null, 2));
   else say(formatLabStatus(status));
-  return status.components.length > 0 && status.components.every((c) => c.up) ? 0 : 1;
+  return status.components.length > 0 && status.components.every((c) => c.up && c.serving !== false) ? 0 : 1;
 }
 
 export function labLogsCommand(flags: LabFlags & { lines?: unknown }, component: string | undefined): number {

@@ -201,3 +201,14 @@ export async function recreateTopic(bootstrap: string, topic: string, partitions
     if (parts.length !== partitions) throw new Error(`topic ${topic} has ${parts.length} partitions after recreation, not ${partitions}`);
   });
 }
+
+/** Health probe: the broker answers metadata for `topic` with a leader for every partition (else throws why). */
+export async function kafkaAnswersTopic(bootstrap: string, topic: string): Promise<true> {
+  return withAdmin(bootstrap, async (admin): Promise<true> => {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const parts = meta.topics[0]?.partitions ?? [];
+    if (parts.length === 0) throw new Error('no partitions');
+    if (parts.some((p) => p.leader < 0)) throw new Error('a partition has no leader');
+    return true;
+  });
+}

@@ -11,7 +11,8 @@ import { isAlive, stopProcess, tailFile } from './processes.js';
 import { provision, type Provisioned } from './provision/provision.js';
 import { aliveWorkers, masterAlive, masterSpec, prepareSparkConfDir, sparkEnv, workerSpec } from './sparkCluster.js';
 import { componentOrder, readState, updateState, writeState, type ComponentRecord } from './state.js';
-import { submitJob } from './submit.js';
+import { checkServing } from './serving.js';
+import { stopJob, submitJob } from './submit.js';
 import { ComponentDied, waitFor } from './wait.js';
 
 export interface UpOptions {
@@ -110,6 +111,23 @@ async function rollback(paths: LabPaths, names: string[], log: UpOptions['log'])
   writeState(paths.stateFile, state);
 }
 
+/**
+ * A job whose driver runs but whose master no longer runs its application (the master was killed
+ * and started again: a standalone master keeps no record of running applications) has no executors
+ * and never will: stopped and submitted again. True when it did.
+ */
+async function resubmitIfMasterLost(config: LabConfig, paths: LabPaths, prov: Provisioned, log: UpOptions['log'], signal: AbortSignal, started: string[]): Promise<boolean> {
+  const job = (await checkServing(config, paths, ['spark-app'])).get('spark-app');
+  if (!job?.lostMaster) return false;
+  log(`spark-app ${job.detail}: submitting it again…`);
+  const t0 = Date.now();
+  await stopJob(config, paths, log, signal);
+  started.push('spark-app');
+  await submitJob({ config, paths, prov, resources: config.resources, log, signal, waitForFirstBatch: false });
+  log(`  spark-app ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return true;
+}
+
 export async function labUp(opts: UpOptions): Promise<UpResult> {
   const { config, log, signal } = opts;
   const paths = labPaths(config.cacheDir);
@@ -123,6 +141,9 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
     const planned = plannedComponents(config);
     const { running, missing } = splitByLiveness(paths, planned);
     if (missing.length === 0) {
+      if (await resubmitIfMasterLost(config, paths, prov, log, signal, started)) {
+        return { started, alreadyRunning: running.filter((n) => n !== 'spark-app'), components: Object.values(readState(paths.stateFile).components) };
+      }
       log('The local lab is already up.');
       return { started, alreadyRunning: running, components: Object.values(readState(paths.stateFile).components) };
     }
@@ -147,7 +168,8 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
       else await startGenerator(config, paths, Number(c.name.slice(10)), signal);
       log(`  ${c.name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
-    return { started, alreadyRunning: running, components: Object.values(readState(paths.stateFile).components) };
+    if (running.includes('spark-app')) await resubmitIfMasterLost(config, paths, prov, log, signal, started);
+    return { started, alreadyRunning: running.filter((n) => !started.includes(n)), components: Object.values(readState(paths.stateFile).components) };
   } catch (err) {
     const failed = started[started.length - 1];
     if (failed && !(err instanceof ComponentDied) && !signal.aborted) {

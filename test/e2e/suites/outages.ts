@@ -95,11 +95,20 @@ export function outagesSuite(): void {
         say(`master down on screen ${seconds(Date.now() - killedAt)} after kill -9`);
         await kafkaKeepsUpdating(tmux);
         assert.ok(tmux.alive(), 'sparktop is still running');
+        const without = await runCli(['lab', 'status', '--json'], { timeoutMs: MIN });
+        assert.equal(without.code, 1, 'lab status says the lab is not whole');
+        const job = (JSON.parse(without.stdout) as { components: Array<{ name: string; up: boolean; serving?: boolean; detail?: string }> }).components.find((c) => c.name === 'spark-app')!;
+        assert.equal(job.up, true, 'the driver process lives on');
+        assert.equal(job.serving, false, 'but the job is not whole without its master');
+        assert.match(job.detail ?? '', /master does not answer/);
 
         const up = await runCli(['lab', 'up'], { timeoutMs: 5 * MIN });
         assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
         assert.match(up.stdout, /starting spark-master/, 'lab up starts the dead component');
         assert.doesNotMatch(up.stdout, /starting kafka|The local lab is already up/);
+        // A standalone master started again knows no running application: the job is submitted again.
+        assert.match(up.stdout, /spark-app lost its master: the master does not run app-\S+: submitting it again/);
+        await eventually('lab status: every component up and serving', async () => ((await runCli(['lab', 'status', '--json'], { timeoutMs: MIN })).code === 0 ? true : undefined), 3 * MIN, 2000);
         const upAt = Date.now();
         await eventually('the master back in the header (no outage, its dot OK)', async () => (masterShownUp(tmux.lines()) ? true : undefined), 60_000, 250);
         say(`master back on screen ${seconds(Date.now() - upAt)} after lab up returned`);
