@@ -5,6 +5,7 @@ import { batchRowsOf, parseSqlExecutions } from '../../src/sources/microBatches.
 import { parseKafkaOffsets } from '../../src/sources/parse.js';
 import { derive } from '../../src/model/index.js';
 import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
+import { assertRowsAreConsumedOffsets } from '../support/checkpointRows.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 
 // no-listener-sql.jsonl: the lab's classroom job resubmitted with `--listener off`, recorded with
@@ -12,9 +13,6 @@ import { answersFromFixture } from '../support/samplesFromFixture.js';
 // checkpoint folder read as `--checkpoint` does (scripts/record-lab-fixtures.ts).
 const SCENARIO = 'no-listener-sql';
 const answers = answersFromFixture(SCENARIO);
-const checkpoints = new Map<number, CheckpointSample>();
-for (const a of answers) if (a.endpoint === 'checkpoint:offsets' && a.status === 0) checkpoints.set((a.body as CheckpointSample).batchId, a.body as CheckpointSample);
-const sumOffsets = (c: CheckpointSample) => c.offsets.reduce((s, o) => s + o.offset, 0);
 
 describe('rows per batch from the SQL executions (no listener)', () => {
   const d = derivedFromFixture(SCENARIO);
@@ -35,14 +33,7 @@ describe('rows per batch from the SQL executions (no listener)', () => {
   });
 
   it("equal Spark's consumed offsets: Σ over partitions of the checkpoint's end offsets of N minus those of N−1", () => {
-    let compared = 0;
-    for (const r of d.batches.rows) {
-      const end = checkpoints.get(r.batchId);
-      const start = checkpoints.get(r.batchId - 1);
-      if (!end || !start || r.numInputRows === null) continue;
-      assert.equal(r.numInputRows, sumOffsets(end) - sumOffsets(start), `batch ${r.batchId}`);
-      compared++;
-    }
+    const compared = assertRowsAreConsumedOffsets(d.batches.rows, answers);
     assert.ok(compared >= 30, `${compared} batches compared`);
   });
 

@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CheckpointSample } from '../../src/model/samples.js';
 import { batchRowsOf, parseSqlExecutions, stageRowsOf } from '../../src/sources/microBatches.js';
 import { parseStages } from '../../src/sources/parse.js';
 import { AnswerInterpreter, type EndpointAnswer } from '../../src/sources/answers.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
+import { assertRowsAreConsumedOffsets } from '../support/checkpointRows.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 
 // no-listener-foreachbatch.jsonl: test/jobs/crash_counts_job.py (a foreachBatch sink, no sparktop
 // option) on the lab's master, recorded with its checkpoint folder (scripts/record-lab-fixtures.ts).
 const SCENARIO = 'no-listener-foreachbatch';
 const answers = answersFromFixture(SCENARIO);
-const sumOffsets = (c: CheckpointSample) => c.offsets.reduce((s, o) => s + o.offset, 0);
-
-function checkpointsOf(list: readonly EndpointAnswer[]): Map<number, CheckpointSample> {
-  const out = new Map<number, CheckpointSample>();
-  for (const a of list) if (a.endpoint === 'checkpoint:offsets' && a.status === 0) out.set((a.body as CheckpointSample).batchId, a.body as CheckpointSample);
-  return out;
-}
 
 function stagesOf(list: readonly EndpointAnswer[]) {
   return list.filter((a) => a.endpoint === 'driver:/stages' && a.status === 200).flatMap((a) => parseStages('app', a.body).stages);
@@ -25,7 +18,6 @@ function stagesOf(list: readonly EndpointAnswer[]) {
 
 describe('rows per batch from the stages when the SQL executions do not show them (foreachBatch, no listener)', () => {
   const d = derivedFromFixture(SCENARIO);
-  const checkpoints = checkpointsOf(answers);
 
   it("the SQL executions show no MicroBatchScan rows for this job: the sink's executions scan an RDD", () => {
     const executions = answers.filter((a) => a.endpoint === 'driver:/sql' && a.status === 200).flatMap((a) => parseSqlExecutions(a.body));
@@ -35,14 +27,7 @@ describe('rows per batch from the stages when the SQL executions do not show the
 
   it("equal Spark's consumed offsets: Σ over partitions of the checkpoint's end offsets of N minus those of N−1", () => {
     assert.equal(d.sources.progress.ok, false);
-    let compared = 0;
-    for (const r of d.batches.rows) {
-      const end = checkpoints.get(r.batchId);
-      const start = checkpoints.get(r.batchId - 1);
-      if (!end || !start || r.numInputRows === null) continue;
-      assert.equal(r.numInputRows, sumOffsets(end) - sumOffsets(start), `batch ${r.batchId}`);
-      compared++;
-    }
+    const compared = assertRowsAreConsumedOffsets(d.batches.rows, answers);
     assert.ok(compared >= 15, `${compared} batches compared`);
   });
 
