@@ -1,8 +1,8 @@
 import { InvalidResource } from '../domain/resources.js';
 import type { WatchFlags } from '../config/watchConfig.js';
 import { FINDING_IDS } from '../model/advisor/index.js';
-import type { Derived, Finding, Severity } from '../model/derived.js';
-import { takeSnapshot } from './snapshot.js';
+import type { Derived, Finding, Severity } from '../model/derivedTypes.js';
+import { takeSnapshot } from './takeSnapshot.js';
 import { watchConfigFor } from './watchConfig.js';
 
 /** Which findings make `check` fail: those of `severity` or worse, and those named. */

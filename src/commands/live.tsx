@@ -5,7 +5,7 @@ import type { WatchConfig } from '../config/watchConfig.js';
 import { planHotkey } from '../control/hotkeys.js';
 import { BASELINE_RESOURCES, type JobResources } from '../domain/resources.js';
 import { controlSample, type ActionResult, type PipelineControl } from '../control/types.js';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import { derive, type ModelState } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
 import { App, type Modal } from '../ui/App.js';

@@ -5,7 +5,7 @@ import { parseTarget, selectControl } from '../control/select.js';
 import { applySample, createModel } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
 import { Live, type LiveRecorder } from './live.js';
-import { samplerFor } from './snapshot.js';
+import { samplerFor } from './takeSnapshot.js';
 import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
 import { openRecordingSession } from '../record/session.js';

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { render } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { writeSnapshot } from '../record/snapshot.js';
+import { writeSnapshot } from '../record/screenSnapshot.js';
 import { modelOptionsOf, ReplayPlayer, MAX_SPEED, MIN_SPEED } from '../record/replaySource.js';
 import { resolveAdvisorConfig, wantsColor } from '../config/watchConfig.js';
 import { InvalidResource } from '../domain/resources.js';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import { App } from '../ui/App.js';
 import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';

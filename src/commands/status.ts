@@ -1,8 +1,8 @@
 import type { WatchFlags } from '../config/watchConfig.js';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import { toStatusJson } from '../model/index.js';
 import { formatStatusText } from './statusText.js';
-import { takeSnapshot } from './snapshot.js';
+import { takeSnapshot } from './takeSnapshot.js';
 import { watchConfigFor } from './watchConfig.js';
 
 /** `sparktop status [--json]`: one snapshot, no TUI. Exit 0 when every source answered, 2 when one did not. */

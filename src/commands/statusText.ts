@@ -1,5 +1,5 @@
 import type { WatchConfig } from '../config/watchConfig.js';
-import type { Derived, SourceState } from '../model/derived.js';
+import type { Derived, SourceState } from '../model/derivedTypes.js';
 import { formatBytesOf, formatClock, formatCompact, formatDuration, formatInt, formatPercent, formatSeconds, healthLabel } from '../text/format.js';
 
 function reach(s: SourceState): string {

@@ -24,7 +24,7 @@ import { SweepRunner, type SweepProgress } from '../sweep/runner.js';
 import { createFrameSink } from '../ui/frameSink.js';
 import { enterFullScreen } from '../ui/screen.js';
 import { Live } from './live.js';
-import { takeSnapshot, samplerFor } from './snapshot.js';
+import { takeSnapshot, samplerFor } from './takeSnapshot.js';
 import { formatInt } from '../text/format.js';
 
 export interface SweepCommandFlags extends WatchFlags, SweepFlags {

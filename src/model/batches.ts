@@ -4,7 +4,7 @@
  * its SQL executions were read; no duration breakdown).
  * A batch is identified by (runId, batchId): batch ids restart at 0 with every new run.
  */
-import type { BatchRow } from './derived.js';
+import type { BatchRow } from './derivedTypes.js';
 import { Ring } from './ring.js';
 import type { DerivedBatch, ProgressSample, QueryProgress, StreamingMetrics } from './samples.js';
 

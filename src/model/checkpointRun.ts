@@ -1,5 +1,5 @@
 /** Commits read from a query's checkpoint folder (--checkpoint) rather than from the listener. */
-import type { SourceState } from './derived.js';
+import type { SourceState } from './derivedTypes.js';
 import type { SourceName } from './samples.js';
 
 /** Their run id: the checkpoint knows the query, not the run (Spark writes no run id there). */

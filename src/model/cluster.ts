@@ -1,5 +1,5 @@
 /** The cluster around the job: the standalone master, the job's resources, the load generators. */
-import type { Derived } from './derived.js';
+import type { Derived } from './derivedTypes.js';
 import type { GeneratorsSample, MasterSample, QueryProgress, QuerySettings } from './samples.js';
 
 export function deriveMaster(sample: MasterSample | null): Derived['master'] {

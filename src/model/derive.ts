@@ -6,7 +6,7 @@
  * counts these evaluations, so the same sequence of samples and clocks gives the same findings.
  */
 import { advisorView, evaluateAdvisor } from './advisor/index.js';
-import type { BatchRow, Derived, SelectionDerived } from './derived.js';
+import type { BatchRow, Derived, SelectionDerived } from './derivedTypes.js';
 import { appQueries, missingAppText, missingQueryText, ofChosenQuery, queryChoice, resolveApp, type QueryChoice } from './selection.js';
 import { deriveGenerators, deriveMaster, deriveResources } from './cluster.js';
 import { deriveExecutors, type ExecutorsDerived } from './executors.js';

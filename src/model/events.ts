@@ -1,5 +1,5 @@
 /** The event log (view 6): app changes, connections lost and back, control actions, marks. */
-import type { EventRow } from './derived.js';
+import type { EventRow } from './derivedTypes.js';
 import { Ring } from './ring.js';
 
 export interface EventLog {

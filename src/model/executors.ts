@@ -3,7 +3,7 @@
  * totals since start): share of task time, GC ratio, and skew (max ÷ median, as Dr. Elephant
  * measures it) over the active executors. The driver is listed but takes no part in shares or skew.
  */
-import type { ExecutorRow } from './derived.js';
+import type { ExecutorRow } from './derivedTypes.js';
 import { Ring } from './ring.js';
 import type { ExecutorSample, ExecutorsSample } from './samples.js';
 import { sparkDate } from './time.js';

@@ -1,6 +1,6 @@
 /** Experiment segments → display-ready rows with a verdict (view 7, the `e` export, status JSON). */
 import { positiveInt } from './cluster.js';
-import type { ExperimentRow, ExperimentVerdict } from './derived.js';
+import type { ExperimentRow, ExperimentVerdict } from './derivedTypes.js';
 import { lagSlope, type ExperimentsState, type Segment } from './experiments.js';
 import { percentile } from './rates.js';
 

@@ -7,7 +7,7 @@
  * Statistics accumulate incrementally per segment; segments and their duration samples are bounded.
  */
 import type { JobResources } from '../domain/resources.js';
-import type { BatchRow } from './derived.js';
+import type { BatchRow } from './derivedTypes.js';
 import { Ring } from './ring.js';
 import type { ControlSample, ExecutorsSample, GeneratorsSample, MasterSample, QueryProgress } from './samples.js';
 

@@ -9,7 +9,7 @@
  *   gauges, or another run has just taken over the topic): nothing to judge by;
  * - else 'keeping-up'.
  */
-import type { BatchRow, Health, PartitionRow, SourceState } from './derived.js';
+import type { BatchRow, Health, PartitionRow, SourceState } from './derivedTypes.js';
 import type { SourceName } from './samples.js';
 
 export interface HealthInput {

@@ -13,5 +13,5 @@ export {
   type ModelWindows,
 } from './options.js';
 export { Ring } from './ring.js';
-export type * from './derived.js';
+export type * from './derivedTypes.js';
 export type * from './samples.js';

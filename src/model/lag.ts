@@ -3,7 +3,7 @@
  * lag seconds = lag ÷ produce rate, and a trend status in the spirit of LinkedIn Burrow, judged on
  * Spark's commits (micro-batches) rather than on consumer-group commits, which Spark never makes.
  */
-import type { LagUnknownReason, PartitionRow, PartitionStatus, SourceState } from './derived.js';
+import type { LagUnknownReason, PartitionRow, PartitionStatus, SourceState } from './derivedTypes.js';
 import { currentReference, offsetsNotAbove } from './commitTopic.js';
 import { kafkaResetAt, logEndAt, produceRates, type KafkaState } from './kafkaState.js';
 import type { ModelThresholds, ModelWindows } from './options.js';

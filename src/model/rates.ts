@@ -1,5 +1,5 @@
 /** Batch-based figures: the rates chart series and batch duration percentiles. */
-import type { BatchRow, Derived } from './derived.js';
+import type { BatchRow, Derived } from './derivedTypes.js';
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: number[], q: number): number | null {

@@ -8,7 +8,7 @@
  * - query request null = the first query of the watched application (in start order).
  */
 import { activeQueries } from './queries.js';
-import type { BatchRow } from './derived.js';
+import type { BatchRow } from './derivedTypes.js';
 import type { MasterSample } from './samples.js';
 import type { ModelState } from './store.js';
 

@@ -3,7 +3,7 @@
  * marked ok by any sample it delivered and not ok by a `source-error` sample; each change of state
  * is logged as an event.
  */
-import type { SourceState } from './derived.js';
+import type { SourceState } from './derivedTypes.js';
 import { logEvent, spokenDuration, type EventLog } from './events.js';
 import type { SourceName } from './samples.js';
 

@@ -1,5 +1,5 @@
 /** Stages of the current app (view 5), newest first, from the driver's latest stages answer. */
-import type { StageRow } from './derived.js';
+import type { StageRow } from './derivedTypes.js';
 import type { StagesSample } from './samples.js';
 import { sparkDate } from './time.js';
 

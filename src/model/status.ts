@@ -1,5 +1,5 @@
 /** `sparktop status --json`: exactly the shape of docs/ARCHITECTURE.md "Status JSON"; unknown is null, never 0. */
-import type { Derived, ExperimentRow, Finding, Health } from './derived.js';
+import type { Derived, ExperimentRow, Finding, Health } from './derivedTypes.js';
 
 /** One experiment segment as `status --json` prints it (times ISO-8601; view 7 has the same figures). */
 export type StatusExperiment = Omit<ExperimentRow, 'start' | 'end' | 'resources' | 'resourcesLabel' | 'batches' | 'warmupBatches' | 'verdict'> & {

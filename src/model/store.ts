@@ -6,7 +6,7 @@ import { createAdvisorState, type AdvisorState } from './advisor/index.js';
 import { applyProgress } from './applyProgress.js';
 import { applyCheckpoint } from './checkpointLag.js';
 import { createBatches, type BatchesState } from './batches.js';
-import type { EventRow } from './derived.js';
+import type { EventRow } from './derivedTypes.js';
 import { createEventLog, logEvent, type EventLog } from './events.js';
 import {
   createExperiments,

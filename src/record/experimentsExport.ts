@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { writeNewFiles } from '../files/outputFile.js';
-import type { ExperimentRow } from '../model/derived.js';
+import type { ExperimentRow } from '../model/derivedTypes.js';
 import { loadLabel, slopeLabel, verdictLabel } from '../text/experimentText.js';
 import { formatCompact, formatDuration, formatInt } from '../text/format.js';
 

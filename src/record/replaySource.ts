@@ -5,7 +5,7 @@
  * did live) — and is derived at T, so the numbers are those seen live at the same moment.
  */
 import { applySample, createModel, derive, type ModelOptions, type ModelState } from '../model/index.js';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import type { Sample } from '../model/samples.js';
 import type { RecordedConfig } from './recordingFormat.js';
 

@@ -3,7 +3,7 @@
  * experiment segment: the model keeps the last 500 batches, 600 lag points and 512 durations per
  * segment, a report covers the whole recording.
  */
-import type { BatchRow, ExperimentRow } from '../model/derived.js';
+import type { BatchRow, ExperimentRow } from '../model/derivedTypes.js';
 import { verdictOf } from '../model/experimentRows.js';
 import type { BatchStats } from '../model/experiments.js';
 import type { ModelState } from '../model/index.js';

@@ -4,7 +4,7 @@
  */
 import type { AdvisorOptions } from '../model/advisor/options.js';
 import { differencesFromDefaults } from '../model/advisor/settings.js';
-import type { Derived, Finding } from '../model/derived.js';
+import type { Derived, Finding } from '../model/derivedTypes.js';
 import type { ReplayObserver } from './reportReplay.js';
 import { mdCell } from './experimentsExport.js';
 import { whenIn } from './reportText.js';

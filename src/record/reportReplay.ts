@@ -6,7 +6,7 @@
  * what the model only holds for a bounded window.
  */
 import { applySample, createModel, derive, type ModelOptions, type ModelState } from '../model/index.js';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import type { Sample } from '../model/samples.js';
 
 export const REPORT_TICK_MS = 1000;

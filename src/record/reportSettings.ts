@@ -1,5 +1,5 @@
 /** The exact settings of each experiment: the spark-submit (or the app's Spark properties) and the generators. */
-import type { ExperimentRow } from '../model/derived.js';
+import type { ExperimentRow } from '../model/derivedTypes.js';
 import type { GeneratorsSample } from '../model/samples.js';
 import { formatInt } from '../text/format.js';
 import type { RunFacts } from './reportRun.js';

@@ -3,7 +3,7 @@
  * sees many more, so each is kept from the samples), the longest ones and what they did, and how
  * the batch durations break down into Spark's phases.
  */
-import type { BatchRow } from '../model/derived.js';
+import type { BatchRow } from '../model/derivedTypes.js';
 import { percentile } from '../model/rates.js';
 import type { Sample, StageSample } from '../model/samples.js';
 import { sparkDate } from '../model/time.js';

@@ -8,7 +8,7 @@ import type { WatchConfig } from '../config/watchConfig.js';
 import type { Sample } from '../model/samples.js';
 import { openCast, type CastWriter } from './cast.js';
 import { openRecorder, type Recorder } from './recorder.js';
-import { writeSnapshot, type SnapshotPaths } from './snapshot.js';
+import { writeSnapshot, type SnapshotPaths } from './screenSnapshot.js';
 
 export interface RecordingSessionOptions {
   /** `--record FILE` (null: no recording). */

@@ -7,7 +7,7 @@ import type { AdvisorThresholds } from '../model/advisor/options.js';
  * sample, like the monitor's hotkeys.
  */
 import type { ActionResult, GeneratorsState, PipelineControl } from '../control/types.js';
-import type { Finding } from '../model/derived.js';
+import type { Finding } from '../model/derivedTypes.js';
 import type { Sample } from '../model/samples.js';
 import { measureWindow } from './measure.js';
 import type { SweepConfiguration, SweepPlan } from './plan.js';

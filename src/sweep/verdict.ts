@@ -5,7 +5,7 @@
  * generator, not Spark. The limiting factor is what the advisor names at the step's end.
  */
 import { verdictOf } from '../model/experimentRows.js';
-import type { Finding } from '../model/derived.js';
+import type { Finding } from '../model/derivedTypes.js';
 import type { StepMeasurement } from './measure.js';
 import type { StepOutcome } from './search.js';
 import { formatInt } from '../text/format.js';

@@ -1,5 +1,5 @@
 /** Texts of an experiment row, shared by view 7 and the export. Pure. */
-import type { ExperimentRow } from '../model/derived.js';
+import type { ExperimentRow } from '../model/derivedTypes.js';
 import { formatCompact, formatCompactAxis, UNKNOWN } from './format.js';
 
 /** `2×8k`, `2×2.5k`, `2×8k paused`, `0`; unknown (no generator stats) `–`. */

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Box, useInput, useStdin, type Key } from 'ink';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import { FindingsLine } from './FindingsLine.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { BatchRow, Derived } from '../model/derived.js';
+import type { BatchRow, Derived } from '../model/derivedTypes.js';
 import { buildChart } from '../text/chart.js';
 import { ChartBlock, chartGlyphs } from './ChartBlock.js';
 import { formatDuration, formatDurationShort } from '../text/format.js';

@@ -1,4 +1,4 @@
-import type { Finding } from '../model/derived.js';
+import type { Finding } from '../model/derivedTypes.js';
 import { Line } from './Line.js';
 import { oneLine, type Span, type Tone } from '../text/cells.js';
 

@@ -1,4 +1,4 @@
-import type { Derived, Health } from '../model/derived.js';
+import type { Derived, Health } from '../model/derivedTypes.js';
 import type { SourceName } from '../model/samples.js';
 import { elideMiddle, formatCompact, formatInt, formatUptime, healthLabel, UNKNOWN } from '../text/format.js';
 import { Line } from './Line.js';

@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import { BatchesPanel } from './BatchesPanel.js';
 import { ExecutorsPanel } from './ExecutorsPanel.js';
 import type { OverviewLayout } from './layout.js';

@@ -1,4 +1,4 @@
-import type { Derived, PartitionRow, PartitionStatus } from '../model/derived.js';
+import type { Derived, PartitionRow, PartitionStatus } from '../model/derivedTypes.js';
 import { formatCompact, formatInt, formatSeconds } from '../text/format.js';
 import { innerWidth, type PanelSize } from './layout.js';
 import { Line } from './Line.js';

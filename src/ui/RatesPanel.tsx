@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import { buildChart } from '../text/chart.js';
 import { ChartBlock, chartGlyphs } from './ChartBlock.js';
 import { formatCompact, formatCompactAxis } from '../text/format.js';

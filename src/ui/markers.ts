@@ -1,5 +1,5 @@
 /** App changes (resubmissions) and user marks as chart markers. Pure. */
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import type { ChartMarker } from '../text/chart.js';
 import { oneLine } from '../text/cells.js';
 

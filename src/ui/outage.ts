@@ -2,7 +2,7 @@
  * What a panel says about a source it cannot read: `unreachable since 14:03:27 (reason)` and how
  * old the values it still shows are. Pure.
  */
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import type { SourceName } from '../model/samples.js';
 import { formatAge, formatClock } from '../text/format.js';
 import { oneLine, textWidth, truncate, type Span } from '../text/cells.js';

@@ -3,7 +3,7 @@
  * gets it with the spark-submit options `sparktop attach` prints; the lag also comes from the
  * query's checkpoint (`--checkpoint DIR`). Pure.
  */
-import type { LagUnknownReason } from '../model/derived.js';
+import type { LagUnknownReason } from '../model/derivedTypes.js';
 import { textWidth } from '../text/cells.js';
 
 const LAG_UNKNOWN: Record<LagUnknownReason, string[]> = {

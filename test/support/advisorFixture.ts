@@ -3,7 +3,7 @@
  * recording shows (skew, GC, lost executors…), a test changes a few fields of copies of the real
  * samples, explicitly, instead of inventing payloads. Derives once per refresh, as the monitor does.
  */
-import type { Derived } from '../../src/model/derived.js';
+import type { Derived } from '../../src/model/derivedTypes.js';
 import { applySample, createModel, derive, type ModelOptions } from '../../src/model/index.js';
 import type { ExecutorSample, Sample } from '../../src/model/samples.js';
 import { REFRESH_MS } from './derivedFromFixture.js';

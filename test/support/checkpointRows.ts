@@ -1,6 +1,6 @@
 /** Rows per batch as Spark consumed them: from the recorded checkpoint answers (`checkpoint:offsets`). */
 import assert from 'node:assert/strict';
-import type { BatchRow } from '../../src/model/derived.js';
+import type { BatchRow } from '../../src/model/derivedTypes.js';
 import type { CheckpointSample } from '../../src/model/samples.js';
 import type { EndpointAnswer } from '../../src/sources/answers.js';
 

@@ -3,7 +3,7 @@
  * answer index `at` (inclusive; default: the last answer) and derives at that answer's time.
  * For ui component tests: real data, no lab needed.
  */
-import type { Derived } from '../../src/model/derived.js';
+import type { Derived } from '../../src/model/derivedTypes.js';
 import { applySample, createModel, derive, type ModelOptions, type ModelState } from '../../src/model/index.js';
 import type { EndpointAnswer } from '../../src/sources/answers.js';
 import { AnswerInterpreter } from '../../src/sources/answers.js';

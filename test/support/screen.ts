@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { afterEach } from 'node:test';
 import { createElement } from 'react';
-import type { Derived } from '../../src/model/derived.js';
+import type { Derived } from '../../src/model/derivedTypes.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import { textWidth } from '../../src/text/cells.js';
-import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import { renderVirtual, type VirtualTerminal } from './virtualTerminal.js';
 
 /** The terminal sizes the ui must fit: the smallest usual, a common one, a large one. */
 export const SIZES = [

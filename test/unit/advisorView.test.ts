@@ -1,9 +1,9 @@
 /** View 8 (advisor) and the findings line, rendered from the real model on recorded runs. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Derived } from '../../src/model/derived.js';
+import type { Derived } from '../../src/model/derivedTypes.js';
 import { advisorLines } from '../../src/ui/views/advisorLines.js';
-import type { VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import type { VirtualTerminal } from '../support/virtualTerminal.js';
 import { firstWith, runAdvisor, withExecutor } from '../support/advisorFixture.js';
 import { appShower, assertFits, DOWN, linesOf, SIZES } from '../support/screen.js';
 

@@ -9,7 +9,7 @@ import { createElement } from 'react';
 import { openCast } from '../../src/record/cast.js';
 import { readRecording } from '../../src/record/reader.js';
 import { openRecordingSession } from '../../src/record/session.js';
-import { plainText, writeSnapshot } from '../../src/record/snapshot.js';
+import { plainText, writeSnapshot } from '../../src/record/screenSnapshot.js';
 import { App } from '../../src/ui/App.js';
 import { createFrameSink } from '../../src/ui/frameSink.js';
 import { ENTER_FULL_SCREEN, LEAVE_FULL_SCREEN } from '../../src/text/terminalCodes.js';

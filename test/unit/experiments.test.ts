@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Derived, ExperimentRow } from '../../src/model/derived.js';
+import type { Derived, ExperimentRow } from '../../src/model/derivedTypes.js';
 import { LAG_GROWTH_FRACTION, MIN_VERDICT_BATCHES } from '../../src/model/experimentRows.js';
 import { applySample, createModel, derive, type Sample } from '../../src/model/index.js';
 import type { QueryProgress } from '../../src/model/samples.js';

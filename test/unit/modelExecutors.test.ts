@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Derived, ExecutorRow } from '../../src/model/derived.js';
+import type { Derived, ExecutorRow } from '../../src/model/derivedTypes.js';
 import { hostOf, maxOverMedian } from '../../src/model/executors.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 

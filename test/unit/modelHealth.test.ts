@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Health } from '../../src/model/derived.js';
+import type { Health } from '../../src/model/derivedTypes.js';
 import { derivedFromFixture, eachMoment } from '../support/derivedFromFixture.js';
 
 const OLD_APP = 'app-20261128183001-0000';

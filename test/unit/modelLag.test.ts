@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Derived, PartitionRow } from '../../src/model/derived.js';
+import type { Derived, PartitionRow } from '../../src/model/derivedTypes.js';
 import { derive } from '../../src/model/index.js';
 import { derivedFromFixture, eachMoment, modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';

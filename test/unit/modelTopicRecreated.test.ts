@@ -24,7 +24,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
-import type { Derived } from '../../src/model/derived.js';
+import type { Derived } from '../../src/model/derivedTypes.js';
 import { derive } from '../../src/model/index.js';
 import { applyKafkaSample, createKafkaState } from '../../src/model/kafkaState.js';
 import type { KafkaSample } from '../../src/model/samples.js';

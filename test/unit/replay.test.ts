@@ -7,7 +7,7 @@ import { applySample, createModel, derive } from '../../src/model/index.js';
 import type { Sample } from '../../src/model/samples.js';
 import { readRecording } from '../../src/record/reader.js';
 import { clock, deliveredBy, modelOptionsOf, ReplayPlayer } from '../../src/record/replaySource.js';
-import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import { renderVirtual, type VirtualTerminal } from '../support/virtualTerminal.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 import { removeTempDirs, writeRecording } from '../support/recordingFixtures.js';
 

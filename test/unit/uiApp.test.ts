@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MIN_COLUMNS, MIN_ROWS } from '../../src/ui/layout.js';
-import type { VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import type { VirtualTerminal } from '../support/virtualTerminal.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 import { appElement, appShower, assertFits, DOWN, linesOf, plain, SIZES } from '../support/screen.js';

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { createElement } from 'react';
 import { render } from 'ink';
-import type { Derived } from '../../src/model/derived.js';
+import type { Derived } from '../../src/model/derivedTypes.js';
 import { applySample, createModel, derive } from '../../src/model/index.js';
 import { AnswerInterpreter } from '../../src/sources/answers.js';
 import { App } from '../../src/ui/App.js';

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { createElement } from 'react';
-import type { Derived } from '../../src/model/derived.js';
+import type { Derived } from '../../src/model/derivedTypes.js';
 import { App } from '../../src/ui/App.js';
 import { textWidth } from '../../src/text/cells.js';
-import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import { renderVirtual, type VirtualTerminal } from '../support/virtualTerminal.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 
 const open: VirtualTerminal[] = [];

@@ -5,7 +5,7 @@ import { createElement } from 'react';
 import { render } from 'ink';
 import { App } from '../../src/ui/App.js';
 import { createFrameSink, frameDiff } from '../../src/ui/frameSink.js';
-import { renderVirtual } from '../../src/ui/virtualTerminal.js';
+import { renderVirtual } from '../support/virtualTerminal.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 
 /** A terminal that understands what the sink writes: row/column moves, line and screen erase. */

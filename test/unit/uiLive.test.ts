@@ -18,7 +18,7 @@ import { watchConfigFor } from '../../src/commands/watchConfig.js';
 import type { JobResources } from '../../src/domain/resources.js';
 import { WatchOnly, type ActionResult, type GeneratorsState, type PipelineControl, type ResubmitProgress, type ReviewedResubmit } from '../../src/control/types.js';
 import { applySample, derive } from '../../src/model/index.js';
-import { renderVirtual, type VirtualTerminal } from '../../src/ui/virtualTerminal.js';
+import { renderVirtual, type VirtualTerminal } from '../support/virtualTerminal.js';
 import { modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 

@@ -3,7 +3,7 @@
  * at most once per `evaluateEveryMs` of the clock derive is given, so the frame rate does not
  * change how fast a finding rises or clears.
  */
-import type { Derived } from '../derived.js';
+import type { Derived } from '../derivedTypes.js';
 import type { Ring } from '../ring.js';
 import { failureCounts } from './failures.js';
 import { healthy } from './healthy.js';

@@ -1,5 +1,5 @@
 /** What the executors show over the recent window: skew, gc-pressure, memory-pressure. */
-import type { ExecutorRow } from '../derived.js';
+import type { ExecutorRow } from '../derivedTypes.js';
 import { maxOverMedian } from '../executors.js';
 import { mib, pct, times } from './text.js';
 import { finding, type AdvisorContext, type RawFinding } from './types.js';

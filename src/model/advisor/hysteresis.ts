@@ -3,7 +3,7 @@
  * failure counters): a finding becomes active after its condition held in `raiseAfter` consecutive
  * evaluations and clears after it was false in `clearAfter`, so an alternating condition does not flap.
  */
-import type { ClearedFinding, Finding } from '../derived.js';
+import type { ClearedFinding, Finding } from '../derivedTypes.js';
 import { Ring } from '../ring.js';
 import type { FailureCounts, RawFinding } from './types.js';
 

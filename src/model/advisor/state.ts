@@ -1,5 +1,5 @@
 /** state-growth: the state store grows batch after batch and nothing (no watermark) bounds it. */
-import type { BatchRow } from '../derived.js';
+import type { BatchRow } from '../derivedTypes.js';
 import { mib, plural } from './text.js';
 import { finding, type AdvisorContext, type RawFinding } from './types.js';
 

@@ -1,5 +1,5 @@
 /** What every advisor rule reads and returns. */
-import type { BatchRow, Derived, Finding, Severity } from '../derived.js';
+import type { BatchRow, Derived, Finding, Severity } from '../derivedTypes.js';
 import type { GeneratorsSample, MasterSample, StagesSample } from '../samples.js';
 import type { AdvisorThresholds } from './options.js';
 

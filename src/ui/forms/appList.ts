@@ -3,7 +3,7 @@
  * the watched application's streaming queries. ↑↓ move, Enter watches the application or shows
  * the query, Esc closes. Pure: rows and lines from the Derived selection.
  */
-import type { SelectionDerived } from '../../model/derived.js';
+import type { SelectionDerived } from '../../model/derivedTypes.js';
 import { formatUptime, UNKNOWN } from '../../text/format.js';
 import { fit, oneLine, type Span } from '../../text/cells.js';
 

@@ -1,4 +1,4 @@
-import type { Derived } from '../../model/derived.js';
+import type { Derived } from '../../model/derivedTypes.js';
 import { formatInt } from '../../text/format.js';
 import { innerWidth, type PanelSize } from '../layout.js';
 import { Lines } from '../Line.js';

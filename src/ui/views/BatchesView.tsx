@@ -1,4 +1,4 @@
-import type { BatchRow, Derived } from '../../model/derived.js';
+import type { BatchRow, Derived } from '../../model/derivedTypes.js';
 import { durationTone } from '../BatchesPanel.js';
 import { formatBytes, formatClock, formatCompact, formatDuration, formatInt } from '../../text/format.js';
 import type { PanelSize } from '../layout.js';

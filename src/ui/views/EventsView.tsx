@@ -1,4 +1,4 @@
-import type { Derived, EventRow } from '../../model/derived.js';
+import type { Derived, EventRow } from '../../model/derivedTypes.js';
 import { formatClock } from '../../text/format.js';
 import type { PanelSize } from '../layout.js';
 import type { Column } from '../table.js';

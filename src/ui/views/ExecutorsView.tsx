@@ -1,5 +1,5 @@
 import type { AdvisorThresholds } from '../../model/advisor/options.js';
-import type { Derived, ExecutorRow } from '../../model/derived.js';
+import type { Derived, ExecutorRow } from '../../model/derivedTypes.js';
 import { bar } from '../bar.js';
 import { gcTone, skewTone } from '../ExecutorsPanel.js';
 import { formatBytes, formatBytesOf, formatDuration, formatInt, formatPercent, formatRatio } from '../../text/format.js';

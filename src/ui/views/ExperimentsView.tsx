@@ -1,4 +1,4 @@
-import type { Derived, ExperimentRow } from '../../model/derived.js';
+import type { Derived, ExperimentRow } from '../../model/derivedTypes.js';
 import { durationTone } from '../BatchesPanel.js';
 import { loadLabel, slopeLabel, verdictLabel } from '../../text/experimentText.js';
 import { formatClock, formatCompact, formatDuration, formatInt } from '../../text/format.js';

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Derived, PartitionRow } from '../../model/derived.js';
+import type { Derived, PartitionRow } from '../../model/derivedTypes.js';
 import { buildChart } from '../../text/chart.js';
 import { ChartBlock, chartGlyphs } from '../ChartBlock.js';
 import { formatCompact, formatCompactAxis, formatDuration, formatInt, formatSeconds } from '../../text/format.js';

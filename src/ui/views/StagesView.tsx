@@ -1,4 +1,4 @@
-import type { Derived, StageRow } from '../../model/derived.js';
+import type { Derived, StageRow } from '../../model/derivedTypes.js';
 import { formatBytes, formatDuration, formatInt } from '../../text/format.js';
 import type { PanelSize } from '../layout.js';
 import { outagesOf, PANEL_SOURCES } from '../outage.js';

@@ -1,5 +1,5 @@
 /** View 8's text: one block per active finding, then the recently cleared ones. Pure: spans per line. */
-import type { ClearedFinding, Derived, Finding } from '../../model/derived.js';
+import type { ClearedFinding, Derived, Finding } from '../../model/derivedTypes.js';
 import { SEVERITY_TONES } from '../FindingsLine.js';
 import { formatAge, formatClock } from '../../text/format.js';
 import { oneLine, type Span, type Tone } from '../../text/cells.js';

@@ -1,5 +1,5 @@
 import type { WatchConfig } from '../config/watchConfig.js';
-import type { Derived } from '../model/derived.js';
+import type { Derived } from '../model/derivedTypes.js';
 import { SNAPSHOT_HYSTERESIS } from '../model/advisor/index.js';
 import { applySample, createModel, derive } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
