@@ -1,14 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { render } from 'ink';
 import type { WatchFlags } from '../config/watchConfig.js';
 import { parseTarget, selectControl } from '../control/select.js';
 import { applySample, createModel } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
 import { Live, type LiveRecorder } from './live.js';
 import { samplerFor } from './takeSnapshot.js';
-import { createFrameSink } from '../ui/frameSink.js';
-import { enterFullScreen } from '../ui/screen.js';
 import { openRecordingSession } from '../record/session.js';
+import { openFullScreen, type FullScreen } from './fullScreen.js';
 import { exitCodeOf, onStopSignal, type StopSignal } from './stopSignals.js';
 import { watchConfigFor } from './watchConfig.js';
 
@@ -31,6 +29,7 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     size: { columns: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 },
     onError: (message) => news.emit('notice', message),
   });
+  let screen: FullScreen;
   const apply = (s: Sample) => {
     applySample(model, s);
     session.onSample(s);
@@ -38,7 +37,7 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
   const recorder: LiveRecorder = {
     apply,
     mark: (note) => applySample(model, session.mark(note)),
-    snapshot: () => session.snapshot(sink.lastFrame()),
+    snapshot: () => session.snapshot(screen.sink.lastFrame()),
     recording: session.recording,
     firstNotice: session.error(),
     select: (app, query) => {
@@ -50,42 +49,28 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     apply(s);
     if (s.kind === 'progress' && s.data.progress.length > 0) news.emit('batch');
   });
-  let stoppedBy: StopSignal | null = null;
-  let quit: () => void = () => undefined;
-  // Before the screen is entered: on a signal nothing more is drawn, then the normal way out below
-  // closes the recording and the cast (every sample taken so far reaches the disk).
-  const disposeSignals = onStopSignal((signal) => {
-    stoppedBy ??= signal;
-    sink.dispose();
-    quit();
-  });
-  const restoreScreen = enterFullScreen(process.stdout);
   const onResize = () => session.onResize(process.stdout.columns, process.stdout.rows);
   process.stdout.on('resize', onResize);
-  // Ink 6.8's incremental writer drifts by one line (see frameSink.ts): Ink renders whole frames in
-  // debug mode into the sink, which rewrites only the changed lines at their absolute rows.
-  const sink = createFrameSink(process.stdout, { onWrite: session.sinkTap });
-  const quitting = new Promise<void>((resolve) => {
-    quit = resolve;
-  });
-  const instance = render(<Live model={model} config={config} control={control} news={news} recorder={recorder} onQuit={() => quit()} />, {
-    stdout: sink.stream,
-    debug: true,
-    exitOnCtrlC: true,
-    patchConsole: false,
+  screen = openFullScreen((quit) => <Live model={model} config={config} control={control} news={news} recorder={recorder} onQuit={quit} />, { onWrite: session.sinkTap, exitOnCtrlC: true });
+  // On a signal nothing more is drawn, then the normal way out below closes the recording and the
+  // cast (every sample taken so far reaches the disk).
+  let stoppedBy: StopSignal | null = null;
+  const disposeSignals = onStopSignal((signal) => {
+    stoppedBy ??= signal;
+    screen.unmount();
+    screen.quit();
   });
   // The recording says what was watched from the start (replay and report read it).
   if (config.app !== null || config.queryName !== null) session.onSample({ t: Date.now(), kind: 'select', data: { app: config.app, query: config.queryName } });
   sampler.start();
   try {
-    await Promise.race([quitting, instance.waitUntilExit()]);
+    await screen.done;
   } finally {
     // The last frame stays on the alternate screen (and in the cast) until it is left.
-    sink.dispose();
-    instance.unmount();
+    screen.unmount();
     await sampler.stop();
     process.stdout.off('resize', onResize);
-    restoreScreen();
+    screen.leave();
     await session.close();
     disposeSignals();
   }

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { render } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { writeSnapshot } from '../record/screenSnapshot.js';
 import { modelOptionsOf, ReplayPlayer, MAX_SPEED, MIN_SPEED } from '../record/replaySource.js';
@@ -7,8 +6,7 @@ import { resolveAdvisorConfig, wantsColor } from '../config/watchConfig.js';
 import { InvalidResource } from '../domain/resources.js';
 import type { Derived } from '../model/derivedTypes.js';
 import { App } from '../ui/App.js';
-import { createFrameSink } from '../ui/frameSink.js';
-import { enterFullScreen } from '../ui/screen.js';
+import { openFullScreen } from './fullScreen.js';
 import { recordingFor } from './recordingInput.js';
 
 /** Pipeline hotkeys of the live monitor: a replay only shows what happened. */
@@ -136,38 +134,31 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
     player.seek(player.start + at);
     player.paused = true;
   }
-  const restoreScreen = enterFullScreen(process.stdout);
-  const sink = createFrameSink(process.stdout);
-  let quit: () => void = () => undefined;
-  const quitting = new Promise<void>((resolve) => {
-    quit = resolve;
-  });
-  const onSnapshot = () => {
-    try {
-      const paths = writeSnapshot(sink.lastFrame(), process.cwd());
-      return `snapshot: ${paths.txt}`;
-    } catch (err) {
-      return `snapshot failed: ${(err as Error).message}`;
-    }
-  };
-  const instance = render(
-    <Replay
-      player={player}
-      title={`sparktop replay ${file}`}
-      color={wantsColor(flags.color)}
-      ascii={flags.ascii === true}
-      onQuit={() => quit()}
-      note={recording.tornLastLine ? 'a torn last line was skipped' : undefined}
-      onSnapshot={onSnapshot}
-    />,
-    { stdout: sink.stream, debug: true, exitOnCtrlC: true, patchConsole: false },
+  const screen = openFullScreen(
+    (quit, sink) => (
+      <Replay
+        player={player}
+        title={`sparktop replay ${file}`}
+        color={wantsColor(flags.color)}
+        ascii={flags.ascii === true}
+        onQuit={quit}
+        note={recording.tornLastLine ? 'a torn last line was skipped' : undefined}
+        onSnapshot={() => {
+          try {
+            return `snapshot: ${writeSnapshot(sink.lastFrame(), process.cwd()).txt}`;
+          } catch (err) {
+            return `snapshot failed: ${(err as Error).message}`;
+          }
+        }}
+      />
+    ),
+    { exitOnCtrlC: true },
   );
   try {
-    await Promise.race([quitting, instance.waitUntilExit()]);
+    await screen.done;
   } finally {
-    sink.dispose();
-    instance.unmount();
-    restoreScreen();
+    screen.unmount();
+    screen.leave();
   }
   return 0;
 }

@@ -3,7 +3,6 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { render } from 'ink';
 import { kebab } from '../text/kebab.js';
 import type { WatchFlags } from '../config/watchConfig.js';
 import { watchConfigFor as resolveWatchConfig } from './watchConfig.js';
@@ -21,8 +20,7 @@ import { modelWatch } from '../sweep/modelWatch.js';
 import { resolvePlan, resolveSettings, type SweepFlags, type SweepPlan } from '../sweep/plan.js';
 import { bestOf, InvalidResultsFile, newResults, readResults, saveResults, type SweepResults } from '../sweep/results.js';
 import { SweepRunner, type SweepProgress } from '../sweep/runner.js';
-import { createFrameSink } from '../ui/frameSink.js';
-import { enterFullScreen } from '../ui/screen.js';
+import { openFullScreen } from './fullScreen.js';
 import { Live } from './live.js';
 import { takeSnapshot, samplerFor } from './takeSnapshot.js';
 import { formatInt } from '../text/format.js';
@@ -188,25 +186,22 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
   };
   const disposeSignals = onStopSignal(onSignal);
 
-  let leaveScreen: (() => void) | null = null;
-  let instance: ReturnType<typeof render> | null = null;
-  let sink: ReturnType<typeof createFrameSink> | null = null;
-  if (tui) {
-    leaveScreen = enterFullScreen(process.stdout);
-    sink = createFrameSink(process.stdout, { onWrite: session.sinkTap });
-    const readOnly = new WatchOnly('a sweep is running: it drives the generators and the job (q stops it; --resume continues it)');
-    instance = render(
-      <Live
-        model={model}
-        config={config}
-        control={readOnly}
-        news={news}
-        recorder={{ apply, mark: (note) => applySample(model, session.mark(note)), snapshot: () => session.snapshot(sink!.lastFrame()), recording: session.recording, firstNotice: session.error() }}
-        onQuit={() => onSignal('SIGINT')}
-      />,
-      { stdout: sink.stream, debug: true, exitOnCtrlC: false, patchConsole: false },
-    );
-  }
+  const readOnly = new WatchOnly('a sweep is running: it drives the generators and the job (q stops it; --resume continues it)');
+  const screen = tui
+    ? openFullScreen(
+        (_quit, sink) => (
+          <Live
+            model={model}
+            config={config}
+            control={readOnly}
+            news={news}
+            recorder={{ apply, mark: (note) => applySample(model, session.mark(note)), snapshot: () => session.snapshot(sink.lastFrame()), recording: session.recording, firstNotice: session.error() }}
+            onQuit={() => onSignal('SIGINT')}
+          />
+        ),
+        { onWrite: session.sinkTap, exitOnCtrlC: false },
+      )
+    : null;
   sampler.start();
   let final: SweepResults;
   try {
@@ -216,10 +211,9 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
   } finally {
     clearInterval(ticker);
     disposeSignals();
-    sink?.dispose();
-    instance?.unmount();
+    screen?.unmount();
     await sampler.stop();
-    leaveScreen?.();
+    screen?.leave();
     await session.close();
   }
   const best = bestOf(final.results);
