@@ -1,0 +1,68 @@
+/** The advisor's thresholds through the built CLI: the settings table, --help, usage errors, report with --threshold. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseThresholdFlags } from '../../src/config/advisorConfig.js';
+import { InvalidConfigFile } from '../../src/config/watchConfig.js';
+import { InvalidResource } from '../../src/domain/resources.js';
+import { ADVISOR_SETTINGS, defaultValue } from '../../src/model/advisor/settings.js';
+import { removeTempDirs, writeRecording } from '../support/recordingFixtures.js';
+import { samplesFromFixture } from '../support/samplesFromFixture.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-thresholds-'));
+const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
+after(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
+});
+
+/** Writes `advisor` as the config file's section and returns the file's name (relative to `dir`). */
+function configWith(advisor: unknown, name = 'sparktop.test.json'): string {
+  fs.writeFileSync(path.join(dir, name), JSON.stringify({ advisor }));
+  return name;
+}
+
+const rejects = (fn: () => unknown, kind: typeof InvalidConfigFile | typeof InvalidResource, message: RegExp) =>
+  assert.throws(fn, (e: unknown) => e instanceof kind && message.test(e.message), String(message));
+
+describe('the settings table, the CLI and the README', () => {
+  it('every setting has a default that fits it', () => {
+    assert.equal(ADVISOR_SETTINGS.length, 16);
+    for (const s of ADVISOR_SETTINGS) assert.equal(typeof defaultValue(s), 'number', s.name);
+    assert.doesNotThrow(() => parseThresholdFlags(ADVISOR_SETTINGS.map((s) => `${s.name}=${defaultValue(s)}`)));
+  });
+
+  it("the README's table lists every name with its default", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const s of ADVISOR_SETTINGS) assert.match(readme, new RegExp(`^\\| \`${s.name.replace('.', '\\.')}\` \\| ${defaultValue(s)} \\|`, 'm'), s.name);
+  });
+
+  const bin = path.join(ROOT, 'bin', 'sparktop.js');
+  const sparktop = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+
+  it('--help lists --threshold; a bad one is a usage error (exit 2) on every command that takes it', () => {
+    assert.match(sparktop('--help').stdout, /--threshold name=value/);
+    for (const args of [['status'], ['check'], ['monitor'], ['report', 'x.jsonl'], ['replay', 'x.jsonl']]) {
+      const r = sparktop(...args, '--threshold', 'gcRatio=2');
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /--threshold: gcRatio expects a number between 0 and 1, got "2"/);
+      assert.match(r.stderr, /Usage/);
+    }
+    const r = sparktop('lab', 'status', '--threshold', 'gcRatio=0.2');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--threshold does not apply to `sparktop lab status`/);
+  });
+
+  it('sparktop report FILE --threshold gcRatio=0.02 --threshold raiseAfter=1', async () => {
+    const file = await writeRecording(samplesFromFixture('steady'));
+    const r = sparktop('report', file, '--threshold', 'gcRatio=0.02', '--threshold=raiseAfter=1');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Advisor thresholds: differ from the defaults in `gcRatio=0\.02`, `raiseAfter=1`/);
+    assert.match(r.stdout, /### `gc-pressure` \(warn\)/);
+  });
+});
