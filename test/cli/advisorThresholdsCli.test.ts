@@ -7,8 +7,6 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseThresholdFlags } from '../../src/config/advisorConfig.js';
-import { InvalidConfigFile } from '../../src/config/watchConfig.js';
-import { InvalidResource } from '../../src/domain/resources.js';
 import { ADVISOR_SETTINGS, defaultValue } from '../../src/model/advisor/settings.js';
 import { removeTempDirs, writeRecording } from '../support/recordingFixtures.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
@@ -21,14 +19,6 @@ after(() => {
   removeTempDirs();
 });
 
-/** Writes `advisor` as the config file's section and returns the file's name (relative to `dir`). */
-function configWith(advisor: unknown, name = 'sparktop.test.json'): string {
-  fs.writeFileSync(path.join(dir, name), JSON.stringify({ advisor }));
-  return name;
-}
-
-const rejects = (fn: () => unknown, kind: typeof InvalidConfigFile | typeof InvalidResource, message: RegExp) =>
-  assert.throws(fn, (e: unknown) => e instanceof kind && message.test(e.message), String(message));
 
 describe('the settings table, the CLI and the README', () => {
   it('every setting has a default that fits it', () => {

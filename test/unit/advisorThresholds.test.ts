@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parseThresholdFlags } from '../../src/config/advisorConfig.js';
 import { InvalidConfigFile, resolveAdvisorConfig } from '../../src/config/watchConfig.js';
 import { watchConfigFor } from '../../src/commands/watchConfig.js';
@@ -22,7 +21,6 @@ import { findingOf, fact, firstWith, ids, runAdvisor } from '../support/advisorF
 import { removeTempDirs, TEST_CONFIG, writeRecording } from '../support/recordingFixtures.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-thresholds-'));
 const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
 after(() => {

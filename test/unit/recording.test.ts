@@ -3,27 +3,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { TargetNotWritable } from '../../src/record/lineWriter.js';
 import { openRecorder } from '../../src/record/recorder.js';
-import { readRecording, RecordingError, type RecordingProblem } from '../../src/record/reader.js';
+import { readRecording } from '../../src/record/reader.js';
 import { RECORDING_FORMAT, sparktopVersion } from '../../src/record/recordingFormat.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 import { removeTempDirs, tempDir, TEST_CONFIG, viaJson, writeRecording } from '../support/recordingFixtures.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 after(removeTempDirs);
-
-async function rejectsWith(file: string, problem: RecordingProblem, message: RegExp): Promise<void> {
-  await assert.rejects(readRecording(file), (err: unknown) => {
-    assert.ok(err instanceof RecordingError, `a RecordingError, got ${String(err)}`);
-    assert.equal(err.problem, problem);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 function writeFile(text: string): string {
   const file = path.join(tempDir(), 'x.jsonl');

@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { existingResults, sweepFiles } from '../../src/sweep/files.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'sparktop.js');
 const AT = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
 
 const dirs: string[] = [];
