@@ -66,13 +66,8 @@ export function Live({ model, config, control, news, recorder, onQuit }: LivePro
     return () => clearInterval(timer);
   }, [progress]);
 
-  const record = (action: string, detail: Record<string, unknown>, result: ActionResult | 'started', ms: number | null) => {
-    const data =
-      result === 'started'
-        ? { action, detail, result: 'started' as const, durationMs: null, message: null }
-        : controlSample(action, detail, result, ms ?? 0);
-    recorder.apply({ t: Date.now(), kind: 'control', data });
-  };
+  const record = (action: string, detail: Record<string, unknown>, result: ActionResult | 'started', ms: number | null) =>
+    recorder.apply({ t: Date.now(), kind: 'control', data: controlSample(action, detail, result, ms) });
 
   const run = (a: RunningAction) => {
     if (busy.current) {

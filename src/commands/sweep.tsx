@@ -150,10 +150,8 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
     if (abort.signal.aborted) news.emit('notice', 'stopping the sweep: putting the generators back… (results so far are saved)');
     else if (last) news.emit('notice', statusLine(last, Date.now()));
   }, 1000);
-  const record = (action: string, detail: Record<string, unknown>, result: ActionResult | 'started', ms: number | null) => {
-    const data = result === 'started' ? { action, detail, result: 'started' as const, durationMs: null, message: null } : controlSample(action, detail, result, ms ?? 0);
-    apply({ t: Date.now(), kind: 'control', data });
-  };
+  const record = (action: string, detail: Record<string, unknown>, result: ActionResult | 'started', ms: number | null) =>
+    apply({ t: Date.now(), kind: 'control', data: controlSample(action, detail, result, ms) });
   const runner = new SweepRunner(
     plan,
     results,

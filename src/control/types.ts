@@ -47,9 +47,10 @@ export interface PipelineControl {
 
 export const MAX_GENERATORS = 16;
 
-/** The recording/event form of an action. */
-export function controlSample(action: string, detail: Record<string, unknown>, result: ActionResult, durationMs: number): ControlSample {
-  return { action, detail, result: result.ok ? 'ok' : 'failed', durationMs, message: result.message };
+/** The recording/event form of an action: its start (`'started'`), or its result after `durationMs`. */
+export function controlSample(action: string, detail: Record<string, unknown>, result: ActionResult | 'started', durationMs: number | null): ControlSample {
+  if (result === 'started') return { action, detail, result: 'started', durationMs: null, message: null };
+  return { action, detail, result: result.ok ? 'ok' : 'failed', durationMs: durationMs ?? 0, message: result.message };
 }
 
 /** A pipeline sparktop only watches (a remote cluster): every action says why it cannot act. */

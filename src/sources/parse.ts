@@ -18,6 +18,9 @@ import type {
   StreamingMetrics,
   StagesSample,
 } from '../model/samples.js';
+import { sparkDate } from '../model/time.js';
+
+export { sparkDate };
 
 export class PayloadError extends Error {}
 
@@ -48,12 +51,6 @@ export function validated<T>(schema: z.ZodType<T>, body: unknown, what: string, 
   return r.data;
 }
 
-/** Spark's REST dates: "2026-11-28T18:31:42.598GMT" → epoch ms (null when absent or invalid). */
-export function sparkDate(s: string | null | undefined): number | null {
-  if (!s) return null;
-  const ms = Date.parse(s.replace(/GMT$/, 'Z'));
-  return Number.isFinite(ms) && ms > 0 ? ms : null;
-}
 
 const kafkaOffset = z.string().regex(/^\d{1,16}$/, 'expected a non-negative offset');
 const kafkaOffsetsSchema = z.array(z.object({ partition: z.number().int().nonnegative(), high: kafkaOffset, low: kafkaOffset })).max(100_000);

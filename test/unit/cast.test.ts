@@ -200,7 +200,8 @@ describe('recording session', () => {
       const full = openRecordingSession({ record: '/dev/full', cast: null, config: TEST_CONFIG, size: { columns: 80, rows: 24 }, flushMs: 20, onError: (m) => told.push(m) });
       assert.equal(full.error(), null, 'opened');
       full.onSample(samplesFromFixture('steady')[0]!);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The flush comes on its timer (20 ms) and the write's failure after it: polled, not slept.
+      for (let waited = 0; full.error() === null && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.match(full.error() ?? '', /^recording stopped: ENOSPC/);
       assert.deepEqual(told, [full.error()]);
       assert.equal(full.recording, false);

@@ -100,7 +100,7 @@ function showLive(control: PipelineControl) {
 }
 
 async function until(t: VirtualTerminal, re: RegExp): Promise<string> {
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 500; i++) {
     const frame = plain(t.lastFrame());
     if (re.test(frame)) return frame;
     await new Promise((r) => setTimeout(r, 10));
