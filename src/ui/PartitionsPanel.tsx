@@ -1,25 +1,13 @@
-import type { Derived, PartitionRow, PartitionStatus } from '../model/derivedTypes.js';
-import { formatCompact, formatInt, formatSeconds } from '../text/format.js';
+import type { Derived } from '../model/derivedTypes.js';
+import { formatCompact, formatInt } from '../text/format.js';
 import { innerWidth, type PanelSize } from './layout.js';
 import { Line } from './Line.js';
 import { outagesOf, PANEL_SOURCES } from './outage.js';
 import { Panel } from './Panel.js';
 import { lagUnknownText } from './remedy.js';
 import { TableBody } from './TableBody.js';
-import type { Column } from './table.js';
-import type { Span, Tone } from '../text/cells.js';
-
-export const PARTITION_STATUS_TONES: Record<PartitionStatus, Tone> = { OK: 'good', WARN: 'warn', STALL: 'bad', STOP: 'bad', UNKNOWN: 'muted' };
-
-export const partitionColumns: Column<PartitionRow>[] = [
-  { header: 'P', width: 2, align: 'right', priority: 0, cell: (r) => String(r.partition) },
-  { header: 'end-offset', width: 11, align: 'right', priority: 4, cell: (r) => formatInt(r.logEndOffset) },
-  { header: 'spark', width: 11, align: 'right', priority: 5, cell: (r) => formatInt(r.sparkOffset) },
-  { header: 'lag', width: 9, align: 'right', priority: 0, cell: (r) => formatInt(r.lag) },
-  { header: 'lag s', width: 5, align: 'right', priority: 1, cell: (r) => formatSeconds(r.lagSeconds) },
-  { header: 'rate', width: 5, align: 'right', priority: 2, cell: (r) => formatCompact(r.produceRps) },
-  { header: 'st', width: 5, priority: 0, cell: (r) => r.status, tone: (r) => PARTITION_STATUS_TONES[r.status] },
-];
+import { partitionColumns } from './partitionColumns.js';
+import type { Span } from '../text/cells.js';
 
 /** Lag per partition of the input topic: Kafka's log end against Spark's committed offsets. */
 export function PartitionsPanel(props: { derived: Derived; size: PanelSize; tableRows: number }) {
@@ -32,7 +20,7 @@ export function PartitionsPanel(props: { derived: Derived; size: PanelSize; tabl
     <Panel title="Partitions" subtitle={partitions.topic ?? undefined} right={right} size={props.size} outages={outages}>
       {notice ? <Line spans={[{ text: notice, tone: 'muted' }]} width={width} /> : null}
       <TableBody
-        columns={partitionColumns}
+        columns={partitionColumns('compact')}
         rows={partitions.rows}
         width={width}
         visibleRows={props.tableRows - (notice ? 1 : 0)}

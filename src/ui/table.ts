@@ -17,6 +17,17 @@ export interface Column<R> {
   tone?: (row: R) => Tone | undefined;
 }
 
+/**
+ * One table's columns, written once for both of its forms: the full view, and the compact one of
+ * its overview panel. `compact` overrides what differs there (a shorter header, a narrower width);
+ * `compact: false` leaves a column out of the panel.
+ */
+export type TableColumn<R> = Column<R> & { compact?: Partial<Column<R>> | false };
+
+export function columnsOf<R>(columns: readonly TableColumn<R>[], form: 'full' | 'compact'): Column<R>[] {
+  return columns.flatMap(({ compact, ...full }) => (form === 'full' ? [full] : compact === false ? [] : [{ ...full, ...compact }]));
+}
+
 export interface PlacedColumn<R> {
   column: Column<R>;
   width: number;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_ADVISOR_THRESHOLDS, resolveAdvisorOptions } from '../../src/model/advisor/options.js';
-import { gcTone, skewTone } from '../../src/ui/ExecutorsPanel.js';
+import { gcTone, skewTone } from '../../src/ui/executorColumns.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 
 describe('thresholds: one source', () => {
