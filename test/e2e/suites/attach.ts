@@ -50,6 +50,19 @@ function partitionCells(lines: string[]): Array<[number, number | null, string]>
   });
 }
 
+/** The independent job's batch cap (foreignJob.ts: --max-offsets-per-trigger). */
+const CAP = 40_000;
+
+/**
+ * Rows per batch at the steady rate: a job starts behind (the generator ran on while it started),
+ * its first batches drain that backlog at the cap and the one after holds the rest; the steady
+ * batches come after the first one below the cap.
+ */
+function steadyRows(rows: number[]): number[] {
+  const drained = rows.findIndex((n) => n < 0.95 * CAP);
+  return drained < 0 ? [] : rows.slice(drained + 1);
+}
+
 export function attachSuite(): void {
   let monitor: TmuxSession | null = null;
   let job: ForeignJob | null = null;
@@ -110,6 +123,16 @@ export function attachSuite(): void {
 
   it('status --json: each partition\'s lag is the log end minus the checkpoint\'s last committed end offsets (within one batch); rates are the listener\'s', async () => {
     assert.ok(job, 'the independent job runs (previous test)');
+    // The rows per batch the listener reports at the steady rate (compared with the driver's below).
+    listenerRows = await eventually(
+      '5 batches at the steady rate through the listener',
+      async () => {
+        const steady = steadyRows((await progress()).progress.map((e) => e.numInputRows));
+        return steady.length >= 5 ? steady.slice(-8) : undefined;
+      },
+      2 * MIN,
+      1000,
+    );
     // Both ends are read before and after the status: the lag sparktop printed must lie between.
     const before = { ends: await logEnds(), commit: checkpointCommitted(job!.checkpoint, TOPIC) };
     const s = await statusJson();
@@ -117,7 +140,6 @@ export function attachSuite(): void {
     assert.ok(before.commit && after.commit, 'the job has committed batches');
     const events = (await progress()).progress;
     const batchRows = Math.max(...events.slice(-5).map((e) => e.numInputRows));
-    listenerRows = events.slice(-8).map((e) => e.numInputRows);
     assert.equal(s.kafka.partitions.length, 2);
     for (const p of s.kafka.partitions) {
       const k = String(p.partition);
@@ -163,14 +185,7 @@ export function attachSuite(): void {
     job = submitForeignJob('python', []);
     const seenRows: number[] = [];
     const seen = new Set<number>();
-    // The job starts behind (the generator ran on while it started): its first batches drain that
-    // backlog at the cap (--max-offsets-per-trigger 40000), the one after holds the rest. The
-    // steady rate, as the listener saw it, comes after the first batch below the cap.
-    const CAP = 40_000;
-    const steady = () => {
-      const drained = seenRows.findIndex((n) => n < 0.95 * CAP);
-      return drained < 0 ? [] : seenRows.slice(drained + 1);
-    };
+    const steady = () => steadyRows(seenRows);
     await eventually(
       '8 batches at the steady rate with rows from the driver',
       async () => {
