@@ -351,8 +351,19 @@ export function derivePartitions(state: LagState, kafka: KafkaState, ctx: LagCon
   return { rows, totalLag, produceRps: totalProduce, lagUnknown: rows.length === 0 || totalLag !== null ? null : lagUnknownReason(state, run, ref, ctx) };
 }
 
+/**
+ * How long a new run may go without a progress source answering before its commits count as unseen
+ * (a resubmitted job's listener starts with its first query, seconds after its driver answers).
+ */
+const NEW_RUN_LISTENER_GRACE_MS = 30_000;
+
 function lagUnknownReason(state: LagState, run: ReferenceRun | null, ref: Commit | null, ctx: LagContext): LagUnknownReason {
-  if (run === 'superseded') return 'new-run';
+  if (run === 'superseded') {
+    // A new run whose commits nothing reports (a job without the listener): say what would show them.
+    const progress = ctx.sources.progress;
+    const unseen = progress.ok !== true && progress.since !== null && ctx.now - progress.since > NEW_RUN_LISTENER_GRACE_MS;
+    return unseen ? 'no-progress' : 'new-run';
+  }
   if (state.reference !== null && ref === null) return 'topic-recreated';
   return ctx.sources.progress.ok === true ? 'no-commit-yet' : 'no-progress';
 }

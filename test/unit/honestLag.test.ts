@@ -44,16 +44,22 @@ describe('another application takes over the topic', () => {
 
   it("a new application without the listener never inherits the old offsets: UNKNOWN for the rest of the recording, rates only its own", () => {
     const answers = newAppWithoutListener();
+    // The listener's first refusal: for 30 s the new run's listener may still be starting ('new-run');
+    // past that, its commits are unseen and the panel names the remedy ('no-progress').
+    const refusedFrom = answers.find((a, i) => i >= 172 && a.endpoint === 'listener:/progress')!.t;
+    const reasons = new Set<string>();
     for (const end of [200, 400, answers.length]) {
       const { model, now } = modelFromAnswers(answers.slice(0, end));
       const d = derive(model, now);
       assert.equal(d.app.id, NEW_APP);
       assert.deepEqual(d.partitions.rows.map((r) => [r.sparkOffset, r.lag, r.status]), [[null, null, 'UNKNOWN'], [null, null, 'UNKNOWN']], `first ${end} answers`);
-      assert.equal(d.partitions.lagUnknown, 'new-run');
+      assert.equal(d.partitions.lagUnknown, now - refusedFrom > 30_000 ? 'no-progress' : 'new-run', `first ${end} answers`);
+      reasons.add(d.partitions.lagUnknown!);
       // Rates from the new app's own batches (rows from its stages), never the old app's.
       const own = [...d.batches.rows].reverse().find((r) => r.appId === NEW_APP && r.inputRps !== null) ?? null;
       assert.equal(d.rates.inputRps, own?.inputRps ?? null, "the old app's rates are not the new one's");
     }
+    assert.deepEqual([...reasons].sort(), ['new-run', 'no-progress'], 'both moments are in the recording');
   });
 
   it('while the driver is unreachable nothing consumes: STOP, as before (resubmit line 132)', () => {
