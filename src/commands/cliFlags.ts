@@ -65,6 +65,8 @@ export const flagDefinitions = {
   at: str,
   record: str,
   cast: str,
+  /** monitor, serve: /metrics for Prometheus on HOST:PORT. */
+  metrics: str,
   output: { type: 'string' as const, shortFlag: 'o' },
   /** report, sweep: write over an existing -o file. */
   force: { type: 'boolean' as const },

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { WatchFlags } from '../config/watchConfig.js';
 import { parseTarget, selectControl } from '../control/select.js';
-import { applySample, createModel } from '../model/index.js';
+import { applySample, createModel, derive } from '../model/index.js';
+import { openMetricsText } from '../metrics/openMetrics.js';
+import { parseMetricsAddress, startMetricsServer } from './metricsServer.js';
 import type { Sample } from '../model/samples.js';
 import { Live, type LiveRecorder } from './live.js';
 import { samplerFor } from './takeSnapshot.js';
@@ -11,8 +13,9 @@ import { exitCodeOf, onStopSignal, type StopSignal } from './stopSignals.js';
 import { watchConfigFor } from './watchConfig.js';
 
 /** `sparktop` / `sparktop monitor`: the full-screen live view. */
-export async function monitorCommand(flags: WatchFlags & { target?: string }): Promise<number> {
+export async function monitorCommand(flags: WatchFlags & { target?: string; metrics?: string }): Promise<number> {
   const config = watchConfigFor(flags);
+  const metricsAddress = flags.metrics ? parseMetricsAddress(flags.metrics) : null;
   const target = parseTarget(flags.target);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write('sparktop: the monitor needs an interactive terminal; for one snapshot use `sparktop status` (or `status --json`).\n');
@@ -20,6 +23,8 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
   }
   const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: config.advisor, app: config.app, query: config.queryName });
   const control = selectControl(config, flags.cacheDir, target);
+  // Before the screen and the recording: a taken port is an error on the normal screen. Each scrape derives anew.
+  const metrics = metricsAddress ? await startMetricsServer(metricsAddress, () => openMetricsText(derive(model, Date.now()))) : null;
   const news = new EventEmitter();
   // Opened before the screen is entered, so the cast starts with the enter-full-screen bytes.
   const session = openRecordingSession({
@@ -39,7 +44,7 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     mark: (note) => applySample(model, session.mark(note)),
     snapshot: () => session.snapshot(screen.sink.lastFrame()),
     recording: session.recording,
-    firstNotice: session.error(),
+    firstNotice: session.error() ?? (metrics ? `metrics: ${metrics.url}` : null),
     select: (app, query) => {
       sampler.setApp(app);
       apply({ t: Date.now(), kind: 'select', data: { app, query } });
@@ -72,6 +77,7 @@ export async function monitorCommand(flags: WatchFlags & { target?: string }): P
     process.stdout.off('resize', onResize);
     screen.leave();
     await session.close();
+    await metrics?.close();
     disposeSignals();
   }
   return stoppedBy === null ? 0 : exitCodeOf(stoppedBy);

@@ -49,11 +49,20 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'monitor',
     summary: 'full-screen live view (local lab by default)',
-    usage: '[monitor] [--record run.jsonl] [--cast run.cast]',
-    details: '    --record FILE  every sample, action and mark as JSON Lines    --cast FILE  the screen as asciicast v2',
-    flags: [...WATCH_FLAGS, 'color', 'ascii', 'record', 'cast', 'target'],
+    usage: '[monitor] [--record run.jsonl] [--cast run.cast] [--metrics HOST:PORT]',
+    details: '    --record FILE  every sample, action and mark as JSON Lines    --cast FILE  the screen as asciicast v2\n    --metrics HOST:PORT  /metrics for Prometheus (OpenMetrics), loopback unless another host is given',
+    flags: [...WATCH_FLAGS, 'color', 'ascii', 'record', 'cast', 'target', 'metrics'],
     sections: ['watch'],
     run: async (f) => (await import('./monitor.js')).monitorCommand(f),
+  },
+  {
+    name: 'serve',
+    summary: 'no screen: /metrics for Prometheus from the same model, until stopped',
+    usage: 'serve --metrics HOST:PORT',
+    details: '    --metrics HOST:PORT  where to serve /metrics (OpenMetrics text); 127.0.0.1 unless another host is given',
+    flags: [...WATCH_FLAGS, 'metrics'],
+    sections: ['watch'],
+    run: async (f) => (await import('./serve.js')).serveCommand(f),
   },
   {
     name: 'status',

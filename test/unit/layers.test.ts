@@ -37,6 +37,7 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   control: { imports: ['lab', 'generator', 'domain', 'text', 'files'], types: ['model', 'config'] },
   record: { imports: ['model', 'text', 'domain', 'files'], types: ['config'] },
   sweep: { imports: ['model', 'config', 'domain', 'text', 'files'], types: ['control'] },
+  metrics: { imports: [], types: ['model'] },
   commands: 'anything',
   'cli.tsx': 'anything',
 };
