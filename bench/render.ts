@@ -7,7 +7,8 @@
  *
  * Goal (issue #3): < 30 ms per frame. Prints one JSON object: per terminal size, the wall time of a
  * frame (p50, p95, max) and the process's CPU time per frame on average (`cpuMs`, which other
- * processes competing for the cores do not inflate).
+ * processes competing for the cores do not inflate); and, side by side, a `/metrics` scrape of the
+ * same model (`scrapeMs`: derive + OpenMetrics text, its size in bytes).
  */
 import { performance } from 'node:perf_hooks';
 import type { Sample } from '../src/model/samples.js';
@@ -18,6 +19,7 @@ process.env.NODE_ENV ??= 'production';
 const { createElement } = await import('react');
 const { applySample, createModel, derive } = await import('../src/model/index.js');
 const { App } = await import('../src/ui/App.js');
+const { openMetricsText } = await import('../src/metrics/openMetrics.js');
 const { renderVirtual } = await import('../test/support/virtualTerminal.js');
 const { samplesFromFixture } = await import('../test/support/samplesFromFixture.js');
 const partitions = Number(argValue('partitions', '1000'));
@@ -77,4 +79,17 @@ for (const [columns, rows] of [
   term.unmount();
   results[`${columns}x${rows}`] = { ...msSummary(times), cpuMs: Number(((cpu.user + cpu.system) / 1000 / frames).toFixed(1)) };
 }
-console.log(JSON.stringify({ benchmark: 'render', at: new Date().toISOString(), partitions, executors, frames, frameMs: results, goalMs: 30 }, null, 2));
+// A Prometheus scrape of the same model, side by side with the frames: derive + OpenMetrics text.
+const scrapeTimes: number[] = [];
+let bytes = 0;
+const scrapeCpu0 = process.cpuUsage();
+for (let i = 1; i <= frames; i++) {
+  const k = samples.filter((s) => s.kind === 'kafka').at(-1)!;
+  applySample(model, { ...k, t: t0 + (frames + i) * 1000 } as Sample);
+  const start = performance.now();
+  bytes = Buffer.byteLength(openMetricsText(derive(model, t0 + (frames + i) * 1000)));
+  scrapeTimes.push(performance.now() - start);
+}
+const scrapeCpu = process.cpuUsage(scrapeCpu0);
+const scrapeMs = { ...msSummary(scrapeTimes), cpuMs: Number(((scrapeCpu.user + scrapeCpu.system) / 1000 / frames).toFixed(1)), bytes };
+console.log(JSON.stringify({ benchmark: 'render', at: new Date().toISOString(), partitions, executors, frames, frameMs: results, scrapeMs, goalMs: 30 }, null, 2));
