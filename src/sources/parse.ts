@@ -20,8 +20,6 @@ import type {
 } from '../model/samples.js';
 import { sparkDate } from '../model/time.js';
 
-export { sparkDate };
-
 export class PayloadError extends Error {}
 
 /** Finite, non-negative, safe: huge numbers, negative offsets and NaN are rejected. */
