@@ -37,6 +37,7 @@ export interface LabPaths {
   kafkaConfigDir: string;
   sparkWorkDir: string;
   checkpointsDir: string;
+  eventLogsDir: string;
   generatorsDir: string;
   lockFile: string;
 }
@@ -58,6 +59,7 @@ export function labPaths(cacheDir: string): LabPaths {
     kafkaConfigDir: path.join(labDir, 'kafka-config'),
     sparkWorkDir: path.join(labDir, 'spark-work'),
     checkpointsDir: path.join(labDir, 'checkpoints'),
+    eventLogsDir: path.join(labDir, 'event-logs'),
     generatorsDir: path.join(labDir, 'generators'),
     lockFile: path.join(labDir, 'lab.lock'),
   };

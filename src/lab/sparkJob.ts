@@ -29,6 +29,35 @@ export function labSparkConf(config: LabConfig): Record<string, string> {
   };
 }
 
+const EVENT_LOGS_KEPT = 5;
+
+/**
+ * Spark's event log of each submission, into the lab's own folder: rolling (a long run stays in
+ * files of 16 MB, the smallest Spark allows is 10 MB) and compressed with Spark's default codec
+ * (zstd). `sparktop replay/report --event-log` read it; so does a History Server.
+ */
+export function eventLogConf(paths: LabPaths): Record<string, string> {
+  return {
+    'spark.eventLog.enabled': 'true',
+    'spark.eventLog.dir': `file://${paths.eventLogsDir}`,
+    'spark.eventLog.rolling.enabled': 'true',
+    'spark.eventLog.rolling.maxFileSize': '16m',
+    'spark.eventLog.compress': 'true',
+  };
+}
+
+/** Spark needs the event log folder to exist; the oldest applications' logs beyond the last few go. */
+export function prepareEventLogDir(paths: LabPaths): void {
+  fs.mkdirSync(paths.eventLogsDir, { recursive: true });
+  const logs = fs
+    .readdirSync(paths.eventLogsDir, { withFileTypes: true })
+    .map((d) => ({ name: d.name, at: fs.statSync(path.join(paths.eventLogsDir, d.name)).mtimeMs }))
+    .sort((a, b) => a.at - b.at);
+  for (const old of logs.slice(0, Math.max(0, logs.length - (EVENT_LOGS_KEPT - 1)))) {
+    fs.rmSync(path.join(paths.eventLogsDir, old.name), { recursive: true, force: true });
+  }
+}
+
 /** `<query>-<UTC stamp>`: the name of one submission's checkpoint folder. */
 export function checkpointName(query: string, now = new Date()): string {
   return `${query}-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
@@ -74,7 +103,7 @@ export function planSubmission(config: LabConfig, paths: LabPaths, prov: Provisi
       // The JVM listener is attached by configuration, as to any job (sparktop attach).
       listener: 'off',
     },
-    labConf: { ...labSparkConf(config), ...listenerConf({ host: '127.0.0.1', port: config.listenerPort, settings: querySettings(resources) }) },
+    labConf: { ...labSparkConf(config), ...eventLogConf(paths), ...listenerConf({ host: '127.0.0.1', port: config.listenerPort, settings: querySettings(resources) }) },
   });
 }
 

@@ -8,7 +8,7 @@ import type { LabPaths } from './paths.js';
 import { describePortTaken, waitPortFree } from './ports.js';
 import { stopProcess } from './processes.js';
 import type { Provisioned } from './provision/provision.js';
-import { activeAppsOfOurs, awaitSubmittedApp, killOurAppsViaMaster, newCheckpointDir, planSubmission, submissionEnv } from './sparkJob.js';
+import { activeAppsOfOurs, awaitSubmittedApp, killOurAppsViaMaster, newCheckpointDir, planSubmission, prepareEventLogDir, submissionEnv } from './sparkJob.js';
 import { readState, updateState, type ComponentRecord } from './state.js';
 
 export interface SubmitResult {
@@ -88,6 +88,7 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
         `For ${r.numExecutors} executors pass --total-executor-cores ${coresForCount}.`,
     );
   }
+  prepareEventLogDir(paths);
   const plan = planSubmission(config, paths, prov, opts.resources, opts.checkpointDir ?? newCheckpointDir(paths, config.query));
   const commandLine = formatCommandLine(plan);
   log(`  ${commandLine}`);

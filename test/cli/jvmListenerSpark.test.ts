@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { defaultCacheDir, labPaths } from '../../src/lab/paths.js';
 import { ensureListenerJar, LISTENER_CLASS, listenerSubmitArgs, type ListenerJar } from '../../src/lab/provision/listenerJar.js';
 import { readPythonEnv, type PythonEnv } from '../../src/lab/provision/pythonEnv.js';
+import { freeLoopbackPort } from '../../src/lab/ports.js';
 import { ask } from './listenerHarness.js';
 
 /**
@@ -62,17 +63,6 @@ const env: PythonEnv | null = readPythonEnv(labPaths(defaultCacheDir()).venvDir)
 const jobs: Job[] = [];
 let listener: ListenerJar | undefined;
 let buildSeconds = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function submit(name: string, port: number, stopFile: string): Job {
   const script = path.join(dir, 'smoke_job.py');
@@ -167,7 +157,7 @@ describe('the JVM listener in a real Spark job', { timeout: 900_000 }, () => {
 
   it("serves Spark's progress, the settings and `since`, and lets the job exit", async (t) => {
     if (!env) return t.skip(`pyspark is not provisioned in ${labPaths(defaultCacheDir()).venvDir} (run \`sparktop lab up\` once)`);
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const stopFile = path.join(dir, 'stop-serving');
     const job = submit('serving', port, stopFile);
     try {

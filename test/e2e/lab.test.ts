@@ -18,6 +18,7 @@ import { sweepSuite } from './suites/sweep.js';
 import { advisorSuite } from './suites/advisor.js';
 import { appsSuite } from './suites/apps.js';
 import { attachSuite } from './suites/attach.js';
+import { prometheusSuite } from './suites/prometheus.js';
 
 const KAFKA = '127.0.0.1:9094';
 const MASTER = 'http://127.0.0.1:8080';
@@ -203,6 +204,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
 
   describe('advisor: each rule in a real scenario', () => {
     advisorSuite();
+  });
+
+  describe('Prometheus scrapes the monitor\'s /metrics', () => {
+    prometheusSuite();
   });
 
   it('resubmits with --executor-cores 1 --total-executor-cores 2: the old app finishes, the new one has 2 executors', async () => {

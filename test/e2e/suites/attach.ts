@@ -201,7 +201,16 @@ export function attachSuite(): void {
     const blind = await statusJson();
     assert.equal(blind.kafka.totalLag, null);
     assert.equal(blind.kafka.lagUnknown, 'no-progress');
-    await eventually('the remedy in the monitor\'s partitions panel', async () => (/sparktop attach/.test(panelText(monitor!.lines(), 'Partitions')) ? true : undefined), MIN, 500);
+    await eventually(
+      'the remedy in the monitor\'s partitions panel',
+      async () => {
+        const lines = monitor!.lines();
+        if (/sparktop attach/.test(panelText(lines, 'Partitions'))) return true;
+        throw new Error(`the monitor shows:\n${lines.join('\n')}`);
+      },
+      MIN,
+      500,
+    );
 
     const before = { ends: await logEnds(), commit: checkpointCommitted(job.checkpoint, TOPIC) };
     const r = await runCli(['status', '--json', '--checkpoint', job.checkpoint], { timeoutMs: MIN });
