@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isAlive, processStartTime } from './processes.js';
+import { ensurePrivateDir } from './privateDir.js';
 
 interface LockHolder {
   pid: number;
@@ -60,7 +61,7 @@ function tryLock(file: string, what: string): (() => void) | LockHolder | 'stale
 }
 
 function acquireLockOnce(file: string, what: string): (() => void) | LockHolder {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
   let result = tryLock(file, what);
   if (result === 'stale') result = tryLock(file, what);
   if (result === 'stale') throw new Error(`cannot take the lab lock ${file}`);

@@ -10,6 +10,7 @@ import { stopProcess } from './processes.js';
 import type { Provisioned } from './provision/provision.js';
 import { activeAppsOfOurs, awaitSubmittedApp, killOurAppsViaMaster, newCheckpointDir, planSubmission, prepareEventLogDir, submissionEnv } from './sparkJob.js';
 import { readState, updateState, type ComponentRecord } from './state.js';
+import { ensurePrivateDir } from './privateDir.js';
 
 export interface SubmitResult {
   appId: string;
@@ -103,6 +104,6 @@ export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {
     failFast: diedReason(record),
     signal,
   });
-  fs.mkdirSync(paths.labDir, { recursive: true });
+  ensurePrivateDir(paths.labDir);
   return { appId, commandLine, record, steps };
 }

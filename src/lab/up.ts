@@ -14,6 +14,7 @@ import { componentOrder, readState, updateState, writeState, type ComponentRecor
 import { checkServing } from './serving.js';
 import { stopJob, submitJob } from './submit.js';
 import { ComponentDied, waitFor } from './wait.js';
+import { ensurePrivateDir } from './privateDir.js';
 
 export interface UpOptions {
   config: LabConfig;
@@ -131,7 +132,7 @@ async function resubmitIfMasterLost(config: LabConfig, paths: LabPaths, prov: Pr
 export async function labUp(opts: UpOptions): Promise<UpResult> {
   const { config, log, signal } = opts;
   const paths = labPaths(config.cacheDir);
-  fs.mkdirSync(paths.labDir, { recursive: true });
+  ensurePrivateDir(paths.labDir);
   const release = acquireLock(paths.lockFile, 'up');
   const started: string[] = [];
   try {

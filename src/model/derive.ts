@@ -137,6 +137,7 @@ export function derive(state: ModelState, now: number): Derived {
   const partitions = derivePartitions(state.lag, state.kafka, {
     now,
     appId,
+    appStartedAt: state.app.startedAt,
     sources,
     queries: state.queries,
     windows: o.windows,

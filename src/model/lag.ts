@@ -118,7 +118,7 @@ export function pushCommit(state: LagState, commit: Commit): void {
  * After each applied Kafka sample: the total lag point for the chart (unknown while another run has
  * taken over, see referenceRun), and pending lags at commit.
  */
-export function onKafkaSample(state: LagState, kafka: KafkaState, t: number, runs?: Pick<LagContext, 'appId' | 'sources' | 'queries'>): void {
+export function onKafkaSample(state: LagState, kafka: KafkaState, t: number, runs?: Pick<LagContext, 'appId' | 'appStartedAt' | 'sources' | 'queries'>): void {
   const point = kafka.history.newest();
   const committed = currentReference(state, kafka);
   const ref = committed && runs && referenceRun(committed, runs) === 'superseded' ? null : committed;
@@ -243,6 +243,8 @@ function lagSlope(trend: { base: Commit; newest: Commit } | null, partition: num
 export interface LagContext {
   now: number;
   appId: string | null;
+  /** When the current application started (the driver's word), if known. */
+  appStartedAt?: number | null;
   sources: Record<SourceName, SourceState>;
   queries: QueriesState;
   windows: ModelWindows;
@@ -268,12 +270,17 @@ export interface PartitionsDerived {
  */
 export type ReferenceRun = 'consuming' | 'gone' | 'superseded';
 
-export function referenceRun(ref: Commit, ctx: Pick<LagContext, 'appId' | 'sources' | 'queries'>): ReferenceRun {
+export function referenceRun(ref: Commit, ctx: Pick<LagContext, 'appId' | 'appStartedAt' | 'sources' | 'queries'>): ReferenceRun {
   // The listener lives in the driver and says which runs are active. Its word counts unless the
   // driver failed after its last answer (then that answer is stale): a driver's REST API that still
   // fails for the previous application while the new one's listener answers does not stop a run.
   const { progress, driver } = ctx.sources;
-  const otherApp = ref.appId !== null && ctx.appId !== null && ref.appId !== ctx.appId;
+  // A commit read while the driver did not answer has no application id; one made before the
+  // current application started is still another application's.
+  const otherApp =
+    ref.appId !== null
+      ? ctx.appId !== null && ref.appId !== ctx.appId
+      : ctx.appStartedAt !== null && ctx.appStartedAt !== undefined && ref.committedAt < ctx.appStartedAt;
   if (otherApp && driver.ok === true) return 'superseded';
   const listenerFresher = progress.ok === true && (driver.ok !== false || (progress.lastOkAt ?? -Infinity) > (driver.since ?? Infinity));
   if (listenerFresher) {

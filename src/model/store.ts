@@ -135,7 +135,7 @@ export function applySample(state: ModelState, sample: Sample): ModelState {
       const resetBefore = state.kafka.reset;
       if (applyKafkaSample(state.kafka, t, sample.data)) {
         if (state.kafka.reset !== resetBefore && state.kafka.reset) logEvent(state.events, t, 'warn', resetText(state.kafka.topic, state.kafka.reset));
-        onKafkaSample(state.lag, state.kafka, t, { appId: state.app.id, sources: state.sources, queries: state.queries });
+        onKafkaSample(state.lag, state.kafka, t, { appId: state.app.id, appStartedAt: state.app.startedAt, sources: state.sources, queries: state.queries });
         const lag = state.lag.series.newest()?.lag ?? null;
         noteExperimentLag(state.experiments, t, lag, state.lag.reference?.appId ?? null, state.sources.driver.ok === true);
       }

@@ -19,6 +19,7 @@ import { advisorSuite } from './suites/advisor.js';
 import { appsSuite } from './suites/apps.js';
 import { attachSuite } from './suites/attach.js';
 import { prometheusSuite } from './suites/prometheus.js';
+import { privacySuite } from './suites/privacy.js';
 
 const KAFKA = '127.0.0.1:9094';
 const MASTER = 'http://127.0.0.1:8080';
@@ -172,6 +173,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
     assert.equal(again.code, 0);
     assert.match(again.stdout, /already up/);
     assert.deepEqual((await labStatus()).components.map((c) => c.pid), pids);
+  });
+
+  describe('the lab is its owner\'s alone', () => {
+    privacySuite();
   });
 
   describe('load generator against the lab broker', () => {

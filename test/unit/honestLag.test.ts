@@ -62,6 +62,29 @@ describe('another application takes over the topic', () => {
     assert.deepEqual([...reasons].sort(), ['new-run', 'no-progress'], 'both moments are in the recording');
   });
 
+  it("offsets read while the driver did not answer (no application id) are still the old application's: a new one without the listener never inherits them", () => {
+    // The old run's last commits delivered in the ticks its driver was already failing (as when a job
+    // is stopped: its REST API goes before the listener's last answer is read).
+    const base = newAppWithoutListener();
+    const driverGone = base.findIndex((a) => a.endpoint.startsWith('driver:') && a.status !== 200);
+    let lastCommits = -1;
+    for (let i = 0; i < driverGone; i++) {
+      const a = base[i]!;
+      if (a.endpoint === 'listener:/progress' && a.status === 200 && ((a.body as { progress?: unknown[] }).progress ?? []).length > 0) lastCommits = i;
+    }
+    const from = base[lastCommits]!.t - 1500;
+    const answers = base.map((a, i) => (a.endpoint.startsWith('driver:') && a.t >= from && i < driverGone ? { ...a, status: null, body: { error: 'connection refused' } } : a));
+    const atSwitch = modelFromAnswers(answers.slice(0, driverGone));
+    assert.equal(atSwitch.model.lag.reference?.appId, null, 'the newest commit was read without an application id');
+    for (const end of [400, answers.length]) {
+      const { model, now } = modelFromAnswers(answers.slice(0, end));
+      const d = derive(model, now);
+      assert.equal(d.app.id, NEW_APP);
+      assert.deepEqual(d.partitions.rows.map((r) => [r.sparkOffset, r.lag, r.status]), [[null, null, 'UNKNOWN'], [null, null, 'UNKNOWN']], `first ${end} answers`);
+      assert.equal(d.partitions.lagUnknown, 'no-progress', `first ${end} answers`);
+    }
+  });
+
   it('while the driver is unreachable nothing consumes: STOP, as before (resubmit line 132)', () => {
     const d = derivedFromFixture('resubmit', { at: 131 });
     assert.deepEqual(d.partitions.rows.map((r) => r.status), ['STOP', 'STOP']);

@@ -75,6 +75,15 @@ describe('the lab lock', () => {
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
+  it('lives in a folder only its owner can enter: made 0700, and a folder made open by an older sparktop tightened', () => {
+    const lab = path.join(tmpDir(), 'lab');
+    acquireLock(path.join(lab, 'lab.lock'), 'up')();
+    assert.equal(fs.statSync(lab).mode & 0o777, 0o700);
+    fs.chmodSync(lab, 0o755);
+    acquireLock(path.join(lab, 'lab.lock'), 'up')();
+    assert.equal(fs.statSync(lab).mode & 0o777, 0o700);
+  });
+
   it('is not taken twice by the same process (a hotkey during its own resubmission)', () => {
     const file = path.join(tmpDir(), 'lab.lock');
     const release = acquireLock(file, 'submit');
