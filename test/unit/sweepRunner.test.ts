@@ -45,6 +45,14 @@ describe('sweep plan', () => {
     assert.throws(() => resolvePlan({ settle: 'soon' }, BASELINE_RESOURCES, 2), /--settle: expected a duration/);
     assert.throws(() => resolvePlan({ startRps: '9000', maxRps: '5000' }, BASELINE_RESOURCES, 2), /--start-rps: 9000 is above --max-rps 5000/);
     assert.throws(() => resolvePlan({ executorCores: '4' }, BASELINE_RESOURCES, 2), /no configuration can run/);
+    assert.throws(() => resolvePlan({ measure: '30s', maxMeasure: '20s' }, BASELINE_RESOURCES, 2), /--max-measure: 20 s is shorter than --measure 30 s/);
+  });
+
+  it('measures at most --max-measure, by default 4 × --measure', () => {
+    assert.equal(resolvePlan({}, BASELINE_RESOURCES, 2).settings.maxMeasureMs, 480_000);
+    assert.equal(resolvePlan({ measure: '30s' }, BASELINE_RESOURCES, 2).settings.maxMeasureMs, 120_000);
+    assert.equal(resolvePlan({ measure: '30s', maxMeasure: '3m' }, BASELINE_RESOURCES, 2).settings.maxMeasureMs, 180_000);
+    assert.equal(resolvePlan({ measure: '30s', maxMeasure: '30s' }, BASELINE_RESOURCES, 2).settings.maxMeasureMs, 30_000, 'never longer');
   });
 
   it('reads a plan file, naming the configuration and key that is wrong', () => {
