@@ -75,6 +75,7 @@ export const flagDefinitions = {
   maxRps: str,
   settle: str,
   measure: str,
+  maxMeasure: str,
   steps: str,
   rpsPerGenerator: str,
   maxGenerators: str,

@@ -31,6 +31,7 @@ const SWEEP_FLAGS: FlagName[] = [
   'maxRps',
   'settle',
   'measure',
+  'maxMeasure',
   'steps',
   'rpsPerGenerator',
   'maxGenerators',
@@ -173,7 +174,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: 'sweep [lists] [-o sweep.md [--force]]',
     details: `    e.g. --executor-cores 1,2 --total-executor-cores 1,2 --shuffle-partitions 2,8,200 [--partitions 2,4]
     [--plan FILE] [--target-batch 20s] [--start-rps 5000] [--max-rps N] [--settle 60s] [--measure 120s]
-    [--steps 10] [--rps-per-generator 40000] [--max-generators 4] [--resume sweep.json] [--no-tui]
+    [--max-measure 4×measure] [--steps 10] [--rps-per-generator 40000] [--max-generators 4]
+    [--resume sweep.json] [--no-tui]
+    --max-measure D  a window with fewer than 3 batches is measured longer, up to D in all
+               (default 4 × --measure); still short of them, the step is inconclusive and ends
+               that configuration's search (the table says so)
     -o out.md  results in out.md and out.json; existing ones are left alone (exit 2) unless --force
                (--resume updates its own)`,
     flags: SWEEP_FLAGS,

@@ -17,13 +17,13 @@ import { openRecordingSession } from '../record/session.js';
 import { existingResults, sweepFiles } from '../sweep/files.js';
 import { sweepMarkdown } from '../sweep/markdown.js';
 import { modelWatch } from '../sweep/modelWatch.js';
-import { resolvePlan, resolveSettings, type SweepFlags, type SweepPlan } from '../sweep/plan.js';
+import { resolvePlan, type SweepFlags, type SweepPlan } from '../sweep/plan.js';
 import { bestOf, InvalidResultsFile, newResults, readResults, saveResults, type SweepResults } from '../sweep/results.js';
 import { SweepRunner, type SweepProgress } from '../sweep/runner.js';
 import { openFullScreen } from './fullScreen.js';
 import { Live } from './live.js';
 import { takeSnapshot, samplerFor } from './takeSnapshot.js';
-import { formatInt } from '../text/format.js';
+import { formatDuration, formatInt } from '../text/format.js';
 
 export interface SweepCommandFlags extends WatchFlags, SweepFlags {
   target?: string;
@@ -54,12 +54,13 @@ export function statusLine(p: SweepProgress, now: number): string {
 
 function planFor(flags: SweepCommandFlags, control: PipelineControl, clusterCores: number | null, topic: string, now: number): { plan: SweepPlan; results: SweepResults } {
   if (flags.resume) {
-    const given = ['executorCores', 'totalExecutorCores', 'executorMemory', 'shufflePartitions', 'partitions', 'plan', 'startRps', 'maxRps', 'settle', 'measure', 'steps', 'targetBatch'].filter(
+    const given = ['executorCores', 'totalExecutorCores', 'executorMemory', 'shufflePartitions', 'partitions', 'plan', 'startRps', 'maxRps', 'settle', 'measure', 'maxMeasure', 'steps', 'targetBatch'].filter(
       (k) => flags[k as keyof SweepCommandFlags] !== undefined,
     );
     if (given.length > 0) throw new SweepUsage(`--resume takes the plan and settings from ${flags.resume}: do not also give ${given.map((k) => `--${kebab(k)}`).join(', ')}`);
     const results = readResults(flags.resume);
-    const plan: SweepPlan = { configurations: results.configurations, skipped: results.skipped, settings: { ...resolveSettings({}), ...results.settings } };
+    // readResults gives an older file's settings what they lack (--max-measure: 4 × its --measure).
+    const plan: SweepPlan = { configurations: results.configurations, skipped: results.skipped, settings: results.settings };
     return { plan, results };
   }
   const base = { ...BASELINE_RESOURCES, driverMemory: control.jobResources()?.driverMemory };
@@ -116,6 +117,7 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
     if (!tui) process.stdout.write(`${line}\n`);
   };
   say(`sparktop sweep: ${plan.configurations.length} configuration${plan.configurations.length === 1 ? '' : 's'}, results in ${files.markdown} and ${files.json}, recording ${files.recording}`);
+  say(`  each step: ${formatDuration(plan.settings.settleMs)} settling, ${formatDuration(plan.settings.measureMs)} measuring${plan.settings.maxMeasureMs > plan.settings.measureMs ? `, longer up to ${formatDuration(plan.settings.maxMeasureMs)} (--max-measure) while the window has too few batches to judge` : ''}`);
   for (const k of plan.skipped) say(`  skipped ${k.key}: ${k.reason}`);
 
   const news = new EventEmitter();

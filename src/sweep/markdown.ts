@@ -1,7 +1,9 @@
 /** A sweep's results as Markdown: the answer first (table and best configuration), then every step. */
 import { resourceFlags } from '../domain/resources.js';
-import { formatInt as num } from '../text/format.js';
-import { bestOf, type ConfigurationResult, type SweepResults } from './results.js';
+import { MIN_VERDICT_BATCHES } from '../model/experimentRows.js';
+import { formatDuration, formatInt as num } from '../text/format.js';
+import { bestOf, type ConfigurationResult, type SweepResults, type SweepStepResult } from './results.js';
+import { FEW_BATCHES } from './verdict.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
 const signed = (n: number | null) => (n === null ? '–' : `${n >= 0 ? '+' : '−'}${num(Math.abs(n))}`);
@@ -10,29 +12,51 @@ const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(
 function sustainableCell(c: ConfigurationResult): string {
   if (c.status === 'failed') return `failed: ${c.error ?? 'unknown'}`;
   if (c.status === 'running') return 'running';
-  if (c.maxSustainableRps === null) return 'none';
-  const atLeast = c.end === 'generator-bound' || c.end === 'max-rps reached' ? '≥ ' : '';
+  if (c.maxSustainableRps === null) return c.end === 'inconclusive' ? 'inconclusive' : 'none';
+  // The search stopped before it found where Spark stops keeping up: the max is at least this.
+  const atLeast = c.end === 'generator-bound' || c.end === 'max-rps reached' || c.end === 'inconclusive' ? '≥ ' : '';
   return `${atLeast}${num(c.maxSustainableRps)}`;
 }
 
 function limitCell(c: ConfigurationResult): string {
   if (c.limitingFactor === 'generator-bound') return 'generator-bound (the generators, not Spark, ran out)';
-  return c.limitingFactor ?? '–';
+  return (c.limitingFactor ?? '–').replace(/\|/g, '\\|');
+}
+
+/** "51 s (extended from 30 s)": the window a step measured, and how long it was planned when it was measured longer. */
+function windowText(s: SweepStepResult): string {
+  const length = formatDuration(s.measurement.to - s.measurement.from);
+  return s.extendedFromMs === null ? length : `${length} (extended from ${formatDuration(s.extendedFromMs)})`;
+}
+
+/** The batches the verdict at the max rate rests on: "14 in 2:00", "3 in 51 s (few; extended from 30 s)". */
+function batchesAtMaxCell(c: ConfigurationResult): string {
+  const step = c.steps.find((s) => s.outcome === 'sustainable' && s.rate === c.maxSustainableRps);
+  if (!step) return '–';
+  const notes = [...(step.fewBatches ? ['few'] : []), ...(step.extendedFromMs === null ? [] : [`extended from ${formatDuration(step.extendedFromMs)}`])];
+  return `${step.measurement.batches} in ${formatDuration(step.measurement.to - step.measurement.from)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 function stepsTable(c: ConfigurationResult): string[] {
   const lines = [
-    '| rate asked | generators | produced | Spark in | Spark out | lag trend /s | p95 batch | batches | outcome | why |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    '| rate asked | generators | produced | Spark in | Spark out | lag trend /s | p95 batch | batches | window | outcome | why |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
   ];
   for (const s of c.steps) {
     const m = s.measurement;
     const why = [...s.reasons, ...(s.findings.length > 0 ? [`advisor: ${s.findings.join(', ')}`] : [])].join('; ');
     lines.push(
-      `| ${num(s.rate)} | ${s.generators.count} × ${num(s.generators.ratePerGenerator)} | ${num(m.produceRps)} | ${num(m.inputRps)} | ${num(m.processedRps)} | ${signed(m.lagSlope)} | ${secs(m.p95Ms)} | ${m.batches} | ${s.outcome} | ${why.replace(/\|/g, '\\|')} |`,
+      `| ${num(s.rate)} | ${s.generators.count} × ${num(s.generators.ratePerGenerator)} | ${num(m.produceRps)} | ${num(m.inputRps)} | ${num(m.processedRps)} | ${signed(m.lagSlope)} | ${secs(m.p95Ms)} | ${m.batches}${s.fewBatches ? ' (few)' : ''} | ${windowText(s)} | ${s.outcome} | ${why.replace(/\|/g, '\\|')} |`,
     );
   }
   return lines;
+}
+
+/** How the window grows when it holds too few batches, and when a verdict is marked few. */
+function windowRule(s: SweepResults['settings']): string {
+  const few = `A verdict on fewer than ${FEW_BATCHES} batches is marked *few*.`;
+  if (s.maxMeasureMs <= s.measureMs) return `A window with fewer than ${MIN_VERDICT_BATCHES} batches is not measured longer (\`--max-measure\` ${secs(s.maxMeasureMs)}): its step is *inconclusive*. ${few}`;
+  return `A window with fewer than ${MIN_VERDICT_BATCHES} batches (long batches or a long trigger interval) is measured longer, until it has them, up to ${formatDuration(s.maxMeasureMs)} (\`--max-measure\`); a step still short of them is *inconclusive*, neither sustainable nor not, and ends that configuration's search. ${few}`;
 }
 
 export function sweepMarkdown(r: SweepResults): string {
@@ -41,16 +65,16 @@ export function sweepMarkdown(r: SweepResults): string {
     '# sparktop sweep',
     '',
     `Started ${time(r.startedAt)} UTC, updated ${time(r.updatedAt)} UTC${r.complete ? '' : ' — **not finished** (resume with `sparktop sweep --resume` and the .json file)'}.`,
-    `Topic \`${r.topic}\`. A rate is sustainable when, over a ${secs(s.measureMs)} window after ${secs(s.settleMs)} of settling, Spark processed at least its input, the lag did not grow and the p95 batch stayed under ${secs(s.targetBatchMs)}. Rates from ${num(s.startRps)} rec/s (×2 up, then bisection to ${Math.round(s.resolution * 100)} %), at most ${num(s.maxRps)} rec/s and ${s.maxSteps} steps per configuration.`,
+    `Topic \`${r.topic}\`. A rate is sustainable when, over a ${secs(s.measureMs)} window after ${secs(s.settleMs)} of settling, Spark processed at least its input, the lag did not grow and the p95 batch stayed under ${secs(s.targetBatchMs)}. ${windowRule(s)} Rates from ${num(s.startRps)} rec/s (×2 up, then bisection to ${Math.round(s.resolution * 100)} %), at most ${num(s.maxRps)} rec/s and ${s.maxSteps} steps per configuration.`,
     r.recordings.length > 0 ? `Recording${r.recordings.length > 1 ? 's' : ''}: ${r.recordings.map((f) => `\`${f}\``).join(', ')} (\`sparktop report\` / \`sparktop replay\`).` : '',
     '',
-    '| # | configuration | max sustainable rec/s | p95 batch at it | limiting factor | steps |',
-    '|---:|---|---:|---:|---|---:|',
+    '| # | configuration | max sustainable rec/s | p95 batch at it | batches at it | limiting factor | steps |',
+    '|---:|---|---:|---:|---|---|---:|',
   ];
   r.configurations.forEach((c, i) => {
     const res = r.results.find((x) => x.key === c.key);
-    if (!res) out.push(`| ${i + 1} | ${c.key} | not run | – | – | 0 |`);
-    else out.push(`| ${i + 1} | ${c.key} | ${sustainableCell(res)} | ${secs(res.p95AtMaxMs)} | ${limitCell(res)} | ${res.steps.length} |`);
+    if (!res) out.push(`| ${i + 1} | ${c.key} | not run | – | – | – | 0 |`);
+    else out.push(`| ${i + 1} | ${c.key} | ${sustainableCell(res)} | ${secs(res.p95AtMaxMs)} | ${batchesAtMaxCell(res)} | ${limitCell(res)} | ${res.steps.length} |`);
   });
   out.push('');
   const best = bestOf(r.results);

@@ -34,6 +34,8 @@ export interface StepMeasurement {
   lagSlopeError: number | null;
   /** Batch ids measured, `runId/batchId`, oldest first (what a reader of the recording can check). */
   batchIds: string[];
+  /** Mean time between the starts of the measured batches (null with fewer than 2; absent in results files before it). */
+  batchIntervalMs?: number | null;
 }
 
 function logEndTotal(k: KafkaSample, partitions: Iterable<number>): number {
@@ -135,6 +137,7 @@ export function measureWindow(samples: readonly Sample[], from: number, to: numb
     }
   }
   durations.sort((a, b) => a - b);
+  const starts = [...batches.values()].map((p) => sparkDate(p.timestamp)!).sort((a, b) => a - b);
   lagPoints.sort((a, b) => a[0] - b[0]);
   const fit = leastSquares(lagPoints);
   return {
@@ -153,5 +156,6 @@ export function measureWindow(samples: readonly Sample[], from: number, to: numb
     lagSlope: fit?.slope ?? null,
     lagSlopeError: fit?.error ?? null,
     batchIds: [...batches.keys()],
+    batchIntervalMs: starts.length >= 2 ? (starts[starts.length - 1]! - starts[0]!) / (starts.length - 1) : null,
   };
 }

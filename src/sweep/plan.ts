@@ -27,6 +27,12 @@ export interface SweepSettings {
   minRps: number;
   settleMs: number;
   measureMs: number;
+  /**
+   * A window with too few batches to judge is measured longer, up to this in all (default
+   * MAX_MEASURE_FACTOR × measureMs; equal to measureMs: never longer). Absent in results files
+   * written before it: settingsWithDefaults fills it in.
+   */
+  maxMeasureMs: number;
   /** Rate steps per configuration at most. */
   maxSteps: number;
   /** Bisection stops when the highest unsustainable rate is within this fraction of the highest sustainable one. */
@@ -53,10 +59,14 @@ export interface SweepFlags extends RawResourceFlags {
   maxRps?: string;
   settle?: string;
   measure?: string;
+  maxMeasure?: string;
   steps?: string;
   rpsPerGenerator?: string;
   maxGenerators?: string;
 }
+
+/** The default --max-measure is this many times --measure. */
+export const MAX_MEASURE_FACTOR = 4;
 
 export const DEFAULT_SETTINGS: SweepSettings = {
   targetBatchMs: 20_000,
@@ -65,6 +75,7 @@ export const DEFAULT_SETTINGS: SweepSettings = {
   minRps: 500,
   settleMs: 60_000,
   measureMs: 120_000,
+  maxMeasureMs: MAX_MEASURE_FACTOR * 120_000,
   maxSteps: 10,
   resolution: 0.1,
   rpsPerGenerator: 40_000,
@@ -166,10 +177,17 @@ export function resolveSettings(flags: SweepFlags): SweepSettings {
     rpsPerGenerator: positive('rps-per-generator', flags.rpsPerGenerator, d.rpsPerGenerator),
     maxGenerators: positive('max-generators', flags.maxGenerators, d.maxGenerators),
   };
+  s.maxMeasureMs = flags.maxMeasure === undefined ? MAX_MEASURE_FACTOR * s.measureMs : parseDurationMs('max-measure', flags.maxMeasure, 5000, 4 * 3_600_000);
+  if (s.maxMeasureMs < s.measureMs) throw new InvalidResource('max-measure', `${s.maxMeasureMs / 1000} s is shorter than --measure ${s.measureMs / 1000} s`);
   if (s.startRps > s.maxRps) throw new InvalidResource('start-rps', `${s.startRps} is above --max-rps ${s.maxRps}`);
   s.minRps = Math.min(d.minRps, s.startRps);
   s.drainMs = Math.max(60_000, 2 * s.settleMs);
   return s;
+}
+
+/** Settings read from a results file: what an older file lacks gets its default (--max-measure: 4 × its --measure). */
+export function settingsWithDefaults(saved: Partial<SweepSettings> & Pick<SweepSettings, 'measureMs'>): SweepSettings {
+  return { ...resolveSettings({}), maxMeasureMs: MAX_MEASURE_FACTOR * saved.measureMs, ...saved };
 }
 
 /**

@@ -7,9 +7,10 @@ import { z } from 'zod';
 import type { JobResources } from '../domain/resources.js';
 import type { OutputFile } from '../files/outputFile.js';
 import type { StepMeasurement } from './measure.js';
-import type { SweepPlan, SweepSettings } from './plan.js';
+import { settingsWithDefaults, type SweepPlan, type SweepSettings } from './plan.js';
 import type { SearchEnd, StepOutcome } from './search.js';
-import { limitOfStep } from './verdict.js';
+import { limitOfStep, restsOnFewBatches } from './verdict.js';
+import { formatInt } from '../text/format.js';
 
 export interface SweepStepResult {
   rate: number;
@@ -20,6 +21,10 @@ export interface SweepStepResult {
   reasons: string[];
   findings: string[];
   appId: string | null;
+  /** The verdict (sustainable or not) rests on few batches (verdict.ts FEW_BATCHES). */
+  fewBatches: boolean;
+  /** When the window was measured longer for want of batches: the planned length (--measure); else null. */
+  extendedFromMs: number | null;
 }
 
 export interface ConfigurationResult {
@@ -36,6 +41,11 @@ export interface ConfigurationResult {
   /** Highest rate judged sustainable (null: none). */
   maxSustainableRps: number | null;
   p95AtMaxMs: number | null;
+  /** Batches the verdict at the max rate rests on, and whether they were few. */
+  batchesAtMax: number | null;
+  fewBatchesAtMax: boolean;
+  /** The rate at which the search stopped with too few batches to judge even at --max-measure (end `inconclusive`), else null. */
+  inconclusiveAtRps: number | null;
   /** What stopped it going higher: an advisor finding id, a failed criterion, or why the search ended. */
   limitingFactor: string | null;
   /** Why a failed configuration failed (resubmission, topic), in the words of the action. */
@@ -96,7 +106,11 @@ export function readResults(file: string): SweepResults {
   const r = resultsSchema.safeParse(json);
   if (!r.success) throw new InvalidResultsFile(`cannot resume from ${file}: not a sweep results file (${r.error.issues[0]!.path.join('.') || 'top level'}: ${r.error.issues[0]!.message})`);
   const results = r.data as unknown as SweepResults;
-  results.results = results.results.filter((x) => x.status !== 'running');
+  // Files written before --max-measure: its default, and the marks of their steps, filled in.
+  results.settings = settingsWithDefaults(results.settings);
+  results.results = results.results
+    .filter((x) => x.status !== 'running')
+    .map((x) => summarise({ ...x, steps: (x.steps ?? []).map((st) => ({ ...st, extendedFromMs: st.extendedFromMs ?? null, fewBatches: st.fewBatches ?? restsOnFewBatches(st) })) }));
   return results;
 }
 
@@ -110,14 +124,29 @@ export function limitingFactorOf(c: Pick<ConfigurationResult, 'steps' | 'end'>):
   if (c.end === 'generator-bound') return 'generator-bound';
   if (c.end === 'max-rps reached') return 'none up to --max-rps';
   const unsustainable = c.steps.filter((s) => s.outcome === 'unsustainable');
-  if (unsustainable.length === 0) return c.end === 'step limit reached' ? 'none found (step limit)' : null;
   // The lowest rate that failed is the one that says what the limit is.
-  return limitOfStep(unsustainable.reduce((a, b) => (b.rate < a.rate ? b : a)));
+  const lowest = unsustainable.length === 0 ? null : unsustainable.reduce((a, b) => (b.rate < a.rate ? b : a));
+  if (c.end === 'inconclusive') {
+    const step = c.steps.filter((s) => s.outcome === 'inconclusive').at(-1);
+    const at = step ? `inconclusive at ${formatInt(step.rate)} rec/s: ${step.reasons.join(', ')}` : 'inconclusive';
+    return lowest ? `${limitOfStep(lowest)} at ${formatInt(lowest.rate)} rec/s; ${at}` : at;
+  }
+  if (lowest === null) return c.end === 'step limit reached' ? 'none found (step limit)' : null;
+  return limitOfStep(lowest);
 }
 
 export function summarise(c: ConfigurationResult): ConfigurationResult {
   const best = c.steps.filter((s) => s.outcome === 'sustainable').reduce<SweepStepResult | null>((a, b) => (a === null || b.rate > a.rate ? b : a), null);
-  return { ...c, maxSustainableRps: best?.rate ?? null, p95AtMaxMs: best?.measurement.p95Ms ?? null, limitingFactor: limitingFactorOf(c) };
+  const inconclusive = c.end === 'inconclusive' ? (c.steps.filter((s) => s.outcome === 'inconclusive').at(-1)?.rate ?? null) : null;
+  return {
+    ...c,
+    maxSustainableRps: best?.rate ?? null,
+    p95AtMaxMs: best?.measurement.p95Ms ?? null,
+    batchesAtMax: best?.measurement.batches ?? null,
+    fewBatchesAtMax: best?.fewBatches ?? false,
+    inconclusiveAtRps: inconclusive,
+    limitingFactor: limitingFactorOf(c),
+  };
 }
 
 /** The best configuration: highest sustainable rate, then the lower p95. */

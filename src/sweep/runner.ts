@@ -2,19 +2,22 @@ import type { AdvisorThresholds } from '../model/advisor/options.js';
 /**
  * Runs a sweep: for each configuration, (re)create the topic when its partition count differs,
  * resubmit the job, then search the rate (search.ts), each step being: drain the backlog a failed
- * step left, set the generators, settle, measure, judge. Results are saved after every step.
+ * step left, set the generators, settle, measure, judge. A window that cannot be judged yet (too
+ * few batches: long batches or a long trigger interval) is measured longer, a second at a time, up
+ * to --max-measure; still inconclusive there, the step says so. Results are saved after every step.
  * Everything it does to the pipeline goes through PipelineControl and is recorded as a control
  * sample, like the monitor's hotkeys.
  */
 import type { ActionResult, GeneratorsState, PipelineControl } from '../control/types.js';
 import type { Finding } from '../model/derivedTypes.js';
 import type { Sample } from '../model/samples.js';
-import { measureWindow } from './measure.js';
+import { measureWindow, type StepMeasurement } from './measure.js';
 import type { SweepConfiguration, SweepPlan } from './plan.js';
 import { summarise, type ConfigurationResult, type SweepResults, type SweepStepResult } from './results.js';
 import { generatorPlan, nextRate, recordStep, startSearch, type SearchState } from './search.js';
-import { judgeStep } from './verdict.js';
-import { formatInt } from '../text/format.js';
+import { inconclusiveAtCap, judgeStep, restsOnFewBatches, type StepVerdict } from './verdict.js';
+import { formatDuration, formatInt } from '../text/format.js';
+import { MIN_VERDICT_BATCHES } from '../model/experimentRows.js';
 
 /** What the sweep reads of the pipeline: the samples the sources delivered and the model's view of them. */
 export interface SweepWatch {
@@ -62,6 +65,14 @@ export interface SweepEnvironment {
 }
 
 class ActionFailed extends Error {}
+
+/** " on 3 batches (few) in 42 s, extended from 30 s": what a judged step's verdict rests on, when that is worth saying. */
+function stepBasis(step: Pick<SweepStepResult, 'fewBatches' | 'extendedFromMs' | 'measurement'>): string {
+  const parts: string[] = [];
+  if (step.fewBatches) parts.push(`on ${step.measurement.batches} batches (few)`);
+  if (step.extendedFromMs !== null) parts.push(`in ${formatDuration(step.measurement.to - step.measurement.from)}, extended from ${formatDuration(step.extendedFromMs)}`);
+  return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
+}
 
 /** Records/s while the job is being resubmitted: enough for its first batch, no backlog to speak of. */
 const TRICKLE_RPS = 500;
@@ -210,6 +221,42 @@ export class SweepRunner {
     }
   }
 
+  /**
+   * Measures a step from the end of its settling: --measure, then, while the window cannot be
+   * judged (too few batches, or a figure not known yet), a second longer at a time up to
+   * --max-measure. Judged as soon as it can be; still inconclusive at the cap, the reasons say how
+   * many batches came and what window would hold enough.
+   */
+  private async measure(
+    config: SweepConfiguration,
+    index: number,
+    step: number,
+    rate: number,
+    best: number | null,
+    settleFrom: number,
+  ): Promise<{ measurement: StepMeasurement; verdict: StepVerdict; extendedFromMs: number | null }> {
+    const s = this.plan.settings;
+    const cap = Math.max(s.measureMs, s.maxMeasureMs);
+    const fraction = this.env.watch.thresholds().generatorFraction;
+    const from = this.env.now();
+    this.progress({ phase: 'measuring', index, config, step, rate, until: from + s.measureMs, best, message: `${formatInt(rate)} rec/s: measuring` });
+    await this.env.sleep(s.measureMs, this.signal);
+    let measurement = measureWindow(this.env.watch.samplesSince(settleFrom), from, this.env.now(), this.env.topic);
+    // The outcome does not depend on the findings (they only rank the causes): none asked while waiting.
+    let extended = false;
+    for (let open = judgeStep(rate, measurement, s.targetBatchMs, [], fraction); open.outcome === 'inconclusive' && this.env.now() - from < cap; open = judgeStep(rate, measurement, s.targetBatchMs, [], fraction)) {
+      extended = true;
+      // The message changes only when a batch comes (--no-tui prints a line per change); the countdown is `until`.
+      const why = measurement.batches < MIN_VERDICT_BATCHES ? `${measurement.batches} of the ${MIN_VERDICT_BATCHES} batches a verdict needs` : open.reasons.join(', ');
+      this.progress({ phase: 'measuring', index, config, step, rate, until: from + cap, best, message: `${formatInt(rate)} rec/s: measuring longer (${why}; window up to ${formatDuration(cap)}, --max-measure)` });
+      await this.env.sleep(Math.min(1000, from + cap - this.env.now()), this.signal);
+      measurement = measureWindow(this.env.watch.samplesSince(settleFrom), from, this.env.now(), this.env.topic);
+    }
+    let verdict = judgeStep(rate, measurement, s.targetBatchMs, this.env.watch.findings(), fraction);
+    if (verdict.outcome === 'inconclusive') verdict = inconclusiveAtCap(verdict, measurement);
+    return { measurement, verdict, extendedFromMs: extended ? s.measureMs : null };
+  }
+
   private async runConfiguration(config: SweepConfiguration, index: number): Promise<void> {
     const s = this.plan.settings;
     const result: ConfigurationResult = {
@@ -225,6 +272,9 @@ export class SweepRunner {
       end: null,
       maxSustainableRps: null,
       p95AtMaxMs: null,
+      batchesAtMax: null,
+      fewBatchesAtMax: false,
+      inconclusiveAtRps: null,
       limitingFactor: null,
       error: null,
     };
@@ -255,24 +305,28 @@ export class SweepRunner {
         this.env.watch.forgetBefore(settleFrom);
         this.progress({ phase: 'settling', index, config, step, rate, until: settleFrom + s.settleMs, best, message: `${formatInt(rate)} rec/s (${load.count} × ${formatInt(load.ratePerGenerator)}): settling` });
         await this.env.sleep(s.settleMs, this.signal);
-        const from = this.env.now();
-        this.progress({ phase: 'measuring', index, config, step, rate, until: from + s.measureMs, best, message: `${formatInt(rate)} rec/s: measuring` });
-        await this.env.sleep(s.measureMs, this.signal);
-        const to = this.env.now();
-        const measurement = measureWindow(this.env.watch.samplesSince(settleFrom), from, to, this.env.topic);
-        const verdict = judgeStep(rate, measurement, s.targetBatchMs, this.env.watch.findings(), this.env.watch.thresholds().generatorFraction);
-        const stepResult: SweepStepResult = { rate, generators: load, settleFrom, measurement, ...verdict, appId: result.appId };
+        const { measurement, verdict, extendedFromMs } = await this.measure(config, index, step, rate, best, settleFrom);
+        const { from, to } = measurement;
+        const stepResult: SweepStepResult = { rate, generators: load, settleFrom, measurement, ...verdict, appId: result.appId, fewBatches: false, extendedFromMs };
+        stepResult.fewBatches = restsOnFewBatches(stepResult);
         result.steps.push(stepResult);
-        this.env.record('sweep-step', { sweep: config.key, rate, from, to, outcome: verdict.outcome, produceRps: measurement.produceRps, p95Ms: measurement.p95Ms }, { ok: true, message: `${formatInt(rate)} rec/s ${verdict.outcome}: ${verdict.reasons.join(', ')}` }, to - settleFrom);
+        this.env.record(
+          'sweep-step',
+          { sweep: config.key, rate, from, to, outcome: verdict.outcome, produceRps: measurement.produceRps, p95Ms: measurement.p95Ms, batches: measurement.batches, extendedFromMs },
+          { ok: true, message: `${formatInt(rate)} rec/s ${verdict.outcome}: ${verdict.reasons.join(', ')}` },
+          to - settleFrom,
+        );
         search = recordStep(search, { rate, outcome: verdict.outcome });
         save();
-        this.progress({ phase: 'judged', index, config, step, rate, until: null, best: search.lo, message: `${formatInt(rate)} rec/s ${verdict.outcome}: ${verdict.reasons.join(', ')}` });
+        this.progress({ phase: 'judged', index, config, step, rate, until: null, best: search.lo, message: `${formatInt(rate)} rec/s ${verdict.outcome}${stepBasis(stepResult)}: ${verdict.reasons.join(', ')}` });
       }
       result.status = 'done';
       result.finishedAt = this.env.now();
       save();
       const summary = this.results.results.find((r) => r.key === config.key)!;
-      this.progress({ phase: 'done', index, config, step: result.steps.length, rate: null, until: null, best: summary.maxSustainableRps, message: `max sustainable ${summary.maxSustainableRps === null ? 'none' : `${formatInt(summary.maxSustainableRps)} rec/s`} (${result.end}; limit: ${summary.limitingFactor ?? '–'})` });
+      const max = summary.maxSustainableRps === null ? 'none' : `${summary.end === 'inconclusive' ? '≥ ' : ''}${formatInt(summary.maxSustainableRps)} rec/s${summary.fewBatchesAtMax ? ` on ${summary.batchesAtMax} batches (few)` : ''}`;
+      const why = summary.end === 'inconclusive' ? ` — ${summary.limitingFactor ?? 'inconclusive'}` : ` (${result.end}; limit: ${summary.limitingFactor ?? '–'})`;
+      this.progress({ phase: 'done', index, config, step: result.steps.length, rate: null, until: null, best: summary.maxSustainableRps, message: `max sustainable ${max}${why}` });
     } catch (err) {
       if (this.signal.aborted) return; // stays `running`: a resume runs it again
       result.status = 'failed';

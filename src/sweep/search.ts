@@ -3,11 +3,15 @@
  * is not sustainable or the maximum is reached, then bisection between the highest sustainable and
  * the lowest unsustainable rate until they are within the resolution. When the start rate is
  * already too much, the ramp goes down (÷2) instead. A step the generators could not deliver ends
- * the search: above it the test measures the generator, not Spark.
+ * the search: above it the test measures the generator, not Spark. So does an inconclusive step
+ * (too few batches even in the longest window, --max-measure): it is neither a success nor a
+ * failure, and another rate would not give more batches (the trigger interval or the batches'
+ * length set how many fit), so walking down from it would only report "nothing sustainable"
+ * about steps that were never judged.
  */
 import type { SweepSettings } from './plan.js';
 
-export type StepOutcome = 'sustainable' | 'unsustainable' | 'generator-bound';
+export type StepOutcome = 'sustainable' | 'unsustainable' | 'generator-bound' | 'inconclusive';
 
 export interface SearchStep {
   rate: number;
@@ -19,6 +23,7 @@ export type SearchEnd =
   | 'max-rps reached'
   | 'step limit reached'
   | 'generator-bound'
+  | 'inconclusive'
   | 'nothing sustainable down to min rate';
 
 export interface SearchState {
@@ -46,7 +51,7 @@ export function recordStep(state: SearchState, step: SearchStep): SearchState {
   const next: SearchState = { ...state, steps: [...state.steps, step] };
   if (step.outcome === 'sustainable') next.lo = Math.max(state.lo ?? 0, step.rate);
   else if (step.outcome === 'unsustainable') next.hi = Math.min(state.hi ?? Infinity, step.rate);
-  else next.end = 'generator-bound';
+  else next.end = step.outcome;
   return next;
 }
 

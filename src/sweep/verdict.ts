@@ -2,13 +2,15 @@
  * One rate step judged: sustainable when Spark processed at least what came in, the lag did not
  * grow and the p95 batch stayed under the target — the criteria of the experiments view (verdictOf)
  * — unless the generators did not deliver the rate asked for: then the step measured the
- * generator, not Spark. The limiting factor is what the advisor names at the step's end.
+ * generator, not Spark. A window with too few batches to judge (or a figure not known yet) is
+ * inconclusive, not a failure: the runner measures longer, up to --max-measure. The limiting
+ * factor is what the advisor names at the step's end.
  */
-import { verdictOf } from '../model/experimentRows.js';
+import { MIN_VERDICT_BATCHES, verdictOf } from '../model/experimentRows.js';
 import type { Finding } from '../model/derivedTypes.js';
 import type { StepMeasurement } from './measure.js';
 import type { StepOutcome } from './search.js';
-import { formatInt } from '../text/format.js';
+import { formatDuration, formatInt } from '../text/format.js';
 
 /**
  * Causes before symptoms: when several findings are active, the one that says why is named
@@ -42,6 +44,7 @@ const SYMPTOMS = new Set(['falling-behind', 'batch-over-target', 'partitions-sto
  */
 export function limitOfStep(step: Pick<StepVerdict, 'outcome' | 'reasons' | 'findings'>): string | null {
   if (step.outcome === 'generator-bound') return 'generator-bound';
+  if (step.outcome === 'inconclusive') return 'inconclusive';
   const cause = step.findings.find((id) => !SYMPTOMS.has(id));
   if (cause) return cause;
   if (step.reasons.some((r) => /lag growing|out .* < in/.test(r))) return 'falling-behind';
@@ -80,8 +83,38 @@ export function judgeStep(rate: number, m: StepMeasurement, targetBatchMs: numbe
   const verdict = verdictOf({ batches: m.batches, inputRps: m.inputRps, processedRps: m.processedRps, lagSlope: m.lagSlope, lagSlopeError: m.lagSlopeError, p95Ms: m.p95Ms }, targetBatchMs);
   if (verdict.sustainable === true) return { outcome: 'sustainable', reasons: verdict.reasons, findings: ranked };
   if (verdict.sustainable === false) return { outcome: 'unsustainable', reasons: verdict.reasons, findings: ranked };
-  // Too few batches (or unknown figures) in the window: not shown to be sustainable, so it is not.
-  // Batches that long are usually over the target already: say so, it is the reason that matters.
-  const over = m.maxMs !== null && m.maxMs >= targetBatchMs ? [`batches up to ${(m.maxMs / 1000).toFixed(1)} s ≥ target ${(targetBatchMs / 1000).toFixed(1)} s`] : [];
-  return { outcome: 'unsustainable', reasons: [...over, `not shown sustainable: ${verdict.reasons.join(', ')}`], findings: ranked };
+  // Too few batches in the window: batches that long are over the target already, a failed
+  // criterion however few they are (with fewer than 20 batches the p95 is the slowest one).
+  if (m.maxMs !== null && m.maxMs >= targetBatchMs) {
+    return { outcome: 'unsustainable', reasons: [`batches up to ${(m.maxMs / 1000).toFixed(1)} s ≥ target ${(targetBatchMs / 1000).toFixed(1)} s`, ...verdict.reasons], findings: ranked };
+  }
+  // Otherwise nothing failed and nothing is shown: no verdict yet (the runner measures longer).
+  return { outcome: 'inconclusive', reasons: verdict.reasons, findings: ranked };
+}
+
+/**
+ * A verdict on fewer batches than this is marked in the results ("few"): a lag trend fitted to 3–5
+ * points, and a p95 that is the slowest batch, are thin evidence.
+ */
+export const FEW_BATCHES = 2 * MIN_VERDICT_BATCHES;
+
+/** Whether a step's verdict (sustainable or not) rests on few batches; generator-bound is judged on Kafka's offsets, not batches. */
+export function restsOnFewBatches(step: { outcome: StepOutcome; measurement: Pick<StepMeasurement, 'batches'> }): boolean {
+  return (step.outcome === 'sustainable' || step.outcome === 'unsustainable') && step.measurement.batches < FEW_BATCHES;
+}
+
+/**
+ * The reasons of a step still inconclusive when its window reached the cap (--max-measure): how
+ * many batches it saw, how often they came, and what window would hold enough.
+ */
+export function inconclusiveAtCap(v: StepVerdict, m: StepMeasurement): StepVerdict {
+  const window = formatDuration(m.to - m.from);
+  if (m.batches >= MIN_VERDICT_BATCHES) return { ...v, reasons: [...v.reasons, `after ${window} (--max-measure)`] };
+  if (m.batches === 0) return { ...v, reasons: [`no batch started and ended within ${window} (--max-measure): is the job running, with the progress listener?`] };
+  const every = m.batchIntervalMs ?? null;
+  const seen = `${m.batches} batch${m.batches === 1 ? '' : 'es'} in ${window}${every === null ? '' : `, one every ~${formatDuration(every)}`}`;
+  // Enough batches start and end in a window of that many intervals plus the slowest batch; more than the cap in any case.
+  const about = every === null ? null : Math.ceil(Math.max(m.to - m.from + every, MIN_VERDICT_BATCHES * every + (m.maxMs ?? every)) / 1000);
+  const longer = about === null ? 'a longer --max-measure' : `a longer --max-measure (about ${about}s)`;
+  return { ...v, reasons: [`${seen}: ${MIN_VERDICT_BATCHES} needed to judge, ${longer}`] };
 }

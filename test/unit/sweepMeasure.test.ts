@@ -9,7 +9,7 @@ import type { Sample } from '../../src/model/samples.js';
 import { percentile } from '../../src/model/rates.js';
 import { sparkDate } from '../../src/model/time.js';
 import { leastSquares, measureWindow } from '../../src/sweep/measure.js';
-import { judgeStep, limitOfStep } from '../../src/sweep/verdict.js';
+import { FEW_BATCHES, inconclusiveAtCap, judgeStep, limitOfStep, restsOnFewBatches } from '../../src/sweep/verdict.js';
 import { DEFAULT_ADVISOR_THRESHOLDS } from '../../src/model/advisor/options.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 
@@ -123,6 +123,31 @@ describe('sweep: measuring a step on the real lab recording', () => {
     assert.match(v.reasons[0]!, /^batches up to \d+\.\d s ≥ target/);
     assert.equal(limitOfStep(v), 'batch-over-target');
     assert.doesNotMatch(judgeStep(w.targetRps, m, m.maxMs! + 1, [], DEFAULT_ADVISOR_THRESHOLDS.generatorFraction).reasons.join(), /≥ target/);
+  });
+
+  it('a window with too few batches, none over the target, is inconclusive, not unsustainable (the classroom baseline: 2 batches in 37 s)', () => {
+    const steady = samplesFromFixture('steady');
+    const t0 = steady[0]!.t;
+    const m = measureWindow(steady, t0 + 38_000, t0 + 75_000, TOPIC);
+    assert.equal(m.batches, 2);
+    assert.ok(m.maxMs! < 20_000 && m.inputRps! > 9000 && m.processedRps! > m.inputRps!, 'Spark kept up with each of the two');
+    const v = judgeStep(10_000, m, 20_000, [], DEFAULT_ADVISOR_THRESHOLDS.generatorFraction);
+    assert.deepEqual([v.outcome, v.reasons], ['inconclusive', ['too short: 2 batches']]);
+    assert.equal(limitOfStep(v), 'inconclusive');
+    assert.equal(restsOnFewBatches({ outcome: v.outcome, measurement: m }), false, 'no verdict to mark');
+    assert.equal(Math.round(m.batchIntervalMs!), 17_671);
+    assert.deepEqual(inconclusiveAtCap(v, m).reasons, ['2 batches in 37 s, one every ~18 s: 3 needed to judge, a longer --max-measure (about 71s)']);
+    // The batches that end the window later: judged, and marked as resting on few batches.
+    const later = measureWindow(steady, t0 + 38_000, t0 + 99_000, TOPIC);
+    const judged = judgeStep(10_000, later, 20_000, [], DEFAULT_ADVISOR_THRESHOLDS.generatorFraction);
+    assert.equal(judged.outcome, 'sustainable');
+    assert.equal(restsOnFewBatches({ outcome: judged.outcome, measurement: later }), true);
+    assert.equal(restsOnFewBatches({ outcome: 'sustainable', measurement: { batches: FEW_BATCHES } }), false);
+    assert.equal(restsOnFewBatches({ outcome: 'generator-bound', measurement: later }), false, 'judged on Kafka\'s offsets');
+    // No batch at all in the window: says so, without an interval to go by.
+    const none = measureWindow(steady, t0 + 2000, t0 + 30_000, TOPIC);
+    assert.equal(none.batches, 0);
+    assert.match(inconclusiveAtCap(judgeStep(10_000, none, 20_000, [], 0.9), none).reasons[0]!, /^no batch started and ended within 28 s \(--max-measure\)/);
   });
 
   it('the advisor\'s cause is named before the symptom', () => {
