@@ -11,7 +11,7 @@ import type { Span } from '../text/cells.js';
 
 /** The topic, and whose view of the log end the lag is measured from when it is not Kafka's own. */
 export function partitionsSubtitle(partitions: Pick<Derived['partitions'], 'topic' | 'logEndView'>): string | undefined {
-  const view = partitions.logEndView === 'spark' ? "Spark's view at each batch" : null;
+  const view = partitions.logEndView === 'spark' ? "Spark's view" : null;
   return [partitions.topic, view].filter((x) => x !== null).join(' · ') || undefined;
 }
 

@@ -156,45 +156,69 @@ function parseEvent(text: string): unknown {
   }
 }
 
+/** One event of the log and where it is (`line 12`, `events_2_… line 12`), for messages. */
+export interface LoggedEvent {
+  event: Record<string, unknown>;
+  where: string;
+}
+
+/**
+ * The events of a log, in order, a chunk's worth at a time: every whole line parsed, a line cut by
+ * the end of the log dropped (`onTruncated`, as for a stream cut mid-block). Throws EventLogError
+ * for a first line that is no listener event and for a bad line before the end.
+ */
+export async function* readEvents(layout: EventLogLayout, onTruncated: () => void): AsyncGenerator<LoggedEvent[], void, undefined> {
+  let first = true;
+  const given = layout.path;
+  const describe = (l: Line) => (layout.kind === 'rolling' ? `${path.basename(l.file)} line ${l.lineNo}` : `line ${l.lineNo}`);
+  for (const file of layout.files) {
+    for await (const lines of linesOf(file, onTruncated)) {
+      const out: LoggedEvent[] = [];
+      for (const line of lines) {
+        const event = parseEvent(line.text);
+        if (event === undefined) {
+          // The first line cut: a log just begun (`{"Event":…` so far), or something else.
+          if (first && !(line.tail && line.text.startsWith('{"Event":'))) throw new EventLogError('foreign', `${given} is not a Spark event log (its first line is not JSON)`);
+          // A line cut by the end of the log (a run still going, or killed) is dropped.
+          if (line.tail) {
+            onTruncated();
+            continue;
+          }
+          throw new EventLogError('corrupt', `${given}: ${describe(line)} is not valid JSON (the log is damaged)`);
+        }
+        if (typeof event !== 'object' || event === null || Array.isArray(event) || typeof (event as { Event?: unknown }).Event !== 'string') {
+          if (first) throw new EventLogError('foreign', `${given} is not a Spark event log (its first line is not a listener event)`);
+          throw new EventLogError('corrupt', `${given}: ${describe(line)} is not a listener event (the log is damaged)`);
+        }
+        first = false;
+        out.push({ event: event as Record<string, unknown>, where: describe(line) });
+      }
+      if (out.length > 0) yield out;
+    }
+  }
+  if (first) throw new EventLogError('empty', `${given} holds no whole event yet`);
+}
+
 export async function openEventLog(given: string, options: { tickMs?: number } = {}): Promise<EventLogStream> {
   const layout = await locateEventLog(given);
   const converter = new EventLogConverter(options);
   let truncated = false;
-  let first = true;
-  const describe = (l: Line) => (layout.kind === 'rolling' ? `${path.basename(l.file)} line ${l.lineNo}` : `line ${l.lineNo}`);
 
   /** The samples of each chunk's events, in order. */
   async function* batches(): AsyncGenerator<Sample[], void, undefined> {
-    for (const file of layout.files) {
-      for await (const lines of linesOf(file, () => (truncated = true))) {
-        const out: Sample[] = [];
-        for (const line of lines) {
-          const event = parseEvent(line.text);
-          if (event === undefined) {
-            if (first) throw new EventLogError('foreign', `${given} is not a Spark event log (its first line is not JSON)`);
-            // A line cut by the end of the log (a run still going, or killed) is dropped.
-            if (line.tail) {
-              truncated = true;
-              continue;
-            }
-            throw new EventLogError('corrupt', `${given}: ${describe(line)} is not valid JSON (the log is damaged)`);
-          }
-          if (first && (typeof event !== 'object' || event === null || typeof (event as { Event?: unknown }).Event !== 'string')) {
-            throw new EventLogError('foreign', `${given} is not a Spark event log (its first line is not a listener event)`);
-          }
-          first = false;
-          try {
-            for (const s of converter.accept(event)) out.push(s);
-          } catch (err) {
-            if (!(err instanceof PayloadError)) throw err;
-            const version = converter.info().sparkVersion;
-            throw new EventLogError('unsupported', `${given}: ${describe(line)}: ${err.message}; the events of ${version ? `Spark ${version}` : 'this Spark version'} do not parse`);
-          }
+    for await (const events of readEvents(layout, () => (truncated = true))) {
+      const out: Sample[] = [];
+      for (const { event, where } of events) {
+        try {
+          for (const s of converter.accept(event)) out.push(s);
+        } catch (err) {
+          if (!(err instanceof PayloadError)) throw err;
+          const version = converter.info().sparkVersion;
+          throw new EventLogError('unsupported', `${given}: ${where}: ${err.message}; the events of ${version ? `Spark ${version}` : 'this Spark version'} do not parse`);
         }
-        if (out.length > 0) yield out;
       }
+      if (out.length > 0) yield out;
     }
-    if (first) throw new EventLogError('empty', `${given} holds no whole event yet`);
     const last = converter.finish();
     if (last.length > 0) yield last;
   }
