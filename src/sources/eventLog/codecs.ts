@@ -72,15 +72,18 @@ export function lz4DecodeBlock(src: Uint8Array, dst: Uint8Array): number {
   };
   while (s < src.length) {
     const token = src[s++]!;
-    let literals = token >>> 4;
-    if (literals === 15) {
+    // A length of 15 goes on in the bytes that follow, each adding up to 255.
+    const extended = (length: number, what: string): number => {
+      if (length !== 15) return length;
       let b: number;
       do {
-        if (s >= src.length) fail('literal length past the end');
+        if (s >= src.length) fail(`${what} length past the end`);
         b = src[s++]!;
-        literals += b;
+        length += b;
       } while (b === 255);
-    }
+      return length;
+    };
+    const literals = extended(token >>> 4, 'literal');
     if (s + literals > src.length || d + literals > dst.length) fail('literals past the end');
     dst.set(src.subarray(s, s + literals), d);
     s += literals;
@@ -89,16 +92,7 @@ export function lz4DecodeBlock(src: Uint8Array, dst: Uint8Array): number {
     if (s + 2 > src.length) fail('offset past the end');
     const offset = src[s]! | (src[s + 1]! << 8);
     s += 2;
-    let length = token & 15;
-    if (length === 15) {
-      let b: number;
-      do {
-        if (s >= src.length) fail('match length past the end');
-        b = src[s++]!;
-        length += b;
-      } while (b === 255);
-    }
-    length += 4;
+    const length = extended(token & 15, 'match') + 4;
     let m = d - offset;
     if (offset === 0 || m < 0) fail('match offset before the start');
     if (d + length > dst.length) fail('match past the decompressed length');
