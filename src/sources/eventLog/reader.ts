@@ -53,6 +53,8 @@ export interface EventLogStream {
 
 const ROLLING_FILE = /^events_(\d+)_.+$/;
 const CHUNK = 1 << 20;
+/** Compressed bytes decoded at a time (Spark's logs compress ~25×: ~1.6 MB of events). */
+const COMPRESSED_SLICE = 1 << 16;
 /** Samples held while looking for the first batch (the header's topic); beyond, the header goes without. */
 const LOOKAHEAD_SAMPLES = 10_000;
 
@@ -111,6 +113,7 @@ async function* linesOf(file: string, onCut: () => void): AsyncGenerator<Line[],
   } catch (err) {
     throw new EventLogError('unreadable', `cannot read ${file}: ${(err as Error).message}`);
   }
+  let codec: Codec | null = null;
   let decoder: ReturnType<typeof createDecoder> | null = null;
   let rest: Buffer = Buffer.alloc(0);
   let lineNo = 0;
@@ -126,17 +129,23 @@ async function* linesOf(file: string, onCut: () => void): AsyncGenerator<Line[],
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      decoder ??= createDecoder(sniffCodec(chunk));
-      const out: Line[] = [];
-      let parts: Uint8Array[];
-      try {
-        parts = decoder.push(chunk);
-      } catch (err) {
-        if (!(err instanceof CodecError)) throw err;
-        throw new EventLogError(lineNo === 0 ? 'foreign' : 'corrupt', `${file}: ${err.message}`);
+      codec ??= sniffCodec(chunk);
+      decoder ??= createDecoder(codec);
+      // Compressed input is fed in slices: a read's worth of zstd is ~30 MB of text, and its lines
+      // and events would all be alive at once.
+      const slice = codec === 'none' ? CHUNK : COMPRESSED_SLICE;
+      for (let at = 0; at < chunk.length; at += slice) {
+        const out: Line[] = [];
+        let parts: Uint8Array[];
+        try {
+          parts = decoder.push(chunk.subarray(at, at + slice));
+        } catch (err) {
+          if (!(err instanceof CodecError)) throw err;
+          throw new EventLogError(lineNo === 0 ? 'foreign' : 'corrupt', `${file}: ${err.message}`);
+        }
+        for (const p of parts) split(Buffer.from(p.buffer, p.byteOffset, p.length), out);
+        if (out.length > 0) yield out;
       }
-      for (const p of parts) split(Buffer.from(p.buffer, p.byteOffset, p.length), out);
-      if (out.length > 0) yield out;
     }
   } catch (err) {
     if (err instanceof EventLogError) throw err;
