@@ -6,6 +6,7 @@ import { InvalidConfigFile } from './config/watchConfig.js';
 import { InvalidResource } from './domain/resources.js';
 import { GeneratorOptionsError } from './generator/options.js';
 import { MissingPrerequisite } from './lab/provision/prereqs.js';
+import { kebab } from './text/kebab.js';
 
 const cli = meow(globalHelp(), {
   importMeta: import.meta,
@@ -40,7 +41,11 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
   if (extra.length > 0) return usageError(`unexpected argument "${extra.join(' ')}" for \`sparktop ${command.name}\``, command);
   const bad = inapplicableFlag(command, flags);
   if (bad) return usageError(bad, command);
-  if (command.positional?.missing && positional === undefined) return usageError(command.positional.missing, command);
+  const standIn = command.positional?.unless;
+  if (standIn && flags[standIn] !== undefined && positional !== undefined) {
+    return usageError(`\`sparktop ${command.name}\` reads ${command.positional!.name} or --${kebab(standIn)}, not both`, command);
+  }
+  if (command.positional?.missing && positional === undefined && !(standIn && flags[standIn] !== undefined)) return usageError(command.positional.missing, command);
   return command.run(flags, positional);
 }
 

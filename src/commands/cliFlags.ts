@@ -63,6 +63,8 @@ export const flagDefinitions = {
   partition: str,
   speed: str,
   at: str,
+  /** replay, report: a Spark event log (file or rolling folder) instead of a recording. */
+  eventLog: str,
   record: str,
   cast: str,
   /** monitor, serve: /metrics for Prometheus on HOST:PORT. */

@@ -17,8 +17,11 @@ export interface CommandEntry {
   details?: string;
   flags: readonly FlagName[];
   sections: readonly HelpSection[];
-  /** A positional argument (`replay FILE`): the message when it is missing, when it is required. */
-  positional?: { name: string; missing?: string };
+  /**
+   * A positional argument (`replay FILE`): the message when it is missing, when it is required;
+   * `unless`: a flag that stands in for it (never both).
+   */
+  positional?: { name: string; missing?: string; unless?: FlagName };
   run: (flags: Flags, positional: string | undefined) => Promise<number>;
 }
 
@@ -187,24 +190,27 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'replay',
-    summary: 'a recording (--record) on the same screen; space ← → > <',
-    usage: 'replay FILE [--speed N] [--at 1:30]',
-    details: '    the advisor uses --threshold / --config, not the recorded ones',
-    flags: ['speed', 'at', 'color', 'ascii', 'threshold', 'config'],
+    summary: 'a recording (--record) or a Spark event log on the same screen; space ← → > <',
+    usage: 'replay FILE | --event-log PATH [--speed N] [--at 1:30]',
+    details: `    --event-log PATH  a Spark event log instead (file or eventlog_v2_* folder; plain, zstd, lz4, snappy)
+    the advisor uses --threshold / --config, not the recorded ones`,
+    flags: ['speed', 'at', 'color', 'ascii', 'threshold', 'config', 'eventLog'],
     sections: [],
-    positional: { name: 'FILE', missing: '`sparktop replay` needs the recording: sparktop replay FILE' },
-    run: async (f, file) => (await import('./replay.js')).replayCommand(file!, { speed: f.speed, at: f.at, color: f.color, ascii: f.ascii, threshold: f.threshold, config: f.config }),
+    positional: { name: 'FILE', missing: '`sparktop replay` needs the recording: sparktop replay FILE (or --event-log PATH)', unless: 'eventLog' },
+    run: async (f, file) =>
+      (await import('./replay.js')).replayCommand(file ?? f.eventLog!, { speed: f.speed, at: f.at, color: f.color, ascii: f.ascii, threshold: f.threshold, config: f.config, eventLog: f.eventLog }),
   },
   {
     name: 'report',
-    summary: 'a recording as a Markdown report (stdout without -o)',
-    usage: 'report FILE [-o report.md [--force]]',
+    summary: 'a recording or a Spark event log as a Markdown report (stdout without -o)',
+    usage: 'report FILE | --event-log PATH [-o report.md [--force]]',
     details: `    -o FILE    write the report into FILE; an existing FILE is left alone (exit 2) unless --force
+    --event-log PATH  a Spark event log instead (file or eventlog_v2_* folder; plain, zstd, lz4, snappy)
     the advisor uses --threshold / --config, not the recorded ones`,
-    flags: ['output', 'force', 'threshold', 'config'],
+    flags: ['output', 'force', 'threshold', 'config', 'eventLog'],
     sections: [],
-    positional: { name: 'FILE', missing: '`sparktop report` needs the recording: sparktop report FILE [-o report.md]' },
-    run: async (f, file) => (await import('./report.js')).reportCommand(file!, { output: f.output, force: f.force, threshold: f.threshold, config: f.config }),
+    positional: { name: 'FILE', missing: '`sparktop report` needs the recording: sparktop report FILE [-o report.md] (or --event-log PATH)', unless: 'eventLog' },
+    run: async (f, file) => (await import('./report.js')).reportCommand(file ?? f.eventLog!, { output: f.output, force: f.force, threshold: f.threshold, config: f.config, eventLog: f.eventLog }),
   },
 ];
 

@@ -7,6 +7,7 @@ import { InvalidResource } from '../domain/resources.js';
 import type { Derived } from '../model/derivedTypes.js';
 import { App } from '../ui/App.js';
 import { openFullScreen } from './fullScreen.js';
+import { eventLogFor } from './eventLogInput.js';
 import { recordingFor } from './recordingInput.js';
 
 /** Pipeline hotkeys of the live monitor: a replay only shows what happened. */
@@ -90,6 +91,8 @@ export interface ReplayFlags {
   /** The advisor's settings to replay with (not the recorded ones): `name=value`, repeatable. */
   threshold?: string[];
   config?: string;
+  /** `file` is a Spark event log (--event-log), not a recording. */
+  eventLog?: string;
 }
 
 /** `--speed 2`, `2x`, `x0.5`; a usage error (InvalidResource) outside MIN_SPEED..MAX_SPEED. */
@@ -117,7 +120,7 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
   const speed = parseSpeed(flags.speed);
   const at = flags.at === undefined ? null : parseAt(flags.at);
   const advisor = resolveAdvisorConfig(flags);
-  const recording = await recordingFor('replay', file);
+  const recording = flags.eventLog !== undefined ? await eventLogFor('replay', flags.eventLog) : await recordingFor('replay', file);
   if (!recording) return 2;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write('sparktop: replay needs an interactive terminal\n');
@@ -138,11 +141,11 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
     (quit, sink) => (
       <Replay
         player={player}
-        title={`sparktop replay ${file}`}
+        title={`sparktop replay ${flags.eventLog !== undefined ? '--event-log ' : ''}${file}`}
         color={wantsColor(flags.color)}
         ascii={flags.ascii === true}
         onQuit={quit}
-        note={recording.tornLastLine ? 'a torn last line was skipped' : undefined}
+        note={recording.tornLastLine ? (flags.eventLog !== undefined ? 'the log ends mid-event: read up to its last whole event' : 'a torn last line was skipped') : undefined}
         onSnapshot={() => {
           try {
             return `snapshot: ${writeSnapshot(sink.lastFrame(), process.cwd()).txt}`;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { resolveAdvisorConfig } from '../config/watchConfig.js';
 import { isFileExists, writeFileAtomic, writeNewFileAtomic } from '../files/outputFile.js';
 import { reportMarkdown } from '../record/report.js';
+import { eventLogFor } from './eventLogInput.js';
 import { recordingFor } from './recordingInput.js';
 
 function refuseExisting(target: string): number {
@@ -12,12 +13,12 @@ function refuseExisting(target: string): number {
 }
 
 /** The findings come from replaying with the advisor's settings of this command (--threshold, config file), not the recorded ones. */
-export async function reportCommand(file: string, flags: { output?: string; force?: boolean; threshold?: string[]; config?: string }): Promise<number> {
+export async function reportCommand(file: string, flags: { output?: string; force?: boolean; threshold?: string[]; config?: string; eventLog?: string }): Promise<number> {
   const advisor = resolveAdvisorConfig(flags);
   const target = flags.output === undefined ? null : path.resolve(flags.output);
   // Before the replay, which takes seconds on a long recording; the write checks again.
   if (target !== null && !flags.force && fs.existsSync(target)) return refuseExisting(target);
-  const recording = await recordingFor('report', file);
+  const recording = flags.eventLog !== undefined ? await eventLogFor('report', flags.eventLog) : await recordingFor('report', file);
   if (!recording) return 2;
   const markdown = reportMarkdown(recording, { source: path.basename(file), at: Date.now(), advisor });
   if (target === null) {

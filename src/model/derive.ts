@@ -195,6 +195,7 @@ export function derive(state: ModelState, now: number): Derived {
       produceRps: partitions.produceRps,
       lagUnknown: partitions.lagUnknown,
       lagSeries,
+      logEndView: state.kafka.view,
     },
     executors: { rows: executors.rows, removed: executors.removed, skew: executors.skew },
     stages: deriveStages(state.stages, now, o.capacity.stages),

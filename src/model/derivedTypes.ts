@@ -263,6 +263,8 @@ export interface Derived {
     lagUnknown: LagUnknownReason | null;
     /** Total lag over time, oldest first (for the chart). */
     lagSeries: Array<{ t: number; lag: number | null }>;
+    /** Whose log end the lag is measured from: Kafka's, or Spark's view at each batch (an event log). */
+    logEndView: 'kafka' | 'spark';
   };
   executors: {
     rows: ExecutorRow[];

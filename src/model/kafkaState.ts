@@ -45,6 +45,8 @@ export interface KafkaState {
   epoch: number;
   /** The newest reset (null: none seen). Spark offsets committed before `reset.t` are not this topic's. */
   reset: KafkaReset | null;
+  /** Whose log end the newest sample gave: Kafka's, or Spark's view at a batch (an event log; KafkaSample.view). */
+  view: 'kafka' | 'spark';
   version: number;
 }
 
@@ -52,7 +54,7 @@ export interface KafkaState {
 const MAX_INTERPOLATION_GAP_MS = 5_000;
 
 export function createKafkaState(capacity: number, topic: string | null): KafkaState {
-  return { topic, history: new Ring<KafkaPoint>(capacity), group: null, epoch: 0, reset: null, version: 0 };
+  return { topic, history: new Ring<KafkaPoint>(capacity), group: null, epoch: 0, reset: null, view: 'kafka', version: 0 };
 }
 
 /** When the topic was last recreated (null: never, as far as the history shows). */
@@ -97,6 +99,7 @@ export function applyKafkaSample(state: KafkaState, t: number, sample: KafkaSamp
       : { ids: sample.partitions.map((p) => p.partition), indexOf: new Map(sample.partitions.map((p, i) => [p.partition, i])) };
   state.history.push({ t, layout, logEnd: sample.partitions.map((p) => p.logEndOffset), epoch: state.epoch });
   state.group = sample.group;
+  state.view = sample.view ?? 'kafka';
   state.version++;
   return true;
 }

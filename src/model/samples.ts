@@ -10,7 +10,8 @@ export type SourceName = 'kafka' | 'driver' | 'master' | 'progress' | 'checkpoin
 export interface KafkaPartitionSample {
   partition: number;
   logEndOffset: number;
-  logStartOffset: number;
+  /** Null: not known (Spark's view from an event log has the log end only). */
+  logStartOffset: number | null;
 }
 
 export interface KafkaSample {
@@ -18,6 +19,11 @@ export interface KafkaSample {
   partitions: KafkaPartitionSample[];
   /** Classic consumer-group offsets when `--group` was given (read-only: nothing is committed). */
   group: { groupId: string; offsets: Array<{ partition: number; offset: number | null }> } | null;
+  /**
+   * Whose view of the log end this is: absent, Kafka's (read from the brokers); `spark`, the latest
+   * offsets Spark saw when it planned a batch (an event log's `latestOffset`), so lag is Spark's view.
+   */
+  view?: 'spark';
 }
 
 export interface ExecutorSample {

@@ -15,6 +15,8 @@ export interface RunSeries {
   /** Listener batches, else (no listener) batches from the jobs API; by start time. */
   batches: BatchRow[];
   lag: Array<{ t: number; lag: number | null }>;
+  /** Whose log end the lag was measured from (the newest Kafka sample's): Kafka's, or Spark's view at each batch. */
+  lagView: 'kafka' | 'spark';
 }
 
 interface SegmentDurations {
@@ -45,6 +47,7 @@ export function createBatchCollector(): BatchCollector {
   const durations = new Map<number, SegmentDurations>();
   let counts = new Map<number, { listener: number; derived: number }>();
   let lastLagPoint: unknown = null;
+  let lagView: RunSeries['lagView'] = 'kafka';
 
   const durationsOf = (index: number) => {
     let d = durations.get(index);
@@ -63,6 +66,7 @@ export function createBatchCollector(): BatchCollector {
         lastLagPoint = point;
         lag.push(point);
       }
+      if (s.kind === 'kafka') lagView = model.kafka.view;
       if (s.kind !== 'progress') return;
       for (const g of model.experiments.segments.toArray()) {
         const was = counts.get(g.index) ?? { listener: 0, derived: 0 };
@@ -81,7 +85,7 @@ export function createBatchCollector(): BatchCollector {
     },
     series() {
       const rows = listener.size > 0 ? [...listener.values()] : [...derived.values()];
-      return { batches: rows.sort((a, b) => a.t - b.t), lag };
+      return { batches: rows.sort((a, b) => a.t - b.t), lag, lagView };
     },
     fullRows(rows, model) {
       const segments = new Map(model.experiments.segments.toArray().map((g) => [g.index, g]));

@@ -91,8 +91,8 @@ export function chartsSection(run: RunSeries, targetMs: number, markers: readonl
       start,
     ),
     ...chartBlock(
-      'Total lag (records)',
-      'total lag',
+      run.lagView === 'spark' ? "Total lag (records; Spark's view at each batch)" : 'Total lag (records)',
+      run.lagView === 'spark' ? "total lag as Spark saw it when it planned each batch (latestOffset − endOffset; Kafka's log end between batches is not in an event log)" : 'total lag',
       '',
       { series: [run.lag.map((x) => x.lag)], times: run.lag.map((x) => x.t), formatLabel: formatCompactAxis, aggregate: 'max' },
       markers,

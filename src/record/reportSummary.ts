@@ -36,15 +36,20 @@ function configValue(key: string, v: unknown): string {
 export function summarySection(input: SummaryInput): string[] {
   const { header, facts, start, end } = input;
   const kinds = Object.entries(facts.kinds).map(([k, n]) => `${k} ${n}`).join(', ');
+  const eventLog = typeof header.config.eventLog === 'string' ? header.config.eventLog : null;
+  const spark = typeof header.config.sparkVersion === 'string' ? `Spark ${header.config.sparkVersion}` : 'Spark';
   const rows: string[][] = [
     ['recorded', `${utcDateTime(start)} → ${utcDateTime(end)} (${clock(end - start)})`],
-    ['recorded by', `sparktop ${header.version ?? 'unknown'} (recording format ${header.sparktop})${header.host ? ` on ${header.host.hostname} (${header.host.platform}, Node ${header.host.node})` : ''}`],
+    eventLog !== null
+      ? ['recorded by', `${spark}'s event log, read by sparktop ${header.version ?? 'unknown'} into samples as the live sources give them`]
+      : ['recorded by', `sparktop ${header.version ?? 'unknown'} (recording format ${header.sparktop})${header.host ? ` on ${header.host.hostname} (${header.host.platform}, Node ${header.host.node})` : ''}`],
     ['samples', `${input.samples}${kinds ? ` (${kinds})` : ''}`],
     ['applications', String(facts.apps.length)],
     ['cluster', clusterLine(facts)],
     ['target batch duration', formatDuration(input.targetMs)],
   ];
-  if (input.tornLastLine) rows.push(['note', 'the last line of the file was torn (the recorder was stopped mid-write) and was skipped']);
+  if (input.tornLastLine && eventLog !== null) rows.push(['note', 'the event log ends mid-event (the run was still going, or was killed): it was read up to its last whole event']);
+  else if (input.tornLastLine) rows.push(['note', 'the last line of the file was torn (the recorder was stopped mid-write) and was skipped']);
   const lines = ['## Run summary', '', ...mdTable(['', ''], rows), ''];
 
   if (facts.apps.length > 0) {

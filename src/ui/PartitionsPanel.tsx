@@ -9,6 +9,12 @@ import { TableBody } from './TableBody.js';
 import { partitionColumns } from './partitionColumns.js';
 import type { Span } from '../text/cells.js';
 
+/** The topic, and whose view of the log end the lag is measured from when it is not Kafka's own. */
+export function partitionsSubtitle(partitions: Pick<Derived['partitions'], 'topic' | 'logEndView'>): string | undefined {
+  const view = partitions.logEndView === 'spark' ? "Spark's view" : null;
+  return [partitions.topic, view].filter((x) => x !== null).join(' · ') || undefined;
+}
+
 /** Lag per partition of the input topic: Kafka's log end against Spark's committed offsets. */
 export function PartitionsPanel(props: { derived: Derived; size: PanelSize; tableRows: number }) {
   const { partitions } = props.derived;
@@ -17,7 +23,7 @@ export function PartitionsPanel(props: { derived: Derived; size: PanelSize; tabl
   const width = innerWidth(props.size);
   const notice = partitions.lagUnknown && outages.length === 0 ? lagUnknownText(partitions.lagUnknown, width) : null;
   return (
-    <Panel title="Partitions" subtitle={partitions.topic ?? undefined} right={right} size={props.size} outages={outages}>
+    <Panel title="Partitions" subtitle={partitionsSubtitle(partitions)} right={right} size={props.size} outages={outages}>
       {notice ? <Line spans={[{ text: notice, tone: 'muted' }]} width={width} /> : null}
       <TableBody
         columns={partitionColumns('compact')}

@@ -10,6 +10,7 @@ import { lagUnknownText } from '../remedy.js';
 import { outagesOf, PANEL_SOURCES } from '../outage.js';
 import { partitionColumns } from '../partitionColumns.js';
 import { TableView } from '../TableView.js';
+import { partitionsSubtitle } from '../PartitionsPanel.js';
 import { useTheme } from '../theme.js';
 
 /** View 3: total lag over time, then every partition with offsets, lag, rate and the time to drain. */
@@ -42,7 +43,7 @@ export function PartitionsView(props: { derived: Derived; size: PanelSize; visib
   return (
     <TableView
       title="Partitions"
-      subtitle={partitions.topic ?? undefined}
+      subtitle={partitionsSubtitle(partitions)}
       right={[{ text: 'total lag ' }, { text: formatInt(partitions.totalLag), bold: true }, { text: ` · in ${formatCompact(partitions.produceRps)} rec/s` }]}
       size={props.size}
       columns={partitionColumns('full', withGroup)}
