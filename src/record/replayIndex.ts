@@ -18,7 +18,7 @@ import { openRecording, SampleCursor, type SamplePosition } from './reader.js';
 import type { RecordingHeader } from './recordingFormat.js';
 import type { ReplaySamples } from './replaySource.js';
 
-export const SNAPSHOT_BUDGET_BYTES = 64 * 1024 * 1024;
+export const SNAPSHOT_BUDGET_BYTES = 48 * 1024 * 1024;
 /** The first interval between snapshots, in recorded ms (doubled each time the budget is hit). */
 export const SNAPSHOT_EVERY_MS = 60_000;
 /** At most this many snapshots, however small the states. */
