@@ -147,7 +147,7 @@ function run(args: string[]): Promise<{ wallMs: number; maxRssMb: number; stdout
   });
 }
 
-/** `sparktop report FILE -o FILE.md`; the Markdown is left for `sameMarkdown`. */
+/** `sparktop report` of a file into the file name plus `.md`, left there for `sameMarkdown`. */
 async function reportCli(file: string) {
   const r = await run([path.join(ROOT, 'bin/sparktop.js'), 'report', file, '-o', `${file}.md`, '--force']);
   return { wallMs: r.wallMs, maxRssMb: r.maxRssMb, markdownKB: round(fs.statSync(`${file}.md`).size / 1024) };
