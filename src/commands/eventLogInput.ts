@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Sample } from '../model/samples.js';
-import type { Recording } from '../record/reader.js';
+import type { Recording, RecordingStream } from '../record/reader.js';
 import { RECORDING_FORMAT, sparktopVersion, type RecordingHeader } from '../record/recordingFormat.js';
 import type { EventLogInfo } from '../sources/eventLog/convert.js';
 import { EventLogError, openEventLog, type EventLogLayout } from '../sources/eventLog/reader.js';
@@ -33,16 +33,40 @@ export function eventLogHeader(layout: EventLogLayout, info: EventLogInfo, first
   };
 }
 
-/** The whole event log as a recording (replay steps backwards), or null once stderr says why it cannot be `verb`ed. */
-export async function eventLogFor(verb: string, given: string): Promise<Recording | null> {
+/**
+ * The event log as a stream of samples (the report's one pass: memory independent of the log's
+ * size). The header needs the run's start, which the log's first events give: the first sample is
+ * read before the stream is handed on. EventLogError for a path that is not an event log.
+ */
+export async function openEventLogStream(given: string): Promise<Pick<RecordingStream, 'header' | 'samples' | 'tornLastLine'>> {
+  const stream = await openEventLog(given);
+  const first = await stream.samples.next();
+  const header = eventLogHeader(stream.layout, stream.info, first.done ? null : first.value.t);
+  async function* samples(): AsyncGenerator<Sample, void, undefined> {
+    if (first.done) return;
+    yield first.value;
+    yield* stream.samples;
+  }
+  return { header, samples: samples(), tornLastLine: () => stream.truncated() };
+}
+
+/** What `open` makes of the event log, or null once stderr says why it cannot be `verb`ed. */
+export async function eventLogInputFor<T>(verb: string, open: () => Promise<T>): Promise<T | null> {
   try {
-    const stream = await openEventLog(given);
-    const samples: Sample[] = [];
-    for await (const s of stream.samples) samples.push(s);
-    return { header: eventLogHeader(stream.layout, stream.info, samples[0]?.t ?? null), samples, tornLastLine: stream.truncated() };
+    return await open();
   } catch (err) {
     if (!(err instanceof EventLogError)) throw err;
     process.stderr.write(`sparktop: cannot ${verb}: ${err.message}\n`);
     return null;
   }
+}
+
+/** The whole event log as a recording (replay steps backwards), or null once stderr says why it cannot be `verb`ed. */
+export function eventLogFor(verb: string, given: string): Promise<Recording | null> {
+  return eventLogInputFor(verb, async () => {
+    const stream = await openEventLog(given);
+    const samples: Sample[] = [];
+    for await (const s of stream.samples) samples.push(s);
+    return { header: eventLogHeader(stream.layout, stream.info, samples[0]?.t ?? null), samples, tornLastLine: stream.truncated() };
+  });
 }

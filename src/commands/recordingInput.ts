@@ -1,10 +1,13 @@
 /** Reading the recording a command was given: a file that is not one is a message, and the command exits 2. */
-import { readRecording, RecordingError, type Recording } from '../record/reader.js';
+import { RecordingError } from '../record/reader.js';
 
-/** The recording, or null once stderr says why it cannot be `verb`ed (`cannot replay: … is empty`). */
-export async function recordingFor(verb: string, file: string): Promise<Recording | null> {
+/**
+ * What `open` makes of the file (a stream, an index), or null once stderr says why it cannot be
+ * `verb`ed (`cannot replay: … is empty`).
+ */
+export async function recordingFor<T>(verb: string, open: () => Promise<T>): Promise<T | null> {
   try {
-    return await readRecording(file);
+    return await open();
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
     process.stderr.write(`sparktop: cannot ${verb}: ${err.message}\n`);

@@ -1,10 +1,13 @@
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { indexRecording, recordingInMemory, type RecordingReplay } from '../record/replayIndex.js';
 import { writeSnapshot } from '../record/screenSnapshot.js';
 import { modelOptionsOf, ReplayPlayer, MAX_SPEED, MIN_SPEED } from '../record/replaySource.js';
 import { resolveAdvisorConfig, wantsColor } from '../config/watchConfig.js';
 import { InvalidResource } from '../domain/resources.js';
 import type { Derived } from '../model/derivedTypes.js';
+import type { RecordingHeader } from '../record/recordingFormat.js';
 import { App } from '../ui/App.js';
 import { openFullScreen } from './fullScreen.js';
 import { eventLogFor } from './eventLogInput.js';
@@ -115,20 +118,45 @@ export function parseAt(value: string): number {
   return ((hours * 60 + minutes) * 60 + seconds) * 1000;
 }
 
-/** `sparktop replay FILE [--speed N] [--at OFFSET]`: the recorded run on the same screen as live. */
+/** Files from this size get a progress line while they are read (a GB takes tens of seconds). */
+const PROGRESS_FROM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `sparktop replay FILE [--speed N] [--at OFFSET]`: the recorded run on the same screen as live.
+ * The file is read once into an index of snapshots (src/record/replayIndex.ts), so memory stays
+ * bounded whatever its size.
+ */
 export async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
   const speed = parseSpeed(flags.speed);
   const at = flags.at === undefined ? null : parseAt(flags.at);
   const advisor = resolveAdvisorConfig(flags);
-  const recording = flags.eventLog !== undefined ? await eventLogFor('replay', flags.eventLog) : await recordingFor('replay', file);
+  const modelFor = (header: RecordingHeader) => ({ ...modelOptionsOf(header.config), advisor });
+  const eventLog = flags.eventLog;
+  let recording: RecordingReplay | null;
+  if (eventLog !== undefined) {
+    const whole = await eventLogFor('replay', eventLog);
+    recording = whole && recordingInMemory(whole, modelFor(whole.header));
+  } else {
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    const progress = process.stderr.isTTY && size > PROGRESS_FROM_BYTES ? (read: number) => process.stderr.write(`\rsparktop: reading ${file}: ${Math.floor((100 * read) / size)} %`) : undefined;
+    recording = await recordingFor('replay', () => indexRecording(file, { model: modelFor, onProgress: progress }));
+    if (progress) process.stderr.write('\r\x1b[K');
+  }
   if (!recording) return 2;
+  try {
+    return await replayIndexed(recording, file, { speed, at, flags });
+  } finally {
+    recording.close();
+  }
+}
+
+async function replayIndexed(recording: RecordingReplay, file: string, { speed, at, flags }: { speed: number; at: number | null; flags: ReplayFlags }): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write('sparktop: replay needs an interactive terminal\n');
     return 2;
   }
   const config = recording.header.config;
-  const player = new ReplayPlayer(recording.samples, {
-    model: { ...modelOptionsOf(config), advisor },
+  const player = new ReplayPlayer(recording, {
     refreshMs: typeof config.refreshMs === 'number' ? config.refreshMs : 1000,
     speed,
     startedAt: recording.header.startedAt,

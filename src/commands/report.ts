@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveAdvisorConfig } from '../config/watchConfig.js';
 import { isFileExists, writeFileAtomic, writeNewFileAtomic } from '../files/outputFile.js';
-import { reportMarkdown } from '../record/report.js';
-import { eventLogFor } from './eventLogInput.js';
+import { openRecording } from '../record/reader.js';
+import { reportMarkdownOfStream } from '../record/report.js';
+import { eventLogInputFor, openEventLogStream } from './eventLogInput.js';
 import { recordingFor } from './recordingInput.js';
 
 function refuseExisting(target: string): number {
@@ -18,9 +19,14 @@ export async function reportCommand(file: string, flags: { output?: string; forc
   const target = flags.output === undefined ? null : path.resolve(flags.output);
   // Before the replay, which takes seconds on a long recording; the write checks again.
   if (target !== null && !flags.force && fs.existsSync(target)) return refuseExisting(target);
-  const recording = flags.eventLog !== undefined ? await eventLogFor('report', flags.eventLog) : await recordingFor('report', file);
-  if (!recording) return 2;
-  const markdown = reportMarkdown(recording, { source: path.basename(file), at: Date.now(), advisor });
+  // One pass over the file: a damaged line found on the way is a message too.
+  const options = { source: path.basename(file), at: Date.now(), advisor };
+  const eventLog = flags.eventLog;
+  const markdown =
+    eventLog !== undefined
+      ? await eventLogInputFor('report', async () => reportMarkdownOfStream(await openEventLogStream(eventLog), options))
+      : await recordingFor('report', async () => reportMarkdownOfStream(await openRecording(file), options));
+  if (markdown === null) return 2;
   if (target === null) {
     process.stdout.write(markdown);
     return 0;

@@ -1,12 +1,13 @@
 /**
- * Reads a recording line by line (a 1-hour recording is tens of MB). The header must be sparktop's,
+ * Reads a recording line by line, as a stream (a 1-hour recording is tens of MB, a long one GBs). The header must be sparktop's,
  * of a format this version reads. A torn last line (the recorder was killed mid-write) is skipped
  * and counted; a bad line anywhere else means the file was damaged or edited: that is an error
  * naming the line, because replaying around a hole would show numbers that were never seen live.
  */
 import fs from 'node:fs/promises';
 import type { Sample } from '../model/samples.js';
-import { createRowDecoder } from './repeatRows.js';
+import { LineCursor, readLines, type Line, type LinePosition } from './lines.js';
+import { createRowDecoder, type RowDecoder, type RowDecoderState } from './repeatRows.js';
 import { RECORDING_FORMAT, SAMPLE_KINDS, type RecordingHeader } from './recordingFormat.js';
 
 export type RecordingProblem = 'missing' | 'unreadable' | 'empty' | 'foreign' | 'truncated' | 'newer' | 'corrupt';
@@ -26,6 +27,8 @@ export interface RecordingStream {
   samples: AsyncGenerator<Sample, void, undefined>;
   /** After `samples` is exhausted: whether a torn last line was skipped. */
   tornLastLine(): boolean;
+  /** Where the samples after the last one `samples` gave start (after the header before the first). */
+  position(): SamplePosition;
 }
 
 export interface Recording {
@@ -95,25 +98,30 @@ async function openFile(file: string): Promise<fs.FileHandle> {
   return handle;
 }
 
+/** Where the samples after a given one start: its line's end, and the row decoder as it was after it. */
+export interface SamplePosition extends LinePosition {
+  decoder: RowDecoderState;
+}
+
 export async function openRecording(file: string): Promise<RecordingStream> {
   const handle = await openFile(file);
-  const lines = handle.readLines({ encoding: 'utf8' })[Symbol.asyncIterator]();
-  let lineNo = 0;
-  const nextLine = async (): Promise<string | null> => {
+  const lines = readLines(handle);
+  const nextLine = async (): Promise<Line | null> => {
     for (;;) {
       const r = await lines.next();
       if (r.done) return null;
-      lineNo++;
-      if (r.value.trim() !== '') return r.value;
+      if (r.value.text.trim() !== '') return r.value;
     }
   };
   let header: RecordingHeader;
-  let pending: string | null;
+  let pending: Line | null;
+  let position: LinePosition;
   try {
     const first = await nextLine();
     if (first === null) throw new RecordingError('empty', `${file} is empty (the recording never started)`);
     pending = await nextLine();
-    header = parseHeader(file, first, pending === null);
+    header = parseHeader(file, first.text, pending === null);
+    position = { offset: first.end, lineNo: first.lineNo };
   } catch (err) {
     await handle.close();
     throw err;
@@ -123,28 +131,63 @@ export async function openRecording(file: string): Promise<RecordingStream> {
   async function* samples(): AsyncGenerator<Sample, void, undefined> {
     try {
       let line = pending;
-      let at = lineNo;
       while (line !== null) {
-        const parsed = parseSample(line);
+        const sample = readSample(file, line, decodeRows);
         const next = await nextLine();
-        if (parsed === undefined) {
+        if (sample === undefined) {
           // Unparseable: fine as the last line (torn by a kill), damage anywhere else.
           if (next === null) torn = true;
-          else throw new RecordingError('corrupt', `${file}: line ${at} is not valid JSON (the file is damaged)`);
+          else throw new RecordingError('corrupt', `${file}: line ${line.lineNo} is not valid JSON (the file is damaged)`);
         } else {
-          const sample = typeof parsed === 'string' ? parsed : decodeRows(parsed);
-          if (typeof sample === 'string') throw new RecordingError('corrupt', `${file}: line ${at}: ${sample}`);
+          position = { offset: line.end, lineNo: line.lineNo };
           yield sample;
         }
         line = next;
-        at = lineNo;
       }
     } finally {
-      // The line reader may have closed the handle already at the end of the file.
       await handle.close().catch(() => undefined);
     }
   }
-  return { header, samples: samples(), tornLastLine: () => torn };
+  return { header, samples: samples(), tornLastLine: () => torn, position: () => ({ ...position, decoder: decodeRows.state() }) };
+}
+
+/** The sample on a line through the row decoder; undefined when the line is not JSON; a RecordingError when it is not a sample. */
+function readSample(file: string, line: Line, decodeRows: RowDecoder): Sample | undefined {
+  const parsed = parseSample(line.text);
+  if (parsed === undefined) return undefined;
+  const sample = typeof parsed === 'string' ? parsed : decodeRows(parsed);
+  if (typeof sample === 'string') throw new RecordingError('corrupt', `${file}: line ${line.lineNo}: ${sample}`);
+  return sample;
+}
+
+/**
+ * The samples after `from`, read synchronously up to byte `until` (the end of the last sample
+ * line the reader's pass found), for replay to read forward from a snapshot. Those lines were
+ * read once already: one that does not parse now means the file changed since.
+ */
+export class SampleCursor {
+  private readonly lines: LineCursor;
+  private readonly decodeRows: RowDecoder;
+
+  constructor(
+    private readonly file: string,
+    fd: number,
+    from: SamplePosition,
+    until: number,
+  ) {
+    this.lines = new LineCursor(fd, from, until);
+    this.decodeRows = createRowDecoder(from.decoder);
+  }
+
+  next(): Sample | null {
+    for (let line = this.lines.next(); line !== null; line = this.lines.next()) {
+      if (line.text.trim() === '') continue;
+      const sample = readSample(this.file, line, this.decodeRows);
+      if (sample === undefined) throw new RecordingError('corrupt', `${this.file}: line ${line.lineNo} is not valid JSON any more (the file changed while it was replayed)`);
+      return sample;
+    }
+    return null;
+  }
 }
 
 /** The whole recording in memory (what replay needs to step backwards). */

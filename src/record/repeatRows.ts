@@ -49,10 +49,19 @@ export function createRowEncoder(): (s: Sample) => unknown {
   };
 }
 
+/** What a decoder remembers: per kind, the rows of the previous line by key (never changed in place). */
+export type RowDecoderState = ReadonlyMap<string, ReadonlyMap<string, Row>>;
+
+export interface RowDecoder {
+  (s: Sample): Sample | string;
+  /** What it remembers now, to start another decoder at the next line (replay's seeks). */
+  state(): RowDecoderState;
+}
+
 /** Puts repeated rows back; a repeat of a row no earlier line has is a sentence (the file is damaged). */
-export function createRowDecoder(): (s: Sample) => Sample | string {
-  const previous = new Map<string, Map<string, Row>>();
-  return (s) => {
+export function createRowDecoder(from: RowDecoderState = new Map()): RowDecoder {
+  const previous = new Map<string, ReadonlyMap<string, Row>>(from);
+  const decode = (s: Sample): Sample | string => {
     const list = LISTS[s.kind];
     const data = s.data as unknown as Row;
     const rows = list ? rowsOf(data, list.field) : null;
@@ -70,4 +79,6 @@ export function createRowDecoder(): (s: Sample) => Sample | string {
     previous.set(s.kind, now);
     return { ...s, data: { ...data, [list.field]: decoded } } as unknown as Sample;
   };
+  // The maps per kind are replaced, never changed: a shallow copy is a snapshot.
+  return Object.assign(decode, { state: () => new Map(previous) });
 }

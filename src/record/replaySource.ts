@@ -27,7 +27,36 @@ export function modelOptionsOf(config: RecordedConfig): ModelOptions {
   };
 }
 
+/**
+ * What a player reads: the recorded clock's range and, for any time, a model state from which
+ * reading forward reaches it. In memory (an array) that is always a fresh model at the first
+ * sample; from a file (src/record/replayIndex.ts), the nearest snapshot before it.
+ */
+export interface ReplaySamples {
+  /** The first sample's time and the latest one's; null without samples. */
+  readonly first: number | null;
+  readonly last: number | null;
+  /** The restore point for time `t`: how many samples (file order) it holds, all stamped ≤ t. */
+  pointFor(t: number): number;
+  /** The model at a restore point (never derived: as if just fed those samples) and the samples after it. */
+  restore(point: number): { model: ModelState; next: () => Sample | null };
+}
+
+/** Samples in memory: every restore starts a fresh model at the first one. */
+export function samplesInMemory(samples: readonly Sample[], model?: ModelOptions): ReplaySamples {
+  return {
+    first: samples[0]?.t ?? null,
+    last: samples.length === 0 ? null : samples.reduce((max, s) => Math.max(max, s.t), samples[0]!.t),
+    pointFor: () => 0,
+    restore: () => {
+      let i = 0;
+      return { model: createModel(model), next: () => samples[i++] ?? null };
+    },
+  };
+}
+
 export interface ReplayOptions {
+  /** For samples given as an array; a ReplaySamples made from a file has its own. */
   model?: ModelOptions;
   /** One step of ← / → in recorded ms (the recording's refresh). */
   refreshMs?: number;
@@ -43,33 +72,51 @@ export class ReplayPlayer {
   position: number;
   speed: number;
   paused = false;
-  private model: ModelState;
+  private readonly source: ReplaySamples;
+  private model!: ModelState;
+  private next!: () => Sample | null;
+  /** The first sample not applied yet (null: none left). */
+  private pending!: Sample | null;
+  /** Samples applied to `model`, and whether it was derived since it was restored. */
   private applied = 0;
+  private derived = false;
 
-  constructor(
-    private readonly samples: readonly Sample[],
-    private readonly options: ReplayOptions = {},
-  ) {
+  constructor(samples: readonly Sample[] | ReplaySamples, options: ReplayOptions = {}) {
+    this.source = Array.isArray(samples) ? samplesInMemory(samples, options.model) : (samples as ReplaySamples);
     this.refreshMs = options.refreshMs ?? 1000;
     this.speed = clampSpeed(options.speed ?? 1);
-    this.start = samples[0]?.t ?? options.startedAt ?? 0;
-    this.end = samples.reduce((max, s) => Math.max(max, s.t), this.start);
-    this.model = createModel(options.model);
+    this.start = this.source.first ?? options.startedAt ?? 0;
+    this.end = Math.max(this.start, this.source.last ?? this.start);
     this.position = this.start;
+    this.restore(0);
     this.seek(this.start);
   }
 
-  /** Moves the recorded clock to `t` (clamped to the recording); backwards rebuilds from the start. */
+  private restore(point: number): void {
+    const { model, next } = this.source.restore(point);
+    this.model = model;
+    this.next = next;
+    this.pending = next();
+    this.applied = point;
+    this.derived = false;
+  }
+
+  /**
+   * Moves the recorded clock to `t` (clamped to the recording). Backwards starts again from a
+   * restore point (a fresh model in memory), as does a jump forward past one before the model was
+   * ever derived (the same state, reached sooner); otherwise the model reads on, so what derive
+   * remembers (the advisor's hysteresis) carries on as it did live.
+   */
   seek(t: number): void {
     const target = Math.min(this.end, Math.max(this.start, t));
-    if (target < this.position) {
-      this.model = createModel(this.options.model);
-      this.applied = 0;
-    }
+    const point = this.source.pointFor(target);
+    if (target < this.position || (!this.derived && point > this.applied)) this.restore(point);
     this.position = target;
-    const upTo = deliveredBy(this.samples, target, this.applied);
-    for (let i = this.applied; i < upTo; i++) applySample(this.model, this.samples[i]!);
-    this.applied = upTo;
+    while (this.pending !== null && this.pending.t <= target) {
+      applySample(this.model, this.pending);
+      this.applied++;
+      this.pending = this.next();
+    }
   }
 
   /** Real time passed: the recorded clock moves by `realMs × speed` unless paused. */
@@ -97,6 +144,7 @@ export class ReplayPlayer {
   }
 
   derive(): Derived {
+    this.derived = true;
     return derive(this.model, this.position);
   }
 

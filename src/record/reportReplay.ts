@@ -25,26 +25,47 @@ export interface ReplayResult {
   end: number;
 }
 
-export function replayRecording(samples: readonly Sample[], options: ModelOptions, startedAt: number, observers: readonly ReplayObserver[]): ReplayResult {
+export interface ReportReplay {
+  /** The next sample in file order. */
+  push(s: Sample): void;
+  /** After the last sample: the final derive. */
+  finish(): ReplayResult;
+}
+
+/**
+ * The replay fed one sample at a time, so a recording can stream through it: before a sample is
+ * applied, every tick before its time is derived. That is the same sequence as deriving at each
+ * tick after the file-order prefix delivered by then, since a tick is passed only when a sample
+ * stamped later arrives, and every tick before the last time is passed on the way to it.
+ */
+export function createReportReplay(options: ModelOptions, startedAt: number, observers: readonly ReplayObserver[]): ReportReplay {
   const model = createModel(options);
-  const start = samples[0]?.t ?? startedAt;
-  const end = samples.reduce((max, s) => Math.max(max, s.t), start);
-  const apply = (s: Sample) => {
-    for (const o of observers) o.before?.(s, model);
-    applySample(model, s);
-    for (const o of observers) o.after?.(s, model);
-  };
+  let start: number | null = null;
+  let end = startedAt;
+  let tick = 0;
   const show = (now: number) => {
     const d = derive(model, now);
     for (const o of observers) o.derived?.(d, model);
     return d;
   };
-  let i = 0;
-  for (let tick = Math.floor(start / REPORT_TICK_MS) * REPORT_TICK_MS + REPORT_TICK_MS; tick < end; tick += REPORT_TICK_MS) {
-    // Delivered by `tick`: the file-order prefix whose times are all ≤ tick (as replay does).
-    while (i < samples.length && samples[i]!.t <= tick) apply(samples[i++]!);
-    show(tick);
-  }
-  while (i < samples.length) apply(samples[i++]!);
-  return { model, final: show(end), start, end };
+  return {
+    push(s) {
+      if (start === null) {
+        start = end = s.t;
+        tick = Math.floor(start / REPORT_TICK_MS) * REPORT_TICK_MS + REPORT_TICK_MS;
+      }
+      for (; tick < s.t; tick += REPORT_TICK_MS) show(tick);
+      end = Math.max(end, s.t);
+      for (const o of observers) o.before?.(s, model);
+      applySample(model, s);
+      for (const o of observers) o.after?.(s, model);
+    },
+    finish: () => ({ model, final: show(end), start: start ?? startedAt, end }),
+  };
+}
+
+export function replayRecording(samples: Iterable<Sample>, options: ModelOptions, startedAt: number, observers: readonly ReplayObserver[]): ReplayResult {
+  const replay = createReportReplay(options, startedAt, observers);
+  for (const s of samples) replay.push(s);
+  return replay.finish();
 }

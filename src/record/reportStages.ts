@@ -18,28 +18,73 @@ export interface StageSpan {
   durationMs: number;
 }
 
-export function createStageCollector(): ReplayObserver & { stages(): StageSpan[] } {
-  const latest = new Map<string, { appId: string; stage: StageSample; seen: number }>();
+const LONGEST_LISTED = 5;
+
+interface Seen {
+  appId: string;
+  stage: StageSample;
+  seen: number;
+  /** Order of the first sighting: ties in duration keep it, as a stable sort of all stages would. */
+  order: number;
+}
+
+function spanOf({ appId, stage, seen }: Seen): StageSpan | null {
+  const submitted = sparkDate(stage.submissionTime);
+  const end = sparkDate(stage.completionTime) ?? (stage.status === 'ACTIVE' ? seen : null);
+  return submitted !== null && end !== null ? { appId, stage, durationMs: Math.max(0, end - submitted) } : null;
+}
+
+/**
+ * A long run sees a great many stages, so the collector keeps whole rows only for the stages that
+ * may still change (not completed yet) and for the longest completed ones; of the others, only
+ * their keys (to count each once). A completed stage does not change in Spark's answers; its later
+ * sightings still replace its row when it is among the longest.
+ */
+export function createStageCollector(): ReplayObserver & { stages(): { longest: StageSpan[]; count: number } } {
+  const open = new Map<string, Seen>();
+  const done = new Set<string>();
+  let longest: Array<{ span: StageSpan; order: number; key: string }> = [];
+  let count = 0;
+  let order = 0;
+  const before = (a: { span: StageSpan; order: number }, b: { span: StageSpan; order: number }) => b.span.durationMs - a.span.durationMs || a.order - b.order;
+  const rank = (list: typeof longest) => list.sort(before).slice(0, LONGEST_LISTED);
   return {
     after(s: Sample) {
       if (s.kind !== 'stages') return;
-      for (const stage of s.data.stages) latest.set(`${s.data.appId}/${stage.stageId}/${stage.attemptId}`, { appId: s.data.appId, stage, seen: s.t });
+      for (const stage of s.data.stages) {
+        const key = `${s.data.appId}/${stage.stageId}/${stage.attemptId}`;
+        if (done.has(key)) {
+          const kept = longest.find((l) => l.key === key);
+          const span = kept && spanOf({ appId: s.data.appId, stage, seen: s.t, order: kept.order });
+          if (kept && span) longest = rank([...longest.filter((l) => l !== kept), { span, order: kept.order, key }]);
+          continue;
+        }
+        const seen: Seen = { appId: s.data.appId, stage, seen: s.t, order: open.get(key)?.order ?? order++ };
+        if (sparkDate(stage.completionTime) === null) {
+          open.set(key, seen);
+          continue;
+        }
+        open.delete(key);
+        done.add(key);
+        const span = spanOf(seen);
+        if (span) {
+          count++;
+          longest = rank([...longest, { span, order: seen.order, key }]);
+        }
+      }
     },
     stages() {
-      const out: StageSpan[] = [];
-      for (const { appId, stage, seen } of latest.values()) {
-        const submitted = sparkDate(stage.submissionTime);
-        const end = sparkDate(stage.completionTime) ?? (stage.status === 'ACTIVE' ? seen : null);
-        if (submitted !== null && end !== null) out.push({ appId, stage, durationMs: Math.max(0, end - submitted) });
-      }
-      return out.sort((a, b) => b.durationMs - a.durationMs);
+      const spans = [...open].flatMap(([key, seen]) => {
+        const span = spanOf(seen);
+        return span ? [{ span, order: seen.order, key }] : [];
+      });
+      return { longest: rank([...longest, ...spans]).map((l) => l.span), count: count + spans.length };
     },
   };
 }
 
-const LONGEST_LISTED = 5;
 
-export function stagesSection(stages: readonly StageSpan[]): string[] {
+export function stagesSection({ longest: stages, count }: { longest: readonly StageSpan[]; count: number }): string[] {
   const lines = ['## Stages', ''];
   const longest = stages[0];
   if (!longest) return [...lines, 'No stage with a known duration was recorded.', ''];
@@ -60,7 +105,7 @@ export function stagesSection(stages: readonly StageSpan[]): string[] {
     formatBytes(x.stage.shuffleReadBytes),
     formatBytes(x.stage.shuffleWriteBytes),
   ]);
-  lines.push(`The ${rows.length} longest of ${stages.length} stages:`, '', ...mdTable(['app', 'stage', 'name', 'status', 'duration', 'tasks', 'input rows', 'shuffle read', 'shuffle write'], rows, [4, 5, 6, 7, 8]), '');
+  lines.push(`The ${rows.length} longest of ${count} stages:`, '', ...mdTable(['app', 'stage', 'name', 'status', 'duration', 'tasks', 'input rows', 'shuffle read', 'shuffle write'], rows, [4, 5, 6, 7, 8]), '');
   return lines;
 }
 

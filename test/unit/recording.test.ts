@@ -6,7 +6,9 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TargetNotWritable } from '../../src/record/lineWriter.js';
 import { openRecorder } from '../../src/record/recorder.js';
-import { readRecording, RecordingError, type RecordingProblem } from '../../src/record/reader.js';
+import { openRecording, readRecording, RecordingError, type RecordingProblem } from '../../src/record/reader.js';
+import { indexRecording } from '../../src/record/replayIndex.js';
+import { reportMarkdownOfStream } from '../../src/record/report.js';
 import { RECORDING_FORMAT, sparktopVersion } from '../../src/record/recordingFormat.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 import { removeTempDirs, tempDir, TEST_CONFIG, viaJson, writeRecording } from '../support/recordingFixtures.js';
@@ -16,13 +18,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 after(removeTempDirs);
 
+/** The readers of a file: the whole recording (tests), replay's index, the report's one pass. */
+const READERS: Array<[string, (file: string) => Promise<unknown>]> = [
+  ['readRecording', readRecording],
+  ['replay index', async (file) => (await indexRecording(file)).close()],
+  ['report stream', async (file) => reportMarkdownOfStream(await openRecording(file))],
+];
+
 async function rejectsWith(file: string, problem: RecordingProblem, message: RegExp): Promise<void> {
-  await assert.rejects(readRecording(file), (err: unknown) => {
-    assert.ok(err instanceof RecordingError, `a RecordingError, got ${String(err)}`);
-    assert.equal(err.problem, problem);
-    assert.match(err.message, message);
-    return true;
-  });
+  for (const [name, read] of READERS) {
+    await assert.rejects(read(file), (err: unknown) => {
+      assert.ok(err instanceof RecordingError, `${name}: a RecordingError, got ${String(err)}`);
+      assert.equal(err.problem, problem, name);
+      assert.match(err.message, message, name);
+      return true;
+    });
+  }
 }
 
 function writeFile(text: string): string {
@@ -157,6 +168,10 @@ describe('recording: reading bad files', () => {
     const read = await readRecording(file);
     assert.equal(read.tornLastLine, true);
     assert.equal(read.samples.length, 9);
+    const index = await indexRecording(file);
+    index.close();
+    assert.deepEqual([index.tornLastLine, index.samples], [true, 9]);
+    assert.match(await reportMarkdownOfStream(await openRecording(file)), /torn/);
   });
 
   it('a missing, empty, foreign, newer, or truncated file is a clear error', async () => {

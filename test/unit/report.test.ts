@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import type { ExecutorsSample, ProgressSample, QueryProgress, Sample } from '../../src/model/samples.js';
-import { readRecording } from '../../src/record/reader.js';
-import { reportMarkdown } from '../../src/record/report.js';
+import { openRecording, readRecording } from '../../src/record/reader.js';
+import { reportMarkdown, reportMarkdownOfStream } from '../../src/record/report.js';
 import { formatCompact, formatDuration, formatInt, formatPercent } from '../../src/text/format.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 import { removeTempDirs, writeRecording } from '../support/recordingFixtures.js';
@@ -32,7 +32,8 @@ const SECTIONS = [
 async function reportOf(samples: readonly Sample[], edit?: (text: string) => string): Promise<string> {
   const file = await writeRecording(samples);
   if (edit) fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
-  return reportMarkdown(await readRecording(file), { source: 'run.jsonl' });
+  // As `sparktop report` reads it: one pass over the file (the whole-array form is compared below).
+  return reportMarkdownOfStream(await openRecording(file), { source: 'run.jsonl' });
 }
 
 const reports = new Map<string, Promise<string>>();
@@ -363,5 +364,17 @@ describe('report: charts, marks, findings', () => {
     const md = reportMarkdown(await readRecording(file));
     assert.doesNotMatch(md, /hunter2/);
     assert.match(section(md, '## Run summary'), /\| sparkUi \| http:\/\/redacted@spark\.example:4040 \|/);
+  });
+
+  it('one pass over the file writes what the whole recording in memory writes, byte for byte', async () => {
+    for (const scenario of ['steady', 'resubmit', 'experiments', 'kafka-down', 'apps', 'no-listener-sql', 'trigger']) {
+      const file = await writeRecording(samplesFromFixture(scenario));
+      const text = fs.readFileSync(file, 'utf8');
+      for (const edit of [(t: string) => t, (t: string) => t.slice(0, t.length - 40)]) {
+        fs.writeFileSync(file, edit(text));
+        const options = { source: 'run.jsonl', at: 1_795_890_800_000 };
+        assert.equal(await reportMarkdownOfStream(await openRecording(file), options), reportMarkdown(await readRecording(file), options), scenario);
+      }
+    }
   });
 });
