@@ -20,6 +20,7 @@ import { appsSuite } from './suites/apps.js';
 import { attachSuite } from './suites/attach.js';
 import { prometheusSuite } from './suites/prometheus.js';
 import { privacySuite } from './suites/privacy.js';
+import { eventLogRunSuite } from './suites/eventLogRun.js';
 
 const KAFKA = '127.0.0.1:9094';
 const MASTER = 'http://127.0.0.1:8080';
@@ -213,6 +214,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
 
   describe('Prometheus scrapes the monitor\'s /metrics', () => {
     prometheusSuite();
+  });
+
+  describe('a run recorded live and read again from its Spark event log', () => {
+    eventLogRunSuite();
   });
 
   it('resubmits with --executor-cores 1 --total-executor-cores 2: the old app finishes, the new one has 2 executors', async () => {
