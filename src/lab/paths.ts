@@ -17,7 +17,9 @@ export const SPARKTOP_BIN = path.join(PACKAGE_ROOT, 'bin', 'sparktop.js');
  */
 export const SPARKTOP_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=30'] as const;
 
+/** `SPARKTOP_CACHE_DIR` (the folder itself), else `$XDG_CACHE_HOME/sparktop`, else `~/.cache/sparktop`: the same for every command. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SPARKTOP_CACHE_DIR) return path.resolve(env.SPARKTOP_CACHE_DIR);
   const xdg = env.XDG_CACHE_HOME;
   const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
   return path.join(base, 'sparktop');

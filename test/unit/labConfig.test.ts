@@ -42,6 +42,11 @@ describe('lab configuration', () => {
     assert.ok(defaultCacheDir({ XDG_CACHE_HOME: 'rel' }).endsWith(path.join('.cache', 'sparktop')));
   });
 
+  it('SPARKTOP_CACHE_DIR names the folder itself for every command (the monitor, attach and the controls as well as lab up)', () => {
+    assert.equal(defaultCacheDir({ SPARKTOP_CACHE_DIR: '/srv/lab-cache', XDG_CACHE_HOME: '/x' }), '/srv/lab-cache');
+    assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x' }), path.join('/x', 'sparktop'));
+  });
+
   for (const [flags, flag] of [
     [{ partitions: '0' }, 'partitions'],
     [{ workers: 'two' }, 'workers'],
