@@ -93,6 +93,8 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
     '--driver-memory', '512m', '--executor-memory', '512m', '--executor-cores', '1', '--total-executor-cores', '1',
     '--conf', 'spark.driver.host=127.0.0.1', '--conf', 'spark.driver.bindAddress=127.0.0.1',
     '--conf', 'spark.sql.shuffle.partitions=2', '--conf', 'spark.ui.showConsoleProgress=false',
+    // Its UI from the lab's driver UI port up (Spark takes the next free one), not from Spark's 4040.
+    '--conf', `spark.ui.port=${config.driverUiPort}`,
     ...withConnector(options),
   ];
   const app =
