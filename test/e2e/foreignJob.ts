@@ -69,8 +69,9 @@ function withConnector(options: string[]): string[] {
 }
 
 export async function compileJavaJob(): Promise<string> {
-  const { env } = lab();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-java-job-'));
+  const { env, paths } = lab();
+  // In the suite's cache folder, deleted with it (test/e2e/isolation.ts).
+  const dir = fs.mkdtempSync(path.join(paths.cacheDir, 'java-job-'));
   const classes = path.join(dir, 'classes');
   fs.mkdirSync(classes);
   const javac = await run('javac', ['--release', '17', '-nowarn', '-cp', path.join(env.sparkHome, 'jars', '*'), '-d', classes, JAVA_JOB]);
