@@ -3,8 +3,10 @@
  * itself (test/e2e/dockerEngine.ts: root, Debian's docker.io and busybox-static; no registry, the
  * image is made from busybox); and against an engine that is stopped or never answers. No lab:
  * the listener jar is the one `attach` builds from the provisioned pyspark (`sparktop lab
- * provision`); skipped with the reason when any of these is missing.
+ * provision`; the suite's cache folder links it from the default one, test/e2e/isolation.ts);
+ * skipped with the reason when any of these is missing.
  */
+import './isolation.js';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,14 +14,16 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { defaultCacheDir, labPaths } from '../../src/lab/paths.js';
 import { ensureListenerJar } from '../../src/lab/provision/listenerJar.js';
 import { readPythonEnv } from '../../src/lab/provision/pythonEnv.js';
 import { BUSYBOX_IMAGE, busyboxUnavailable, dockerEngineUnavailable, engineLeftovers, makeBusyboxImage, startDockerEngine, type DockerEngine } from './dockerEngine.js';
 import { runCli, type CliRun } from './helpers.js';
+import { LAB } from './labUnderTest.js';
 
 const MIN = 60_000;
-const paths = labPaths(defaultCacheDir());
+const paths = LAB.paths;
+/** attach's own listener port when none is given (src/commands/attach.ts): only printed here, nothing listens on it. */
+const ATTACH_DEFAULT_PORT = 4090;
 const pyEnv = readPythonEnv(paths.venvDir);
 const skip = dockerEngineUnavailable() ?? busyboxUnavailable() ?? (pyEnv ? false : 'pyspark is not provisioned (sparktop lab provision)');
 
@@ -86,8 +90,8 @@ describe('e2e: sparktop attach --docker on a real Docker engine', { skip }, () =
     assert.match(r.stdout, new RegExp(`^ {2}--jars /work/${JAR} \\\\$`, 'm'));
     assert.ok(confs(r.stdout).includes('spark.sql.streaming.streamingQueryListeners=sparktop.listener.SparktopProgressListener'), r.stdout);
     assert.ok(confs(r.stdout).includes('spark.sparktop.listener.host=0.0.0.0'), r.stdout);
-    assert.ok(confs(r.stdout).includes('spark.sparktop.listener.port=4090'), r.stdout);
-    assert.match(r.stdout, /sparktop --progress-url http:\/\/127\.0\.0\.1:4090 /);
+    assert.ok(confs(r.stdout).includes(`spark.sparktop.listener.port=${ATTACH_DEFAULT_PORT}`), r.stdout);
+    assert.match(r.stdout, new RegExp(`sparktop --progress-url http://127\\.0\\.0\\.1:${ATTACH_DEFAULT_PORT} `));
 
     const jar = await builtJar();
     assert.equal(sha256(fs.readFileSync(path.join(host, JAR))), sha256(jar), 'on the host, under the mounted folder');
@@ -95,14 +99,15 @@ describe('e2e: sparktop attach --docker on a real Docker engine', { skip }, () =
     assert.equal(inside.lsSize, jar.length, 'ls -l in the container: the built jar\'s size');
     assert.equal(sha256(inside.bytes), sha256(jar), 'in the container, the built jar');
 
-    // --json, with the jar gone from the folder: put there again.
+    // --json, with the jar gone from the folder: put there again; and the port given.
     fs.rmSync(path.join(host, JAR));
-    const j = await attach(['--docker', MOUNTED, '--json']);
+    const j = await attach(['--docker', MOUNTED, '--json', '--listener-port', String(LAB.listenerPort)]);
     assert.equal(j.code, 0, j.stderr);
     const out = JSON.parse(j.stdout) as { args: string[]; progressUrl: string };
     assert.deepEqual(out.args.slice(0, 2), ['--jars', `/work/${JAR}`]);
     assert.ok(out.args.includes('spark.sparktop.listener.host=0.0.0.0'), j.stdout);
-    assert.equal(out.progressUrl, 'http://127.0.0.1:4090');
+    assert.ok(out.args.includes(`spark.sparktop.listener.port=${LAB.listenerPort}`), j.stdout);
+    assert.equal(out.progressUrl, `http://127.0.0.1:${LAB.listenerPort}`);
     assert.equal((await inContainer(MOUNTED, `/work/${JAR}`)).lsSize, jar.length);
   });
 

@@ -69,8 +69,9 @@ function withConnector(options: string[]): string[] {
 }
 
 export async function compileJavaJob(): Promise<string> {
-  const { env } = lab();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-java-job-'));
+  const { env, paths } = lab();
+  // In the suite's cache folder, deleted with it (test/e2e/isolation.ts).
+  const dir = fs.mkdtempSync(path.join(paths.cacheDir, 'java-job-'));
   const classes = path.join(dir, 'classes');
   fs.mkdirSync(classes);
   const javac = await run('javac', ['--release', '17', '-nowarn', '-cp', path.join(env.sparkHome, 'jars', '*'), '-d', classes, JAVA_JOB]);
@@ -93,6 +94,8 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
     '--driver-memory', '512m', '--executor-memory', '512m', '--executor-cores', '1', '--total-executor-cores', '1',
     '--conf', 'spark.driver.host=127.0.0.1', '--conf', 'spark.driver.bindAddress=127.0.0.1',
     '--conf', 'spark.sql.shuffle.partitions=2', '--conf', 'spark.ui.showConsoleProgress=false',
+    // Its UI from the lab's driver UI port up (Spark takes the next free one), not from Spark's 4040.
+    '--conf', `spark.ui.port=${config.driverUiPort}`,
     ...withConnector(options),
   ];
   const app =

@@ -1,13 +1,16 @@
+import { ISOLATION } from './isolation.js';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { isPortFree } from '../../src/lab/ports.js';
+import { findPortOwner, isPortFree } from '../../src/lab/ports.js';
 import { isAlive } from '../../src/lab/processes.js';
-import { defaultCacheDir, labPaths } from '../../src/lab/paths.js';
 import { endOffsetTotal, eventually, getJson, runCli } from './helpers.js';
 import { liveProcesses } from './labProbe.js';
+import { DEFAULT_LAB_PORTS, LAB } from './labUnderTest.js';
+import { startUserLabStandIn, type UserLabStandIn } from './userLabStandIn.js';
 import { generatorSuite } from './suites/generator.js';
 import { monitorSuite } from './suites/monitor.js';
 import { resilienceSuite } from './suites/resilience.js';
@@ -22,18 +25,21 @@ import { prometheusSuite } from './suites/prometheus.js';
 import { privacySuite } from './suites/privacy.js';
 import { eventLogRunSuite } from './suites/eventLogRun.js';
 
-const KAFKA = '127.0.0.1:9094';
-const MASTER = 'http://127.0.0.1:8080';
-const DRIVER = 'http://127.0.0.1:4040';
-const LISTENER = 'http://127.0.0.1:4090';
-const LAB_PORTS = [9094, 9093, 7077, 8080, 8081, 4040, 4090];
+// The suite's own lab (test/e2e/isolation.ts chose its ports and cache folder).
+const KAFKA = LAB.kafka;
+const MASTER = LAB.masterUi;
+const DRIVER = LAB.driverUi;
+const LISTENER = LAB.listener;
+const LAB_PORTS = LAB.ports;
 const MIN = 60_000;
 
 interface LabStatusJson {
   components: Array<{ name: string; up: boolean; pid: number; port: number | null; url: string | null; log: string }>;
 }
 interface MasterJson {
-  workers: Array<{ state: string }>;
+  cores: number;
+  memory: number;
+  workers: Array<{ state: string; cores: number; memory: number }>;
   activeapps: Array<{ id: string; name: string; state: string }>;
   completedapps: Array<{ id: string; state: string }>;
 }
@@ -48,15 +54,28 @@ function admin() {
 }
 
 
-/** Processes of the lab still alive, found by their command lines (whatever sparktop's state says). */
-function labProcessesAlive(): string[] {
-  const cache = defaultCacheDir();
-  const found: string[] = [];
-  for (const { pid, argv } of liveProcesses()) {
-    const cmd = argv.join(' ');
-    if (cmd.includes(cache) || (argv.includes('gen') && argv.includes('--stats-file'))) found.push(`${pid}: ${cmd.slice(0, 160)}`);
+function cwdOf(pid: number): string {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
   }
-  return found;
+}
+
+/**
+ * Processes of the suite's lab still alive, whatever sparktop's state says: their command lines or
+ * working folders are in its cache folder (its configuration, logs, Spark work folders, generator
+ * files). Not by pyspark's or Kafka's jars: those may be the user's, linked (test/e2e/isolation.ts).
+ */
+function labProcesses(): Array<{ pid: number; cmd: string }> {
+  const cache = `${LAB.cacheDir}${path.sep}`;
+  return liveProcesses()
+    .map(({ pid, argv }) => ({ pid, cmd: argv.join(' ') }))
+    .filter(({ pid, cmd }) => cmd.includes(cache) || cwdOf(pid).startsWith(cache));
+}
+
+function labProcessesAlive(): string[] {
+  return labProcesses().map(({ pid, cmd }) => `${pid}: ${cmd.slice(0, 160)}`);
 }
 
 async function assertLabGone(): Promise<void> {
@@ -67,6 +86,27 @@ async function assertLabGone(): Promise<void> {
 async function labStatus(): Promise<LabStatusJson> {
   const r = await runCli(['lab', 'status', '--json'], { timeoutMs: MIN });
   return JSON.parse(r.stdout) as LabStatusJson;
+}
+
+/**
+ * A lab the user has running, as far as the suite can tell: the default ports, held on 127.0.0.1 by
+ * a process named after the user's lab folder (test/e2e/userLabStandIn.ts) from before the
+ * suite's first `lab up` to after its last `lab down`. Where something else holds a default port
+ * already (a real lab of the user's), that is left alone.
+ */
+let userLab: UserLabStandIn | null = null;
+before(async () => {
+  userLab = await startUserLabStandIn(ISOLATION.userCacheDir, Object.values(DEFAULT_LAB_PORTS));
+  process.stdout.write(`# stand-in for the user's lab (pid ${userLab.pid}) holds ${userLab.held.join(', ')}${userLab.taken.length ? `; already taken: ${userLab.taken.join(', ')}` : ''}\n`);
+});
+after(async () => {
+  await userLab?.stop();
+});
+
+/** The stand-in runs and still listens on the ports it held (read from /proc: no connection made). */
+function assertUserLabUntouched(): void {
+  assert.ok(userLab?.alive(), 'the stand-in for the user\'s lab still runs');
+  for (const port of userLab!.held) assert.equal(findPortOwner(port)?.pid, userLab!.pid, `the user's port ${port} is still the stand-in's`);
 }
 
 describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
@@ -84,6 +124,20 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
     assert.equal(down.code, 0, down.stderr);
     for (const pid of pids) assert.equal(isAlive({ pid, startTime: null }), false, `pid ${pid} is gone`);
     await assertLabGone();
+  });
+
+  it('runs on the suite\'s own ports and in its own cache folder, beside a lab of the user\'s on the default ports', async () => {
+    const status = await labStatus();
+    const defaults = new Set(Object.values(DEFAULT_LAB_PORTS));
+    for (const c of status.components) {
+      if (c.port !== null) assert.ok(LAB_PORTS.includes(c.port) && !defaults.has(c.port), `${c.name} listens on ${c.port}, one of the suite's ports ${LAB_PORTS.join(', ')}`);
+      assert.ok(c.log.startsWith(`${ISOLATION.cacheDir}${path.sep}`), `${c.name} logs into the suite's cache folder: ${c.log}`);
+    }
+    const ours = labProcesses();
+    assert.ok(ours.length >= status.components.length, `the lab's processes are found by the suite's cache folder: ${ours.length}`);
+    const userLabDir = `${path.join(ISOLATION.userCacheDir, 'lab')}${path.sep}`;
+    assert.deepEqual(ours.filter(({ cmd }) => cmd.includes(userLabDir)).map(({ pid }) => pid), [], `no process of the suite's lab uses the user's lab folder ${userLabDir}`);
+    assertUserLabUntouched();
   });
 
   it('lab status --json lists every component up, with pid, port, url and log', async () => {
@@ -110,9 +164,11 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
     }
   });
 
-  it('has one ALIVE worker and one running app in the master', async () => {
+  it('has one ALIVE worker with the machine\'s cores and the lab\'s worker memory, and one running app in the master', async () => {
     const m = await getJson<MasterJson>(`${MASTER}/json/`);
     assert.equal(m.workers.filter((w) => w.state === 'ALIVE').length, 1);
+    assert.equal(m.cores, LAB.cores, 'every core of the machine (os.availableParallelism())');
+    assert.equal(m.memory, LAB.workerMemoryMb * LAB.config.workers, 'the worker memory the lab derives from the machine\'s');
     assert.deepEqual(m.activeapps.map((a) => [a.name, a.state]), [['LogsProcessor', 'RUNNING']]);
   });
 
@@ -225,7 +281,7 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
     const oldId = before.activeapps[0]!.id;
     const r = await runCli(['submit', '--executor-cores', '1', '--total-executor-cores', '2'], { timeoutMs: 15 * MIN });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /spark-submit --master spark:\/\/127\.0\.0\.1:7077 .*--executor-cores 1 .*--total-executor-cores 2 /);
+    assert.match(r.stdout, new RegExp(`spark-submit --master spark://127\\.0\\.0\\.1:${LAB.masterPort} .*--executor-cores 1 .*--total-executor-cores 2 `));
     const m = await getJson<MasterJson>(`${MASTER}/json/`);
     assert.ok(m.completedapps.some((a) => a.id === oldId), 'the old app is completed in the master');
     assert.equal(m.activeapps.length, 1);
@@ -257,11 +313,11 @@ describe('lab up: faults', { timeout: 20 * MIN }, () => {
 
   it('refuses a taken port, naming it and its process, and starts nothing', async () => {
     const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(8080, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => blocker.listen(LAB.masterUiPort, '127.0.0.1', () => r()));
     try {
       const r = await runCli(['lab', 'up'], { timeoutMs: 5 * MIN });
       assert.equal(r.code, 1);
-      assert.match(r.stderr, new RegExp(`port 8080 \\(Spark master UI\\) is already in use by pid ${process.pid}`));
+      assert.match(r.stderr, new RegExp(`port ${LAB.masterUiPort} \\(Spark master UI\\) is already in use by pid ${process.pid}`));
       assert.deepEqual(labProcessesAlive(), []);
     } finally {
       blocker.close();
@@ -283,7 +339,7 @@ describe('lab up: faults', { timeout: 20 * MIN }, () => {
       assert.match(r.stdout, /stopped kafka/);
       await assertLabGone();
       assert.deepEqual((await labStatus()).components, []);
-      assert.equal(fs.existsSync(labPaths(defaultCacheDir()).lockFile), false, 'the lab lock is released');
+      assert.equal(fs.existsSync(LAB.paths.lockFile), false, 'the lab lock is released');
     });
   }
 
@@ -294,5 +350,14 @@ describe('lab up: faults', { timeout: 20 * MIN }, () => {
     assert.match(r.stderr, /heap/i, 'the driver log tail says why the JVM did not start');
     assert.match(r.stdout, /stopped spark-worker-1[\s\S]*stopped spark-master[\s\S]*stopped kafka/);
     await assertLabGone();
+  });
+});
+
+describe('isolation: a lab the user has running is left alone', () => {
+  it('after every lab up and down of the suite, the stand-in on the default ports still runs and holds them, and none of them was asked but the driver UI\'s', () => {
+    assertUserLabUntouched();
+    // sparktop looks for drivers on the ports from Spark's 4040 up too (src/sources/drivers.ts): asked, nothing taken from there.
+    const asked = [...userLab!.connections()].filter(([port]) => port !== DEFAULT_LAB_PORTS.driverUiPort);
+    assert.deepEqual(asked, [], `connections to the user's ports (port, count); the suite's are ${LAB_PORTS.join(', ')}`);
   });
 });

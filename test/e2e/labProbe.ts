@@ -8,15 +8,16 @@ import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { LocalLabControl } from '../../src/control/localLab.js';
 import { generatorFiles, readGeneratorStatsFile } from '../../src/lab/generators.js';
-import { defaultCacheDir, labPaths } from '../../src/lab/paths.js';
 import type { StatusJson } from '../../src/model/status.js';
 import { eventually, getJson, runCli } from './helpers.js';
 import type { ComponentStatus } from '../../src/lab/status.js';
+import { LAB } from './labUnderTest.js';
 
-export const KAFKA = '127.0.0.1:9094';
-export const MASTER = 'http://127.0.0.1:8080';
-export const DRIVER = 'http://127.0.0.1:4040';
-export const LISTENER = { host: '127.0.0.1', port: 4090 };
+/** The lab's endpoints, from this process's environment (SPARKTOP_*_PORT; test/e2e/isolation.ts sets them for the tests). */
+export const KAFKA = LAB.kafka;
+export const MASTER = LAB.masterUi;
+export const DRIVER = LAB.driverUi;
+export const LISTENER = { host: '127.0.0.1', port: LAB.listenerPort };
 export const TOPIC = 'logs';
 export const APP_NAME = 'LogsProcessor';
 const MIN = 60_000;
@@ -163,14 +164,14 @@ export async function ensureJobRunning(log: (line: string) => void = (l) => proc
 
 // --- the generators, through their control files (as the monitor's `0` key does) -----------------
 
-const labControl = () => new LocalLabControl(labPaths(defaultCacheDir()));
+const labControl = () => new LocalLabControl(LAB.paths);
 
 /** Pauses or resumes every running generator and waits until each one's stats file says so (and, paused, that nothing is in flight). */
 export async function setGeneratorsPaused(paused: boolean): Promise<void> {
   const asked = Date.now();
   const result = await labControl().setPaused(paused);
   if (!result.ok) throw new Error(`generators: ${result.message}`);
-  const paths = labPaths(defaultCacheDir());
+  const paths = LAB.paths;
   const names = (await labComponents()).filter((c) => c.name.startsWith('generator-') && c.up).map((c) => c.name);
   await eventually(
     `generators ${paused ? 'paused, nothing in flight' : 'resumed'}`,

@@ -2,6 +2,7 @@
  * `sparktop replay` in a real terminal (tmux, the built CLI; no lab needed): the screen at a
  * recorded moment is the App drawn from the model fed the same samples up to that moment.
  */
+import './isolation.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';

@@ -7,15 +7,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, it } from 'node:test';
 import { LocalLabControl } from '../../../src/control/localLab.js';
-import { defaultCacheDir, labPaths } from '../../../src/lab/paths.js';
 import { recreateTopic } from '../../../src/lab/kafkaBroker.js';
 import { BIN, eventually, getJson, runCli } from '../helpers.js';
 import { liveProcesses } from '../labProbe.js';
+import { LAB } from '../labUnderTest.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
-const BROKER = '127.0.0.1:9094';
-const DRIVER = 'http://127.0.0.1:4040';
+const BROKER = LAB.kafka;
+const DRIVER = LAB.driverUi;
 
 interface StatusJson {
   health: string;
@@ -61,7 +61,7 @@ async function submit(...flags: string[]): Promise<void> {
 }
 
 export function advisorSuite(): void {
-  const control = new LocalLabControl(labPaths(defaultCacheDir()));
+  const control = new LocalLabControl(LAB.paths);
   const sessions: TmuxSession[] = [];
 
   after(async () => {
@@ -87,7 +87,7 @@ export function advisorSuite(): void {
 
   it('skew when one generator writes every record to partition 0', async () => {
     await control.setPaused(true);
-    const hot = spawn(process.execPath, [BIN, 'gen', '--partition', '0', '--rps', '5000'], { stdio: 'ignore' });
+    const hot = spawn(process.execPath, [BIN, 'gen', '--kafka', BROKER, '--partition', '0', '--rps', '5000'], { stdio: 'ignore' });
     try {
       const message = await findingShows('skew', 3 * MIN);
       // partition 0 gets 5 000 rec/s, partition 1 none: max ÷ median = 2 (Dr. Elephant's moderate is 1.78)

@@ -1,7 +1,7 @@
 /**
  * Several applications on the lab's master (issue "Several applications and queries"): the lab's
  * job and the independent job (test/jobs/crash_counts_job.py with two queries, no listener), one
- * core each. `status --app` watches either one (its driver found on the UI ports from 4040 up),
+ * core each. `status --app` watches either one (its driver found on the UI ports from the lab's up),
  * and the monitor's list (`a`) switches between them.
  *
  * Ports follow the lab's configuration (SPARKTOP_*_PORT, as `lab up` takes them), so the suite
@@ -44,9 +44,14 @@ async function status(args: string[]): Promise<StatusJson> {
   return JSON.parse(r.stdout) as StatusJson;
 }
 
-/** The driver UI serving `appId`, asked as a person would: the lab's port, then 4040 up. */
+/**
+ * The driver UI serving `appId`, asked as a person would: the lab's port and the next ones (a
+ * driver whose spark.ui.port is taken takes the next free one; the independent job's is the lab's,
+ * test/e2e/foreignJob.ts).
+ */
 async function driverOf(appId: string): Promise<string> {
-  const candidates = [urls().driver, ...Array.from({ length: 6 }, (_, i) => `http://127.0.0.1:${4040 + i}`)];
+  const first = labConfigFromFlags({}).driverUiPort;
+  const candidates = Array.from({ length: 7 }, (_, i) => `http://127.0.0.1:${first + i}`);
   for (const url of candidates) {
     try {
       const apps = await getJson<Array<{ id: string }>>(`${url}/api/v1/applications`);

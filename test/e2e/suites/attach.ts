@@ -11,10 +11,12 @@ import type { StatusJson } from '../../../src/model/status.js';
 import { eventually, getJson, ROOT, runCli } from '../helpers.js';
 import { attachArgs, checkpointCommitted, compileJavaJob, killAllApps, submitForeignJob, type ForeignJob } from '../foreignJob.js';
 import { panelText, statusJson } from '../labProbe.js';
+import { LAB } from '../labUnderTest.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
-const LISTENER = 'http://127.0.0.1:4090';
+/** The lab's listener port: the independent jobs' listener serves there once the lab's job is killed, where the monitor looks. */
+const LISTENER = LAB.listener;
 const TOPIC = 'logs';
 
 interface Progress {
@@ -28,7 +30,7 @@ interface Progress {
 }
 
 async function logEnds(): Promise<Record<string, number>> {
-  const admin = new Kafka({ brokers: ['127.0.0.1:9094'], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  const admin = new Kafka({ brokers: [LAB.kafka], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
   await admin.connect();
   try {
     return Object.fromEntries((await admin.fetchTopicOffsets(TOPIC)).map((o) => [String(o.partition), Number(o.high)]));
@@ -71,11 +73,11 @@ export function attachSuite(): void {
   });
 
   it('attach --json prints spark-submit options: the built jar, the listener class, its port', async () => {
-    options = await attachArgs();
+    options = await attachArgs(['--listener-port', String(LAB.listenerPort)]);
     const jar = options[options.indexOf('--jars') + 1]!;
     assert.ok(jar.endsWith('.jar') && fs.existsSync(jar), jar);
     assert.ok(options.includes('spark.sql.streaming.streamingQueryListeners=sparktop.listener.SparktopProgressListener'), options.join(' '));
-    assert.ok(options.includes('spark.sparktop.listener.port=4090'), options.join(' '));
+    assert.ok(options.includes(`spark.sparktop.listener.port=${LAB.listenerPort}`), options.join(' '));
   });
 
   it('a monitor running throughout: the lab\'s job killed, an independent job with only those options: its offsets within two refreshes of its first batch, never STOP', async () => {
@@ -241,14 +243,14 @@ export function attachSuite(): void {
     await job?.stop();
     await killAllApps();
     const holder = net.createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => holder.listen(4090, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => holder.listen(LAB.listenerPort, '127.0.0.1', () => resolve()));
     try {
       job = submitForeignJob('python', options);
       const committed = await eventually('two committed batches in the checkpoint', async () => {
         const c = checkpointCommitted(job!.checkpoint, TOPIC);
         return c && c.batchId >= 1 ? c : undefined;
       }, 5 * MIN);
-      assert.match(job.output(), /sparktop-listener:.*127\.0\.0\.1:4090.*(in use|taken)/i);
+      assert.match(job.output(), new RegExp(`sparktop-listener:.*127\\.0\\.0\\.1:${LAB.listenerPort}.*(in use|taken)`, 'i'));
       const s = await statusJson();
       assert.equal(s.progress.ok, false);
       assert.ok(s.progress.error, 'the reason the listener does not answer');

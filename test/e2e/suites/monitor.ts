@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultCacheDir } from '../../../src/lab/paths.js';
 import { after, describe, it } from 'node:test';
 import { isAlive } from '../../../src/lab/processes.js';
 import { eventually, getJson, produceRateReaches, runCli } from '../helpers.js';
+import { LAB } from '../labUnderTest.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
@@ -49,6 +49,12 @@ function executorRows(lines: string[], columns: number): string[] {
   return ids;
 }
 
+/** The executors the Executors panel has no room for: `… 6 more (2 executors)` (0 when it lists them all). */
+function executorsNotShown(screen: string): number {
+  const m = /… (\d+) more \(2 executors\)/.exec(screen);
+  return m ? Number(m[1]) : 0;
+}
+
 function lastBatchOnScreen(screen: string): number | null {
   const m = /#(\d+)/.exec(screen);
   return m ? Number(m[1]) : null;
@@ -79,8 +85,17 @@ export function monitorSuite(): void {
       assert.ok(screen.every((l) => [...l].length <= columns), 'no line is wider than the terminal');
       assert.deepEqual(partitionRows(screen), [0, 1], 'one row per partition of logs');
       const status = await statusJson();
-      const restExecutors = await getJson<Array<{ id: string; isActive: boolean }>>(`http://127.0.0.1:4040/api/v1/applications/${status.spark.appId}/executors`);
-      assert.deepEqual(executorRows(tmux.lines(), columns).sort(), restExecutors.map((e) => e.id).sort(), 'one row per executor of the driver REST API');
+      const restExecutors = await getJson<Array<{ id: string; isActive: boolean }>>(`${LAB.driverUi}/api/v1/applications/${status.spark.appId}/executors`);
+      const rest = restExecutors.map((e) => e.id).sort();
+      const now = tmux.lines();
+      const shown = executorRows(now, columns).sort();
+      // The lab's job has an executor per core (LAB.baselineExecutors): on a big machine more than a small terminal has rows for.
+      const notShown = executorsNotShown(now.join('\n'));
+      if (notShown === 0) assert.deepEqual(shown, rest, 'one row per executor of the driver REST API');
+      else {
+        assert.equal(shown.length + notShown, rest.length, `the rows shown and "… ${notShown} more" are the driver REST API's ${rest.length} executors`);
+        assert.deepEqual(shown.filter((id) => !rest.includes(id)), [], 'every row shown is an executor of the driver REST API');
+      }
       if (columns >= 120) assert.ok(text.includes(status.spark.appId!), 'the app id of status --json is on screen');
       tmux.sendKeys('q');
       await eventually('sparktop to quit on q', async () => (tmux.alive() ? undefined : true), 20_000, 250);
@@ -103,7 +118,7 @@ export function monitorSuite(): void {
   it('scales the generators with + and -, changes their rate with ] and [, pauses and resumes with 0; Kafka\'s produce rate follows', async () => {
     const tmux = new TmuxSession(120, 40);
     sessions.push(tmux);
-    const generatorsDir = path.join(defaultCacheDir(), 'lab', 'generators');
+    const generatorsDir = LAB.paths.generatorsDir;
     const control = (n: number) => JSON.parse(fs.readFileSync(path.join(generatorsDir, `generator-${n}.control.json`), 'utf8')) as { targetRps: number; paused: boolean };
     const upGenerators = async () => {
       const r = await runCli(['lab', 'status', '--json'], { timeoutMs: MIN });
@@ -177,11 +192,14 @@ export function monitorSuite(): void {
       activeapps: Array<{ id: string }>;
       completedapps: Array<{ id: string }>;
     }
-    const master = () => getJson<Master>('http://127.0.0.1:8080/json/');
+    const master = () => getJson<Master>(`${LAB.masterUi}/json/`);
+    // The lab's job holds a core per executor it could start (the machine's cores, fewer when the worker's memory runs out first).
+    const cores = new RegExp(`cores ${LAB.baselineCores}/${LAB.cores}\\b`);
+    const tooMany = String(LAB.cores + 97);
     const tmux = new TmuxSession(120, 40);
     sessions.push(tmux);
     // The form checks against the cluster the master reports: wait until the header shows it.
-    await eventually('the master\'s cores in the header', async () => (/cores 2\/2/.test(tmux.capture()) ? true : undefined), MIN, 250);
+    await eventually('the master\'s cores in the header', async () => (cores.test(tmux.capture()) ? true : undefined), MIN, 250);
     const before = await master();
     assert.equal(before.activeapps.length, 1);
     const oldId = before.activeapps[0]!.id;
@@ -189,11 +207,12 @@ export function monitorSuite(): void {
     tmux.sendKeys('r');
     await eventually('the form', async () => (/Resubmit the Spark job/.test(tmux.capture()) ? true : undefined), 10_000, 200);
     assert.match(tmux.capture(), /executor cores\s+1/, 'prefilled with the lab job\'s resources');
-    tmux.sendKeys('Tab', 'Tab', '99', 'Enter');
-    await eventually('the invalid field named', async () => (/total executor cores\s+99.*at most 2/.test(tmux.capture()) && /1 field is invalid/.test(tmux.capture()) ? true : undefined), 10_000, 200);
+    tmux.sendKeys('Tab', 'Tab', tooMany, 'Enter');
+    const invalid = new RegExp(`total executor cores\\s+${tooMany}.*at most ${LAB.cores}\\b`);
+    await eventually('the invalid field named', async () => (invalid.test(tmux.capture()) && /1 field is invalid/.test(tmux.capture()) ? true : undefined), 10_000, 200);
     assert.deepEqual((await master()).activeapps.map((a) => a.id), [oldId], 'the master\'s apps are unchanged');
 
-    tmux.sendKeys('BSpace', 'BSpace', '2', 'Enter');
+    tmux.sendKeys(...Array.from(tooMany, () => 'BSpace'), '2', 'Enter');
     await eventually('the review with the exact command line', async () => (/spark-submit .*--executor-cores 1/.test(tmux.capture().replace(/\n│?\s*/g, ' ')) ? true : undefined), 30_000, 200);
     assert.match(tmux.capture().replace(/[│\n]/g, ' ').replace(/\s+/g, ' '), /--total-executor-cores 2/);
     const applied = Date.now();

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventually } from '../helpers.js';
+import { LAB } from '../labUnderTest.js';
 import { GARBAGE_MODES, startGarbageProxy, type GarbageMode, type GarbageProxy } from '../garbageProxy.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
-const DRIVER = 'http://127.0.0.1:4040';
-const MASTER = 'http://127.0.0.1:8080';
-const LISTENER = 'http://127.0.0.1:4090';
+const DRIVER = LAB.driverUi;
+const MASTER = LAB.masterUi;
+const LISTENER = LAB.listener;
 const TITLES = ['Rates', 'Batches', 'Partitions', 'Executors'];
 
 /** What the screen must say for each kind of garbage (the reason, possibly shortened to fit). */

@@ -5,8 +5,9 @@ import type { Sample } from '../../../src/model/samples.js';
 import type { HttpEndpoint } from '../../../src/sources/http.js';
 import { KafkaOffsetsReader } from '../../../src/sources/kafka.js';
 import { Sampler } from '../../../src/sources/sampler.js';
+import { LAB } from '../labUnderTest.js';
 
-const KAFKA = '127.0.0.1:9094';
+const KAFKA = LAB.kafka;
 
 /** The sources against the live lab: request budget on the driver, read-only consumer-group offsets. */
 export function sourcesSuite(): void {
@@ -16,9 +17,9 @@ export function sourcesSuite(): void {
       kafka: KAFKA,
       topic: 'logs',
       group: null,
-      sparkUi: 'http://127.0.0.1:4040',
-      sparkMaster: 'http://127.0.0.1:8080',
-      progressUrl: 'http://127.0.0.1:4090',
+      sparkUi: LAB.driverUi,
+      sparkMaster: LAB.masterUi,
+      progressUrl: LAB.listener,
       refreshMs: 1000,
       generatorsDir: null,
       onSample: (s) => samples.push(s),
