@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { defaultCacheDir, labPaths } from '../../../src/lab/paths.js';
 import { eventually, getJson, runCli } from '../helpers.js';
 import { ensureJobRunning, lastBatchOnScreen, LISTENER, MASTER, masterJson } from '../labProbe.js';
 import { TmuxSession } from '../tmux.js';
+import { LAB } from '../labUnderTest.js';
 
 const MIN = 60_000;
 const BATCHES = 12;
@@ -68,7 +68,7 @@ export function eventLogRunSuite(): void {
     assert.ok(killed.ok, `kill ${appId}: HTTP ${killed.status}`);
     assert.equal((await progress().catch(() => [] as ProgressEvent[])).at(-1)?.batchId ?? newest, newest, 'no batch ended between the check and the kill');
 
-    const logDir = path.join(labPaths(defaultCacheDir()).eventLogsDir, `eventlog_v2_${appId}`);
+    const logDir = path.join(LAB.paths.eventLogsDir, `eventlog_v2_${appId}`);
     await eventually('the event log closed by Spark', async () => (fs.existsSync(path.join(logDir, `appstatus_${appId}`)) ? true : undefined), 3 * MIN, 500);
     monitor.sendKeys('q');
     await eventually('the monitor closed the recording', async () => (!monitor!.alive() ? true : undefined), MIN, 200);
