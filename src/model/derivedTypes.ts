@@ -181,6 +181,8 @@ export interface ExperimentRow {
   /** Row-weighted: Σ rows ÷ Σ seconds Spark measured (input: since the previous batch; processed: batch duration). */
   inputRps: number | null;
   processedRps: number | null;
+  /** Mean input rows of the batches the rates count (Σ rows ÷ their number). */
+  rowsPerBatch: number | null;
   p50Ms: number | null;
   p95Ms: number | null;
   maxMs: number | null;

@@ -96,6 +96,7 @@ function rowOf(s: Segment, now: number, targetMs: number, current: boolean): Exp
     warmupBatches: stats.warmupBatches,
     inputRps: stats.inputSeconds > 0 ? stats.rateRows / stats.inputSeconds : null,
     processedRps: stats.processSeconds > 0 ? stats.rateRows / stats.processSeconds : null,
+    rowsPerBatch: stats.rateBatches > 0 ? stats.rateRows / stats.rateBatches : null,
     p50Ms: percentile(sorted, 0.5),
     p95Ms: percentile(sorted, 0.95),
     maxMs: stats.maxMs,

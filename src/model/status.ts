@@ -160,6 +160,7 @@ export function toStatusJson(d: Derived): StatusJson {
       generators: r.generators,
       inputRps: known(r.inputRps),
       processedRps: known(r.processedRps),
+      rowsPerBatch: known(r.rowsPerBatch),
       p50Ms: r.p50Ms,
       p95Ms: r.p95Ms,
       maxMs: r.maxMs,

@@ -30,8 +30,8 @@ export const mdCell = (text: string) => text.replace(/\r?\n/g, ' ').replace(/\|/
 
 /** The experiments table alone: header, alignment and one line per segment (shared with the report). */
 export function experimentsTable(rows: readonly ExperimentRow[]): string[] {
-  const header = ['#', 'start (UTC)', 'duration', 'app', 'resources', 'load', 'in/s', 'out/s', 'p50', 'p95', 'max', 'lag start', 'lag end', 'lag/s', 'batches', 'sustainable', 'why'];
-  const align = header.map((_, i) => (i >= 6 && i <= 14 ? '---:' : '---'));
+  const header = ['#', 'start (UTC)', 'duration', 'app', 'resources', 'load', 'in/s', 'out/s', 'rows/batch', 'p50', 'p95', 'max', 'lag start', 'lag end', 'lag/s', 'batches', 'sustainable', 'why'];
+  const align = header.map((_, i) => (i >= 6 && i <= 15 ? '---:' : '---'));
   const lines = [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`];
   for (const r of rows) {
     const cells = [
@@ -43,6 +43,7 @@ export function experimentsTable(rows: readonly ExperimentRow[]): string[] {
       loadLabel(r.generators),
       formatCompact(r.inputRps),
       formatCompact(r.processedRps),
+      formatCompact(r.rowsPerBatch),
       formatDuration(r.p50Ms),
       formatDuration(r.p95Ms),
       formatDuration(r.maxMs),
@@ -100,6 +101,7 @@ export const CSV_COLUMNS = [
   'warmup_batches',
   'input_rps',
   'processed_rps',
+  'rows_per_batch',
   'p50_ms',
   'p95_ms',
   'max_ms',
@@ -147,6 +149,7 @@ function csvRecord(r: ExperimentRow): Array<string | number | boolean | null> {
     r.warmupBatches,
     round(r.inputRps, 1),
     round(r.processedRps, 1),
+    round(r.rowsPerBatch, 1),
     r.p50Ms,
     r.p95Ms,
     r.maxMs,

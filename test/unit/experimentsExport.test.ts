@@ -81,10 +81,10 @@ describe('experiments export', () => {
     assert.equal(rows.length, d.experiments.length);
     for (const [i, r] of d.experiments.entries()) {
       const cells = rows[i]!.split(' | ');
-      assert.equal(cells.length, 17);
+      assert.equal(cells.length, 18);
       assert.match(cells[0]!, new RegExp(`^\\| ${r.index}${r.current ? ' \\(current\\)' : ''}$`));
       assert.equal(cells[4], r.resourcesLabel);
-      assert.equal(cells[15], r.verdict.sustainable === true ? 'yes' : r.verdict.sustainable === false ? 'NO' : '–');
+      assert.equal(cells[16], r.verdict.sustainable === true ? 'yes' : r.verdict.sustainable === false ? 'NO' : '–');
     }
     assert.match(md, /## Submissions\n\nSegment 4:\n\n```\n.*spark-submit .*--total-executor-cores 1/);
     assert.match(md, /first two batches of each run/);

@@ -7,7 +7,7 @@ import { recordedStageRows } from '../support/recordedStageRows.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 
 const TOP = ['at', 'health', 'kafka', 'spark', 'progress', 'checkpoint', 'master', 'generators', 'findings', 'experiments'];
-const EXPERIMENT = ['index', 'current', 'cause', 'appId', 'start', 'end', 'durationMs', 'resources', 'generators', 'inputRps', 'processedRps', 'p50Ms', 'p95Ms', 'maxMs', 'lagStart', 'lagEnd', 'lagSlope', 'sustainable', 'reasons'];
+const EXPERIMENT = ['index', 'current', 'cause', 'appId', 'start', 'end', 'durationMs', 'resources', 'generators', 'inputRps', 'processedRps', 'rowsPerBatch', 'p50Ms', 'p95Ms', 'maxMs', 'lagStart', 'lagEnd', 'lagSlope', 'sustainable', 'reasons'];
 const KAFKA = ['ok', 'topic', 'partitions', 'totalLag', 'lagUnknown', 'produceRate'];
 const PARTITION = ['partition', 'logEndOffset', 'sparkOffset', 'lag', 'produceRate'];
 // apps … queryMissing: several applications and queries (the watched one among the master's).

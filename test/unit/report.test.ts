@@ -77,11 +77,12 @@ function listenerEvents(samples: readonly Sample[]): Array<{ t: number; p: Query
 }
 
 /** Row-weighted rates: Σ rows ÷ Σ seconds Spark measured for them. */
-function rowWeighted(events: readonly QueryProgress[]): { input: number; processed: number } {
+function rowWeighted(events: readonly QueryProgress[]): { input: number; processed: number; perBatch: number } {
   const rows = events.reduce((n, p) => n + p.numInputRows, 0);
   const inputSeconds = events.reduce((n, p) => n + p.numInputRows / p.inputRowsPerSecond!, 0);
   const processSeconds = events.reduce((n, p) => n + p.numInputRows / p.processedRowsPerSecond!, 0);
-  return { input: rows / inputSeconds, processed: rows / processSeconds };
+  const withRows = events.filter((p) => p.numInputRows > 0).length;
+  return { input: rows / inputSeconds, processed: rows / processSeconds, perBatch: rows / withRows };
 }
 
 /** Nearest-rank percentile. */
@@ -146,11 +147,12 @@ describe('report: numbers recomputed from the samples', () => {
     const to = samples.find((s) => s.kind === 'executors' && s.data.appId !== samples.find((x) => x.kind === 'executors')!.data.appId)!.t;
     const events = listenerEvents(samples).map((e) => e.p).filter((p) => started(p) >= from && started(p) < to && p.batchId >= 2);
     assert.ok(events.length >= 5, `${events.length} batches in the segment`);
-    const { input, processed } = rowWeighted(events);
+    const { input, processed, perBatch } = rowWeighted(events);
     const row = experimentRow(await fixtureReport('experiments'), 3);
     assert.equal(row.load, '2×12k');
     assert.equal(row['in/s'], formatCompact(input));
     assert.equal(row['out/s'], formatCompact(processed));
+    assert.equal(row['rows/batch'], formatCompact(perBatch));
     assert.equal(row.max, formatDuration(Math.max(...events.map(durationOf))));
     assert.equal(row.p95, formatDuration(nearestRank(events.map(durationOf), 0.95)));
     assert.equal(row.batches, `${events.length} (+0 warm-up)`);
@@ -163,9 +165,10 @@ describe('report: numbers recomputed from the samples', () => {
     const newRun = all.at(-1)!.p.runId;
     const counted = all.map((e) => e.p).filter((p) => p.runId === newRun && p.batchId >= 2);
     const row = experimentRow(md, 2);
-    const { input, processed } = rowWeighted(counted);
+    const { input, processed, perBatch } = rowWeighted(counted);
     assert.equal(row['in/s'], formatCompact(input));
     assert.equal(row['out/s'], formatCompact(processed));
+    assert.equal(row['rows/batch'], formatCompact(perBatch));
     assert.equal(row.max, formatDuration(Math.max(...counted.map(durationOf))));
     assert.equal(row.p50, formatDuration(nearestRank(counted.map(durationOf), 0.5)));
     assert.equal(row.batches, `${counted.length} (+2 warm-up)`);

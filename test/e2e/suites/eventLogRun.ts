@@ -23,11 +23,15 @@ interface ProgressEvent {
   batchId: number;
 }
 
-/** The experiments table's row of `appId`, as cells (the report's `## Experiments`). */
-function experimentRow(markdown: string, appId: string): string[] {
-  const rows = markdown.split('\n').filter((l) => /^\| \d+( \(current\))? \|/.test(l) && l.includes(` ${appId} `));
+/** The experiments table's row of `appId` (the report's `## Experiments`), by column header. */
+function experimentRow(markdown: string, appId: string): Record<string, string> {
+  const lines = markdown.split('\n');
+  const cells = (line: string) => line.replace(/^\| | \|$/g, '').split(' | ').map((c) => c.trim());
+  const header = cells(lines.find((l) => l.startsWith('| # | start (UTC) |'))!);
+  const rows = lines.filter((l) => /^\| \d+( \(current\))? \|/.test(l) && l.includes(` ${appId} `));
   assert.equal(rows.length, 1, `one experiment segment of ${appId}:\n${rows.join('\n')}`);
-  return rows[0]!.split(' | ').map((c) => c.replace(/^\| |\s\|$/g, '').trim());
+  const values = cells(rows[0]!);
+  return Object.fromEntries(header.map((h, i) => [h, values[i] ?? '']));
 }
 
 export function eventLogRunSuite(): void {
@@ -46,7 +50,7 @@ export function eventLogRunSuite(): void {
     await ensureJobRunning();
   });
 
-  it('the report from the event log agrees with the report from the recording (batches, in/s, out/s, p50, p95, max); its replay ends on the same batch', async () => {
+  it('the report from the event log agrees with the report from the recording (batches, rows per batch, in/s, out/s, p50, p95, max); its replay ends on the same batch', async () => {
     const recording = path.join(dir, 'run.jsonl');
     monitor = new TmuxSession(120, 40, ['--record', recording]);
     await eventually('the recording started', async () => (fs.existsSync(recording) && fs.statSync(recording).size > 0 ? true : undefined), MIN, 500);
@@ -79,10 +83,13 @@ export function eventLogRunSuite(): void {
     assert.equal(fromLog.code, 0, fromLog.stderr);
     const a = experimentRow(live.stdout, appId);
     const b = experimentRow(fromLog.stdout, appId);
-    // Columns: # start duration app resources load in/s out/s p50 p95 max lag… batches.
-    const columns: Array<[string, number]> = [['in/s', 6], ['out/s', 7], ['p50', 8], ['p95', 9], ['max', 10], ['batches', 14]];
-    for (const [name, i] of columns) assert.equal(b[i], a[i], `${name}: event log ${b[i]}, recording ${a[i]}\n${a.join(' | ')}\n${b.join(' | ')}`);
-    assert.match(a[14]!, new RegExp(`^${newest - 1} \\(\\+2 warm-up\\)`), 'every batch of the run, the first two as warm-up');
+    // The same batches: their number, rows per batch, rates and durations as the report prints them
+    // (3 significant digits: within 1 %).
+    for (const column of ['batches', 'rows/batch', 'in/s', 'out/s', 'p50', 'p95', 'max']) {
+      assert.equal(b[column], a[column], `${column}: event log ${b[column]}, recording ${a[column]}\n${JSON.stringify(a)}\n${JSON.stringify(b)}`);
+    }
+    assert.match(a.batches!, new RegExp(`^${newest - 1} \\(\\+2 warm-up\\)`), 'every batch of the run, the first two as warm-up');
+    assert.notEqual(a['rows/batch'], '–');
     assert.match(fromLog.stdout, /Spark's view at each batch/);
 
     replay = new TmuxSession(120, 40, ['replay', '--event-log', logDir, '--at', '9:59:59']);
