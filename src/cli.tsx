@@ -16,6 +16,9 @@ const cli = meow(globalHelp(), {
   argv: attachDashValues(process.argv.slice(2), valueFlags, definedFlags),
   flags: flagDefinitions,
 });
+// meow names the process after the package, so ps and /proc showed every monitor, generator and
+// server as a bare "sparktop": name it with its command and arguments.
+process.title = ['sparktop', ...process.argv.slice(2)].join(' ');
 
 /** A usage error: the message, then the command's help (the global one when no command is known). */
 function usageError(message: string, command?: CommandEntry): number {

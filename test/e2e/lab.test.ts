@@ -24,6 +24,7 @@ import { attachSuite } from './suites/attach.js';
 import { prometheusSuite } from './suites/prometheus.js';
 import { privacySuite } from './suites/privacy.js';
 import { eventLogRunSuite } from './suites/eventLogRun.js';
+import { concurrentHotkeysSuite } from './suites/concurrentHotkeys.js';
 
 // The suite's own lab (test/e2e/isolation.ts chose its ports and cache folder).
 const KAFKA = LAB.kafka;
@@ -270,6 +271,10 @@ describe('local lab: up, watch, resubmit, down', { timeout: 80 * MIN }, () => {
 
   describe('Prometheus scrapes the monitor\'s /metrics', () => {
     prometheusSuite();
+  });
+
+  describe('two monitors and a submission changing the lab at once', () => {
+    concurrentHotkeysSuite();
   });
 
   describe('a run recorded live and read again from its Spark event log', () => {

@@ -1,7 +1,7 @@
 /**
  * The same run twice: recorded live by the monitor (`--record`) and read afterwards from the Spark
  * event log the lab wrote. The lab's job is resubmitted while the monitor records (so both hold
- * the run from its start), with a 5 s trigger so that the application can be ended right after
+ * the run from its start), with a 15 s trigger so that the application can be ended right after
  * the monitor has seen its newest batch: then both sources hold the same batches, and the two
  * reports agree on them. The replay of the event log ends on the same last batch.
  */
@@ -16,7 +16,7 @@ import { TmuxSession } from '../tmux.js';
 import { LAB } from '../labUnderTest.js';
 
 const MIN = 60_000;
-const BATCHES = 12;
+const BATCHES = 8;
 
 interface ProgressEvent {
   runId: string;
@@ -55,13 +55,14 @@ export function eventLogRunSuite(): void {
     monitor = new TmuxSession(120, 40, ['--record', recording]);
     await eventually('the recording started', async () => (fs.existsSync(recording) && fs.statSync(recording).size > 0 ? true : undefined), MIN, 500);
 
-    const submit = await runCli(['submit', '--shuffle-partitions', '4', '--trigger', '5s'], { timeoutMs: 15 * MIN });
+    const submit = await runCli(['submit', '--shuffle-partitions', '4', '--trigger', '15s'], { timeoutMs: 15 * MIN });
     assert.equal(submit.code, 0, `${submit.stdout}\n${submit.stderr}`);
     const appId = (await masterJson()).activeapps[0]!.id;
     const progress = async () => (await getJson<{ progress: ProgressEvent[] }>(`http://${LISTENER.host}:${LISTENER.port}/progress`)).progress;
     await eventually(`${BATCHES} batches of ${appId}`, async () => ((await progress()).length >= BATCHES ? true : undefined), 10 * MIN, 1000);
 
-    // Right after a batch ends, once the monitor shows it: the next one is seconds away (5 s trigger).
+    // Right after a batch ends, once the monitor shows it: the next one is 15 s of trigger away, room
+    // enough for the kill to end the application first even on a loaded machine.
     const seen = (await progress()).at(-1)!.batchId;
     const newest = await eventually('a new batch', async () => {
       const last = (await progress()).at(-1)!.batchId;
