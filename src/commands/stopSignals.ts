@@ -21,14 +21,27 @@ function survivePendingTerminalErrors(): void {
   for (const stream of [process.stdout, process.stderr]) if (!stream.listeners('error').includes(ignore)) stream.on('error', ignore);
 }
 
-/** Calls `handler` on each stop signal until the returned function is called. */
+/** What a write to a terminal that is gone fails with. */
+const TERMINAL_GONE = new Set(['EIO', 'EPIPE']);
+
+/**
+ * Calls `handler` on each stop signal until the returned function is called. A terminal closed
+ * before its hang-up signal arrives (tmux kill-session, an SSH connection dropping) fails the next
+ * write first: that is the same hang-up, not a crash that would lose the recording's last flush.
+ */
 export function onStopSignal(handler: (signal: StopSignal) => void): () => void {
   const listener = (signal: NodeJS.Signals) => {
     if (signal === 'SIGHUP') survivePendingTerminalErrors();
     handler(signal as StopSignal);
   };
+  const onWriteError = (err: NodeJS.ErrnoException) => {
+    if (!TERMINAL_GONE.has(err.code ?? '')) throw err;
+    listener('SIGHUP');
+  };
   for (const s of STOP_SIGNALS) process.on(s, listener);
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', onWriteError);
   return () => {
     for (const s of STOP_SIGNALS) process.off(s, listener);
+    for (const stream of [process.stdout, process.stderr]) stream.off('error', onWriteError);
   };
 }

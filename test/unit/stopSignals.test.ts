@@ -29,6 +29,19 @@ describe('stop signals: Ctrl-C, kill and a hang-up end a command the same way', 
     assert.ok(process.stdout.listenerCount('error') >= 1 && process.stderr.listenerCount('error') >= 1);
   });
 
+  it('a write to a terminal closed before its hang-up signal arrives (EIO) is that hang-up, not a crash', () => {
+    const before = process.stdout.listeners('error');
+    const seen: string[] = [];
+    const dispose = onStopSignal((s) => seen.push(s));
+    const added = process.stdout.listeners('error').filter((l) => !before.includes(l));
+    assert.equal(added.length, 1);
+    (added[0] as (err: Error) => void)(Object.assign(new Error('write EIO'), { code: 'EIO' }));
+    assert.deepEqual(seen, ['SIGHUP']);
+    assert.throws(() => (added[0] as (err: Error) => void)(Object.assign(new Error('other'), { code: 'EACCES' })), /other/);
+    dispose();
+    assert.equal(process.stdout.listeners('error').includes(added[0]!), false);
+  });
+
   it('exits as the shell reports a process ended by the signal', () => {
     assert.deepEqual(STOP_SIGNALS.map(exitCodeOf), [130, 143, 129]);
   });
