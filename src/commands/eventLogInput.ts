@@ -1,7 +1,7 @@
 /**
  * Reading the Spark event log a command was given (`--event-log PATH`) as a recording: a header
  * from what the log says of the run, and its samples (src/sources/eventLog/). A path that is not
- * an event log is a message, and the command exits 2.
+ * an event log is a message (src/commands/recordingInput.ts), and the command exits 2.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import type { Sample } from '../model/samples.js';
 import type { Recording, RecordingStream } from '../record/reader.js';
 import { RECORDING_FORMAT, sparktopVersion, type RecordingHeader } from '../record/recordingFormat.js';
 import type { EventLogInfo } from '../sources/eventLog/convert.js';
-import { EventLogError, openEventLog, type EventLogLayout } from '../sources/eventLog/reader.js';
+import { openEventLog, type EventLogLayout } from '../sources/eventLog/reader.js';
 
 /** How the report and replay label lag measured against Spark's `latestOffset` (KafkaSample.view). */
 export const SPARK_VIEW_LAG = "Spark's view at each batch (its latestOffset when it planned the batch; Kafka's log end between batches is not in an event log)";
@@ -50,23 +50,10 @@ export async function openEventLogStream(given: string): Promise<Pick<RecordingS
   return { header, samples: samples(), tornLastLine: () => stream.truncated() };
 }
 
-/** What `open` makes of the event log, or null once stderr says why it cannot be `verb`ed. */
-export async function eventLogInputFor<T>(verb: string, open: () => Promise<T>): Promise<T | null> {
-  try {
-    return await open();
-  } catch (err) {
-    if (!(err instanceof EventLogError)) throw err;
-    process.stderr.write(`sparktop: cannot ${verb}: ${err.message}\n`);
-    return null;
-  }
-}
-
-/** The whole event log as a recording (replay steps backwards), or null once stderr says why it cannot be `verb`ed. */
-export function eventLogFor(verb: string, given: string): Promise<Recording | null> {
-  return eventLogInputFor(verb, async () => {
-    const stream = await openEventLog(given);
-    const samples: Sample[] = [];
-    for await (const s of stream.samples) samples.push(s);
-    return { header: eventLogHeader(stream.layout, stream.info, samples[0]?.t ?? null), samples, tornLastLine: stream.truncated() };
-  });
+/** The whole event log as a recording (replay steps backwards). EventLogError for a path that is not an event log. */
+export async function readEventLog(given: string): Promise<Recording> {
+  const stream = await openEventLogStream(given);
+  const samples: Sample[] = [];
+  for await (const s of stream.samples) samples.push(s);
+  return { header: stream.header, samples, tornLastLine: stream.tornLastLine() };
 }

@@ -10,7 +10,7 @@ import type { Derived } from '../model/derivedTypes.js';
 import type { RecordingHeader } from '../record/recordingFormat.js';
 import { App } from '../ui/App.js';
 import { openFullScreen } from './fullScreen.js';
-import { eventLogFor } from './eventLogInput.js';
+import { readEventLog } from './eventLogInput.js';
 import { recordingFor } from './recordingInput.js';
 
 /** Pipeline hotkeys of the live monitor: a replay only shows what happened. */
@@ -134,7 +134,7 @@ export async function replayCommand(file: string, flags: ReplayFlags): Promise<n
   const eventLog = flags.eventLog;
   let recording: RecordingReplay | null;
   if (eventLog !== undefined) {
-    const whole = await eventLogFor('replay', eventLog);
+    const whole = await recordingFor('replay', () => readEventLog(eventLog));
     recording = whole && recordingInMemory(whole, modelFor(whole.header));
   } else {
     const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;

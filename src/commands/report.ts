@@ -5,7 +5,7 @@ import { resolveAdvisorConfig } from '../config/watchConfig.js';
 import { isFileExists, writeFileAtomic, writeNewFileAtomic } from '../files/outputFile.js';
 import { openRecording } from '../record/reader.js';
 import { reportMarkdownOfStream } from '../record/report.js';
-import { eventLogInputFor, openEventLogStream } from './eventLogInput.js';
+import { openEventLogStream } from './eventLogInput.js';
 import { recordingFor } from './recordingInput.js';
 
 function refuseExisting(target: string): number {
@@ -24,7 +24,7 @@ export async function reportCommand(file: string, flags: { output?: string; forc
   const eventLog = flags.eventLog;
   const markdown =
     eventLog !== undefined
-      ? await eventLogInputFor('report', async () => reportMarkdownOfStream(await openEventLogStream(eventLog), options))
+      ? await recordingFor('report', async () => reportMarkdownOfStream(await openEventLogStream(eventLog), options))
       : await recordingFor('report', async () => reportMarkdownOfStream(await openRecording(file), options));
   if (markdown === null) return 2;
   if (target === null) {
