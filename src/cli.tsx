@@ -1,7 +1,7 @@
 import meow from 'meow';
 import { attachDashValues, unknownFlags } from './commands/cliArgs.js';
 import { definedFlags, flagDefinitions, valueFlags, type Flags } from './commands/cliFlags.js';
-import { commandHelp, findCommand, globalHelp, inapplicableFlag, type CommandEntry } from './commands/registry.js';
+import { commandHelp, findCommand, globalHelp, groupCommands, groupHelp, inapplicableFlag, type CommandEntry } from './commands/registry.js';
 import { InvalidConfigFile } from './config/watchConfig.js';
 import { InvalidResource } from './domain/resources.js';
 import { GeneratorOptionsError } from './generator/options.js';
@@ -20,9 +20,12 @@ const cli = meow(globalHelp(), {
 // server as a bare "sparktop": name it with its command and arguments.
 process.title = ['sparktop', ...process.argv.slice(2)].join(' ');
 
-/** A usage error: the message, then the command's help (the global one when no command is known). */
-function usageError(message: string, command?: CommandEntry): number {
-  process.stderr.write(`sparktop: ${message}\n${command ? commandHelp(command) : globalHelp()}\n`);
+/**
+ * A usage error: the message, then the command's help (its group's for `lab` or `lab <unknown>`,
+ * the global one when no command is known).
+ */
+function usageError(message: string, command?: CommandEntry, group?: string): number {
+  process.stderr.write(`sparktop: ${message}\n${command ? commandHelp(command) : group ? groupHelp(group) : globalHelp()}\n`);
   return 2;
 }
 
@@ -30,14 +33,16 @@ async function dispatch(input: string[], flags: Flags): Promise<number> {
   const [cmd = 'monitor', sub, ...rest] = input;
   const name = cmd === 'lab' ? `lab ${sub ?? ''}`.trim() : cmd;
   const command = findCommand(name);
+  const group = groupCommands(cmd).length > 0 ? cmd : undefined;
   const unknown = unknownFlags(cli.unnormalizedFlags, definedFlags);
-  if (unknown.length > 0) return usageError(`unknown flag ${unknown.join(', ')}`, command);
+  if (unknown.length > 0) return usageError(`unknown flag ${unknown.join(', ')}`, command, group);
   // meow answers --help only when it is the sole argument; `sparktop status --help` asks for it too.
   if (flags.help) {
-    process.stdout.write(command ? commandHelp(command) : `${globalHelp()}\n`);
+    process.stdout.write(command ? commandHelp(command) : group ? groupHelp(group) : `${globalHelp()}\n`);
     return 0;
   }
-  if (!command) return usageError(`unknown command "${input.join(' ')}"`);
+  if (!command && group && sub === undefined) return usageError(`\`sparktop ${group}\` needs a command: ${groupCommands(group).map((c) => c.name.slice(group.length + 1)).join(', ')}`, undefined, group);
+  if (!command) return usageError(`unknown command "${input.join(' ')}"`, undefined, group);
   const args = cmd === 'lab' ? rest : [sub, ...rest].filter((x): x is string => x !== undefined);
   const positional = command.positional ? args[0] : undefined;
   const extra = command.positional ? args.slice(1) : args;

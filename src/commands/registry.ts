@@ -230,6 +230,18 @@ export function globalHelp(): string {
   return ['', '  Usage', ...COMMANDS.map(usageLine), '', ...SECTION_ORDER.flatMap((s) => [HELP_SECTIONS[s], '']), ''].join('\n');
 }
 
+/** The commands of a group (`lab`): the first word of their names. */
+export function groupCommands(group: string): CommandEntry[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+}
+
+/** `sparktop lab --help`: the group's commands and the flag sections they take, no other command. */
+export function groupHelp(group: string): string {
+  const members = groupCommands(group);
+  const sections = SECTION_ORDER.filter((s) => members.some((c) => c.sections.includes(s)));
+  return `${['', '  Usage', ...members.map(usageLine), '', ...sections.flatMap((s) => [HELP_SECTIONS[s], ''])].join('\n')}\n`;
+}
+
 /** `sparktop <command> --help`: its usage and summary, its own flags, the flag sections it takes. */
 export function commandHelp(c: CommandEntry): string {
   const lines = ['', '  Usage', `    $ sparktop ${c.usage}`, '', `  ${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`, ''];

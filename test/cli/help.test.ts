@@ -29,4 +29,22 @@ describe('--help', () => {
     assert.match(r.stderr, /\$ sparktop attach \[--json\]/);
     assert.doesNotMatch(r.stderr, /\$ sparktop sweep/);
   });
+
+  it('a group\'s --help lists its commands and no other (`sparktop lab --help`); the group alone or an unknown member is a usage error with that list', async () => {
+    const lab = COMMANDS.filter((c) => c.name.startsWith('lab '));
+    assert.ok(lab.length >= 4, 'the lab commands are in the registry');
+    const help = await runCli(['lab', '--help'], { timeoutMs: 30_000 });
+    assert.equal(help.code, 0, help.stderr);
+    for (const c of lab) assert.ok(help.stdout.includes(`$ sparktop ${c.usage}`), `lab --help lists ${c.name}`);
+    for (const o of COMMANDS.filter((c) => !c.name.startsWith('lab '))) assert.ok(!help.stdout.includes(`$ sparktop ${o.usage}`), `lab --help shows ${o.name}`);
+    const bare = await runCli(['lab'], { timeoutMs: 30_000 });
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /`sparktop lab` needs a command: up, down, status, logs, provision/);
+    assert.ok(bare.stderr.includes('$ sparktop lab up'), bare.stderr);
+    assert.ok(!bare.stderr.includes('$ sparktop sweep'), bare.stderr);
+    const unknown = await runCli(['lab', 'restart'], { timeoutMs: 30_000 });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "lab restart"/);
+    assert.ok(unknown.stderr.includes('$ sparktop lab down'), unknown.stderr);
+  });
 });
