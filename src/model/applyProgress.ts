@@ -12,9 +12,11 @@ export function applyProgress(state: ModelState, t: number, sample: ProgressSamp
   applyQueries(state.queries, state.events, t, sample);
   const fresh = applyProgressSample(state.batches, t, sample, state.app.id);
   const rowOf = (runId: string, batchId: number) => state.batches.byKey.get(`${runId}/${batchId}`);
+  // While no driver answers, a new run's batches may be a new application's (see noteExperimentBatch).
+  const driverAnswers = state.sources.driver.ok === true;
   for (const p of fresh) {
     const row = rowOf(p.runId, p.batchId);
-    if (row) noteExperimentBatch(state.experiments, row, p);
+    if (row) noteExperimentBatch(state.experiments, row, p, driverAnswers);
   }
   for (const b of sample.derivedBatches) {
     const row = b.durationMs === null ? undefined : rowOf(b.runId, b.batchId);

@@ -60,6 +60,8 @@ export interface Segment {
   listener: BatchStats;
   derived: BatchStats;
   lag: LagFit;
+  /** The runs whose batches this segment counted (its app's runs; bounded). */
+  runs: Set<string>;
 }
 
 export interface BatchStats {
@@ -93,6 +95,12 @@ export interface ExperimentsState {
   /** Derived batches already counted (they are reported again on every jobs answer), bounded. */
   countedDerived: Ring<string>;
   countedDerivedSet: Set<string>;
+  /**
+   * Listener batches of a run the current segment's app has not shown, delivered while no driver
+   * answered: which application they belong to is not known yet (a new application's listener often
+   * answers before its driver does). The next application the driver names takes them.
+   */
+  parked: Array<{ row: BatchRow; progress: QueryProgress | null }>;
   version: number;
 }
 
@@ -104,6 +112,9 @@ export const LOAD_SETTLE_MS = 5000;
 const CONTROL_SLACK_MS = 5000;
 const RUNS_KEPT = 32;
 const DERIVED_KEPT = 1024;
+const SEGMENT_RUNS_KEPT = 64;
+/** Batches of an unknown application held at most; beyond, they open a segment of an unknown app. */
+export const PARKED_KEPT = 32;
 
 export function createExperiments(capacity: number): ExperimentsState {
   return {
@@ -112,6 +123,7 @@ export function createExperiments(capacity: number): ExperimentsState {
     runBatches: new Map(),
     countedDerived: new Ring(DERIVED_KEPT),
     countedDerivedSet: new Set(),
+    parked: [],
     version: 0,
   };
 }
@@ -137,6 +149,7 @@ function newSegment(exp: ExperimentsState, t: number, cause: ExperimentCause, fr
     listener: batchStats(),
     derived: batchStats(),
     lag: { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0, first: null, last: null },
+    runs: new Set(from?.runs),
   };
   exp.segments.push(seg);
   exp.version++;
@@ -151,6 +164,7 @@ export function currentSegment(exp: ExperimentsState, t: number): Segment {
 /** A segment of another app starts with what that app was given, not what the previous one had. */
 function forNewApp(seg: Segment, appId: string | null): void {
   seg.appId = appId;
+  seg.runs = new Set();
   seg.requested = null;
   seg.commandLine = null;
   seg.properties = null;
@@ -161,15 +175,22 @@ function forNewApp(seg: Segment, appId: string | null): void {
 
 export function noteExperimentApp(exp: ExperimentsState, t: number, appId: string): void {
   const cur = currentSegment(exp, t);
-  if (cur.appId === appId) return;
+  if (cur.appId === null && cur.replacing === appId) return; // the old app, still answering while it stops
   if (cur.appId === null) {
-    if (cur.replacing === appId) return; // the old app, still answering while it stops
     cur.appId = appId;
     cur.replacing = null;
     exp.version++;
-    return;
+  } else if (cur.appId !== appId) {
+    forNewApp(newSegment(exp, t, 'app', cur), appId);
   }
-  forNewApp(newSegment(exp, t, 'app', cur), appId);
+  countParked(exp);
+}
+
+/** The parked batches go to the current segment: its app is the one the driver names now. */
+function countParked(exp: ExperimentsState): void {
+  if (exp.parked.length === 0) return;
+  const seg = exp.segments.newest()!;
+  for (const { row, progress } of exp.parked.splice(0)) countIn(exp, seg, row, progress);
 }
 
 const seenBatches = (s: Segment) => s.listener.batches + s.listener.warmupBatches + s.derived.batches + s.derived.warmupBatches;
@@ -283,9 +304,23 @@ function countRun(exp: ExperimentsState, runId: string): number {
  * lag): the first two batches of a run sparktop saw start — batch ids from 0, or a run of an app
  * that started during the watch. The first pays the JVM's and the planner's start-up; the second
  * drains what Kafka received meanwhile. Both say nothing about the steady state of the resources.
+ * `driverAnswers` false: no driver vouched for the current application when the listener delivered
+ * the batch; a batch of a run the current segment has not counted is parked until a driver names
+ * the application (its row carries the app the model knew then, which may be the old one).
  */
-export function noteExperimentBatch(exp: ExperimentsState, row: BatchRow, progress: QueryProgress | null): void {
+export function noteExperimentBatch(exp: ExperimentsState, row: BatchRow, progress: QueryProgress | null, driverAnswers = true): void {
   if (row.durationMs === null || !Number.isFinite(row.t)) return;
+  if (row.origin !== 'derived' && !driverAnswers) {
+    const cur = exp.segments.newest();
+    if (cur && cur.appId !== null && !cur.runs.has(row.runId)) {
+      exp.parked.push({ row, progress });
+      if (exp.parked.length > PARKED_KEPT) {
+        forNewApp(newSegment(exp, exp.parked[0]!.row.t, 'app', cur), null);
+        countParked(exp);
+      }
+      return;
+    }
+  }
   if (row.origin === 'derived') {
     const key = `${row.runId}/${row.batchId}`;
     if (exp.countedDerivedSet.has(key)) return;
@@ -294,8 +329,15 @@ export function noteExperimentBatch(exp: ExperimentsState, row: BatchRow, progre
     exp.countedDerivedSet.add(key);
   }
   const seg = segmentOf(exp, row);
-  if (!seg) return;
+  if (seg) countIn(exp, seg, row, progress);
+}
+
+/** Counts a finished batch (its duration known) in `seg`. */
+function countIn(exp: ExperimentsState, seg: Segment, row: BatchRow, progress: QueryProgress | null): void {
+  const durationMs = row.durationMs!;
   exp.version++;
+  seg.runs.add(row.runId);
+  if (seg.runs.size > SEGMENT_RUNS_KEPT) seg.runs.delete(seg.runs.values().next().value!);
   const nth = countRun(exp, `${row.origin ?? 'listener'}/${row.runId}`);
   const runStartedInView = nth === row.batchId + 1 || (seg.cause !== 'start' && seg.cause !== 'generators');
   const shuffle = progress?.stateOperators.find((o) => typeof o.numShufflePartitions === 'number')?.numShufflePartitions;
@@ -306,8 +348,8 @@ export function noteExperimentBatch(exp: ExperimentsState, row: BatchRow, progre
     return;
   }
   stats.batches++;
-  stats.durations.push(row.durationMs);
-  stats.maxMs = Math.max(stats.maxMs ?? 0, row.durationMs);
+  stats.durations.push(durationMs);
+  stats.maxMs = Math.max(stats.maxMs ?? 0, durationMs);
   const rows = row.numInputRows;
   if (rows !== null && rows > 0 && row.inputRps !== null && row.inputRps > 0 && row.processedRps !== null && row.processedRps > 0) {
     stats.rateRows += rows;

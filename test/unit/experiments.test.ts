@@ -8,8 +8,9 @@ import type { Derived, ExperimentRow } from '../../src/model/derivedTypes.js';
 import { LAG_GROWTH_FRACTION, MIN_VERDICT_BATCHES } from '../../src/model/experimentRows.js';
 import { applySample, createModel, derive, type Sample } from '../../src/model/index.js';
 import type { QueryProgress } from '../../src/model/samples.js';
-import { derivedFromFixture } from '../support/derivedFromFixture.js';
-import { samplesFromFixture } from '../support/samplesFromFixture.js';
+import type { EndpointAnswer } from '../../src/sources/answers.js';
+import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
+import { answersFromFixture, samplesFromFixture } from '../support/samplesFromFixture.js';
 
 const derivedOf = (samples: readonly Sample[], targetBatchMs?: number): Derived => {
   const model = createModel(targetBatchMs === undefined ? {} : { targetBatchMs });
@@ -161,6 +162,30 @@ describe('experiments: resubmit recording', () => {
     const lagBeforeOutage = d.partitions.lagSeries.filter((p) => p.t < driverDown && p.lag !== null).at(-1)!.lag;
     assert.equal(a!.lagEnd, lagBeforeOutage, "the old segment's lag ends when its driver stopped answering");
     assert.ok(b!.lagSlope !== null && b!.lagSlope < 0, 'the tuned app drains its backlog');
+  });
+
+  it("counts a new application's batches delivered before its driver answered as that application's", () => {
+    // As on a loaded machine: the new app's listener answers its first batches while its driver UI
+    // does not answer yet. Every driver answer from the old driver's last one until after the new
+    // run's first batches were delivered is left out (they fail, as a driver that does not answer).
+    const answers = answersFromFixture('resubmit');
+    const newApp = appsInOrder(samples).at(-1)!;
+    const runsOf = (a: EndpointAnswer) => (a.endpoint === 'listener:/progress' ? ((a.body as { progress?: Array<{ runId: string; batchId: number }> })?.progress ?? []) : []);
+    const oldRun = runsOf(answers.find((a) => runsOf(a).length > 0)!)[0]!.runId;
+    const newRunBatches = answers.filter((a) => runsOf(a).some((p) => p.runId !== oldRun));
+    const from = answers.find((a) => a.endpoint === 'driver:/applications' && JSON.stringify(a.body).includes(newApp))!.t - 1;
+    const until = newRunBatches[2]!.t; // the new run's first three deliveries come with no driver
+    const silenced = answers.map((a) => (a.endpoint.startsWith('driver:') && a.t >= from && a.t <= until ? { ...a, status: null, body: { error: 'connect ECONNREFUSED' } } : a));
+    const { model, now } = modelFromAnswers(silenced);
+    const late = derive(model, now).experiments;
+    assert.equal(late.length, 2);
+    assert.equal(late[1]!.appId, newApp);
+    assert.ok(late[1]!.start > until, 'the new segment opens when its driver first answers');
+    // The same batches in each segment as when the driver answered in time.
+    assert.deepEqual(
+      late.map((r) => [r.appId, r.batches, r.warmupBatches]),
+      d.experiments.map((r) => [r.appId, r.batches, r.warmupBatches]),
+    );
   });
 
   it('counts one segment when a resubmit action reports before and after the new app appears', () => {
