@@ -11,10 +11,23 @@ import { percentile } from '../model/rates.js';
 import type { Sample } from '../model/samples.js';
 import type { ReplayObserver } from './reportReplay.js';
 
+/** What the report reads of a batch (a whole row holds ids and strings a long run cannot keep). */
+export type ReportBatch = Pick<BatchRow, 't' | 'appId' | 'origin' | 'inputRps' | 'processedRps' | 'durationMs' | 'breakdown'>;
+
+const reportBatchOf = (r: BatchRow): ReportBatch => ({
+  t: r.t,
+  appId: r.appId,
+  origin: r.origin,
+  inputRps: r.inputRps,
+  processedRps: r.processedRps,
+  durationMs: r.durationMs,
+  breakdown: r.breakdown,
+});
+
 export interface RunSeries {
   /** Listener batches, else (no listener) batches from the jobs API; by start time. */
-  batches: BatchRow[];
-  lag: Array<{ t: number; lag: number | null }>;
+  batches: ReportBatch[];
+  lag: { t: ArrayLike<number>; lag: ArrayLike<number | null> };
   /** Whose log end the lag was measured from (the newest Kafka sample's): Kafka's, or Spark's view at each batch. */
   lagView: 'kafka' | 'spark';
 }
@@ -32,6 +45,35 @@ export interface BatchCollector extends ReplayObserver {
 
 const keyOf = (r: { runId: string; batchId: number }) => `${r.runId}/${r.batchId}`;
 
+/** Numbers appended one by one into a typed array that doubles when full (8 bytes a value). */
+class GrowingNumbers {
+  private values = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const bigger = new Float64Array(this.values.length * 2);
+      bigger.set(this.values);
+      this.values = bigger;
+    }
+    this.values[this.length++] = v;
+  }
+  toArray(): Float64Array {
+    return this.values.subarray(0, this.length);
+  }
+}
+
+/** Batch ids already taken, per run: numbers in a set of each run, not a string key per batch. */
+class SeenBatches {
+  private runs = new Map<string, Set<number>>();
+  add(runId: string, batchId: number): boolean {
+    let ids = this.runs.get(runId);
+    if (!ids) this.runs.set(runId, (ids = new Set()));
+    if (ids.has(batchId)) return false;
+    ids.add(batchId);
+    return true;
+  }
+}
+
 /** The durations a segment's stats gained since `before` counted batches (newest last in its ring). */
 function gained(stats: BatchStats, before: number): number[] {
   const added = stats.batches - before;
@@ -41,9 +83,12 @@ function gained(stats: BatchStats, before: number): number[] {
 }
 
 export function createBatchCollector(): BatchCollector {
-  const listener = new Map<string, BatchRow>();
-  const derived = new Map<string, BatchRow>();
-  const lag: RunSeries['lag'] = [];
+  const listener: ReportBatch[] = [];
+  const listenerSeen = new SeenBatches();
+  // Without the listener: the jobs API reports a batch again as its duration and rows become known.
+  const derived = new Map<string, ReportBatch>();
+  const lagT = new GrowingNumbers();
+  const lagValue = new GrowingNumbers();
   const durations = new Map<number, SegmentDurations>();
   let counts = new Map<number, { listener: number; derived: number }>();
   let lastLagPoint: unknown = null;
@@ -64,7 +109,8 @@ export function createBatchCollector(): BatchCollector {
       const point = model.lag.series.newest();
       if (point && point !== lastLagPoint) {
         lastLagPoint = point;
-        lag.push(point);
+        lagT.push(point.t);
+        lagValue.push(point.lag ?? NaN);
       }
       if (s.kind === 'kafka') lagView = model.kafka.view;
       if (s.kind !== 'progress') return;
@@ -76,16 +122,17 @@ export function createBatchCollector(): BatchCollector {
       }
       for (const p of s.data.progress) {
         const row = model.batches.byKey.get(keyOf(p));
-        if (row?.origin === 'listener' && !listener.has(keyOf(p))) listener.set(keyOf(p), row);
+        if (row?.origin === 'listener' && listenerSeen.add(p.runId, p.batchId)) listener.push(reportBatchOf(row));
       }
       for (const b of s.data.derivedBatches) {
         const row = model.batches.byKey.get(keyOf(b));
-        if (row?.origin === 'derived' && row.durationMs !== null) derived.set(keyOf(b), row);
+        if (row?.origin === 'derived' && row.durationMs !== null) derived.set(keyOf(b), reportBatchOf(row));
       }
     },
     series() {
-      const rows = listener.size > 0 ? [...listener.values()] : [...derived.values()];
-      return { batches: rows.sort((a, b) => a.t - b.t), lag, lagView };
+      const rows = listener.length > 0 ? [...listener] : [...derived.values()];
+      const lag = [...lagValue.toArray()].map((v) => (Number.isNaN(v) ? null : v));
+      return { batches: rows.sort((a, b) => a.t - b.t), lag: { t: lagT.toArray(), lag }, lagView };
     },
     fullRows(rows, model) {
       const segments = new Map(model.experiments.segments.toArray().map((g) => [g.index, g]));

@@ -3,11 +3,11 @@
  * sees many more, so each is kept from the samples), the longest ones and what they did, and how
  * the batch durations break down into Spark's phases.
  */
-import type { BatchRow } from '../model/derivedTypes.js';
 import { percentile } from '../model/rates.js';
 import type { Sample, StageSample } from '../model/samples.js';
 import { sparkDate } from '../model/time.js';
 import { formatBytes, formatDuration, formatInt, formatPercent } from '../text/format.js';
+import type { ReportBatch } from './reportBatches.js';
 import type { ReplayObserver } from './reportReplay.js';
 import { mdTable, oneLine } from './reportText.js';
 
@@ -42,7 +42,13 @@ function spanOf({ appId, stage, seen }: Seen): StageSpan | null {
  */
 export function createStageCollector(): ReplayObserver & { stages(): { longest: StageSpan[]; count: number } } {
   const open = new Map<string, Seen>();
-  const done = new Set<string>();
+  /** Completed stages by app: stage id × 1000 + attempt (numbers: a long run completes very many). */
+  const done = new Map<string, Set<number>>();
+  const doneIn = (appId: string) => {
+    let ids = done.get(appId);
+    if (!ids) done.set(appId, (ids = new Set()));
+    return ids;
+  };
   let longest: Array<{ span: StageSpan; order: number; key: string }> = [];
   let count = 0;
   let order = 0;
@@ -51,9 +57,11 @@ export function createStageCollector(): ReplayObserver & { stages(): { longest: 
   return {
     after(s: Sample) {
       if (s.kind !== 'stages') return;
+      const completed = doneIn(s.data.appId);
       for (const stage of s.data.stages) {
         const key = `${s.data.appId}/${stage.stageId}/${stage.attemptId}`;
-        if (done.has(key)) {
+        const doneKey = stage.stageId * 1000 + stage.attemptId;
+        if (completed.has(doneKey)) {
           const kept = longest.find((l) => l.key === key);
           const span = kept && spanOf({ appId: s.data.appId, stage, seen: s.t, order: kept.order });
           if (kept && span) longest = rank([...longest.filter((l) => l !== kept), { span, order: kept.order, key }]);
@@ -65,7 +73,7 @@ export function createStageCollector(): ReplayObserver & { stages(): { longest: 
           continue;
         }
         open.delete(key);
-        done.add(key);
+        completed.add(doneKey);
         const span = spanOf(seen);
         if (span) {
           count++;
@@ -111,7 +119,7 @@ export function stagesSection({ longest: stages, count }: { longest: readonly St
 
 export const BREAKDOWN_PHASES = ['addBatch', 'getBatch', 'latestOffset', 'queryPlanning', 'walCommit', 'commitOffsets'] as const;
 
-type TimedBatch = BatchRow & { durationMs: number };
+type TimedBatch = ReportBatch & { durationMs: number };
 
 function breakdownTable(timed: readonly TimedBatch[]): string[] {
   const total = timed.reduce((s, b) => s + b.durationMs, 0);
@@ -131,7 +139,7 @@ function breakdownTable(timed: readonly TimedBatch[]): string[] {
 }
 
 /** The whole run, then each application when there were several. */
-export function breakdownSection(batches: readonly BatchRow[]): string[] {
+export function breakdownSection(batches: readonly ReportBatch[]): string[] {
   const lines = ['## Batch duration breakdown', ''];
   const timed = batches.filter((b): b is TimedBatch => b.durationMs !== null && b.durationMs > 0 && b.origin !== 'derived');
   if (timed.length === 0) return [...lines, 'No batch reported its phases (the progress listener never answered).', ''];
