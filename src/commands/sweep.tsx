@@ -48,7 +48,7 @@ export function progressLine(p: SweepProgress, now: number): string {
 /** The monitor's status line during a sweep: where it is, what it waits for, the best rate so far. */
 export function statusLine(p: SweepProgress, now: number): string {
   const wait = p.until !== null ? ` ${mmss(Math.max(0, p.until - now))} left` : '';
-  const best = p.best !== null ? ` · best ${formatInt(p.best)} rec/s` : '';
+  const best = p.best !== null ? ` · best ${formatInt(p.best)} rec/s${p.bestFew ? ' (few batches)' : ''}` : '';
   return `sweep ${p.index}/${p.count}${p.step > 0 ? ` step ${p.step}` : ''} · ${p.message}${wait}${best} · q stops (resumable)`;
 }
 

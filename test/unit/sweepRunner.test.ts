@@ -421,11 +421,16 @@ describe('sweep: a window with too few batches', () => {
   it('the classroom baseline (one batch every 13–18 s): judged sustainable in a longer window, then inconclusive at the cap — "≥" its rate, not "nothing sustainable"', async () => {
     const settings: SweepSettings = { ...DEFAULT_SETTINGS, startRps: 5000, maxRps: 40_000, settleMs: 38_000, measureMs: 30_000, maxMeasureMs: 55_000, maxSteps: 6 };
     // 10 000 rec/s recorded; asked for 10 000 then 20 000, the generators' share is judged at 0.4 (README "Advisor thresholds").
-    const { result, file } = await sweepOn(settings, { stretches: [steady, steadyLate], generatorFraction: 0.4 });
+    const { result, file, events } = await sweepOn(settings, { stretches: [steady, steadyLate], generatorFraction: 0.4 });
     assert.deepEqual(result.steps.map((s) => [s.rate, s.outcome]), [
       [5000, 'sustainable'],
       [10_000, 'inconclusive'],
     ]);
+    // The status line's best rate says it rests on few batches, as the tables do.
+    const measuringSecond = events.find((e) => e.phase === 'measuring' && e.step === 2)!;
+    assert.match(statusLine(measuringSecond, 0), / · best 5 000 rec\/s \(few batches\) · /);
+    const done = events.find((e) => e.phase === 'done')!;
+    assert.match(statusLine(done, 0), / · best 5 000 rec\/s \(few batches\) · /);
     const [first, second] = result.steps as [SweepStepResult, SweepStepResult];
     // The 30 s asked for held one batch; the window grew until three were in and the lag trend was known.
     assert.equal(measureWindow(servedAt(steady, first.settleFrom), first.measurement.from, first.measurement.from + 30_000, 'logs').batches, 1);
