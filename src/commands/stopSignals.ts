@@ -28,10 +28,18 @@ const TERMINAL_GONE = new Set(['EIO', 'EPIPE']);
  * Calls `handler` on each stop signal until the returned function is called. A terminal closed
  * before its hang-up signal arrives (tmux kill-session, an SSH connection dropping) fails the next
  * write first: that is the same hang-up, not a crash that would lose the recording's last flush.
+ * A hang-up is handed over once: the SIGHUP and the failed writes around it are one event, never
+ * the "second interrupt" with which a person at the keyboard asks to exit at once (that would skip
+ * putting the generators back, or a rollback).
  */
 export function onStopSignal(handler: (signal: StopSignal) => void): () => void {
+  let hungUp = false;
   const listener = (signal: NodeJS.Signals) => {
-    if (signal === 'SIGHUP') survivePendingTerminalErrors();
+    if (signal === 'SIGHUP') {
+      if (hungUp) return;
+      hungUp = true;
+      survivePendingTerminalErrors();
+    }
     handler(signal as StopSignal);
   };
   const onWriteError = (err: NodeJS.ErrnoException) => {

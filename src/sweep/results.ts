@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import type { GeneratorsState } from '../control/types.js';
 import type { JobResources } from '../domain/resources.js';
 import type { OutputFile } from '../files/outputFile.js';
 import type { StepMeasurement } from './measure.js';
@@ -64,6 +65,11 @@ export interface SweepResults {
   configurations: Array<{ key: string; resources: JobResources; partitions: number | null }>;
   skipped: SweepPlan['skipped'];
   results: ConfigurationResult[];
+  /**
+   * The generators before the sweep first changed them: where they go back to when it ends,
+   * resumed or not (absent in files of older versions, and when they could not be controlled).
+   */
+  generatorsBefore?: GeneratorsState | null;
 }
 
 export function newResults(plan: SweepPlan, topic: string, now: number): SweepResults {

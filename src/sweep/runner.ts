@@ -89,7 +89,9 @@ export class SweepRunner {
     private readonly env: SweepEnvironment,
     private readonly signal: AbortSignal,
   ) {
-    this.original = env.control.generators();
+    // A resumed sweep puts them back as they were before its first run, not as an interrupted run left them.
+    this.original = results.generatorsBefore ?? env.control.generators();
+    results.generatorsBefore ??= this.original;
   }
 
   /** Runs every configuration not done yet; resolves when finished or interrupted (results saved either way). */

@@ -42,6 +42,20 @@ describe('stop signals: Ctrl-C, kill and a hang-up end a command the same way', 
     assert.equal(process.stdout.listeners('error').includes(added[0]!), false);
   });
 
+  it('a hang-up is handed over once: the failed writes of the gone terminal and more SIGHUPs are not a second interrupt', () => {
+    const before = process.listeners('SIGHUP');
+    const beforeErrors = process.stdout.listeners('error');
+    const seen: string[] = [];
+    const dispose = onStopSignal((s) => seen.push(s));
+    const hangUp = added('SIGHUP', before);
+    const writeFailed = process.stdout.listeners('error').filter((l) => !beforeErrors.includes(l)).at(-1) as (err: Error) => void;
+    hangUp('SIGHUP');
+    writeFailed(Object.assign(new Error('write EIO'), { code: 'EIO' }));
+    hangUp('SIGHUP');
+    assert.deepEqual(seen, ['SIGHUP']);
+    dispose();
+  });
+
   it('exits as the shell reports a process ended by the signal', () => {
     assert.deepEqual(STOP_SIGNALS.map(exitCodeOf), [130, 143, 129]);
   });

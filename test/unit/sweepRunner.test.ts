@@ -342,6 +342,10 @@ describe('sweep runner', () => {
 
     const resumed: SweepResults = readResults(file);
     assert.deepEqual(resumed.results.map((r) => r.status), ['failed'], 'the interrupted configuration is dropped, to run again');
+    assert.deepEqual(resumed.generatorsBefore, { count: 1, ratePerGenerator: 10_000, paused: false }, 'the results file says where the generators go back to');
+    // As a sweep killed outright (kill -9) leaves them: at its trickle. The resumed run still puts
+    // them back as they were before the first run.
+    control.state = { count: 1, ratePerGenerator: 500, paused: false };
     control.calls = [];
     const second = environment(control, file);
     const done = await new SweepRunner(plan, resumed, second.env, new AbortController().signal).run();
@@ -349,6 +353,7 @@ describe('sweep runner', () => {
     assert.deepEqual(control.calls.filter((c) => c.startsWith('resubmit')), ['resubmit 2'], 'only the unfinished configuration runs');
     assert.ok(second.events.some((e) => e.phase === 'skipped' && e.index === 1));
     assert.equal(bestOf(done.results)?.resources.totalExecutorCores, 2);
+    assert.deepEqual(control.state, { count: 1, ratePerGenerator: 10_000, paused: false }, 'generators as before the first run');
   });
 });
 
