@@ -10,7 +10,9 @@
  * - side by side on a smaller file (default 100 MB), the whole recording in memory as before
  *   (`readRecording`, then the report or the player on the array), and the new ways on it too.
  *
- *   npm run build && node --import tsx bench/replay-memory.ts [--scenario kafka-down] [--mb 1000] [--small-mb 100]
+ *   npm run build && node --import tsx bench/replay-memory.ts [--scenario kafka-down] [--mb 1000] [--small-mb 100] [--only report]
+ *
+ * `--only report`: the report of the big file alone, beside the one-pass report of the small one.
  *
  * Goal: the 1 GB recording replays and reports with RSS under 300 MB. Prints one JSON object.
  */
@@ -30,6 +32,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const scenario = argValue('scenario', 'kafka-down');
 const bigMb = Number(argValue('mb', '1000'));
 const smallMb = Number(argValue('small-mb', '100'));
+const only = argValue('only', 'all');
+if (only !== 'all' && only !== 'report') throw new Error(`--only report (or nothing), not ${only}`);
 /** The flags bin/sparktop.js runs Node with. */
 const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
 const GOAL_MB = 300;
@@ -174,23 +178,27 @@ try {
   const smallFile = writeRecording(small, smallMb);
   const writeMs = round(performance.now() - writeStart);
   const describe = (f: { samples: number; hours: number; bytes: number }) => ({ sizeMB: round(f.bytes / 1e6), samples: f.samples, recordedHours: f.hours });
-  const result = {
-    benchmark: 'replay-memory',
-    at: new Date().toISOString(),
-    scenario,
-    node: process.version,
-    loadAverage: round(os.loadavg()[0]!),
-    goalMaxRssMb: GOAL_MB,
-    writeMs,
-    big: { ...describe(bigFile), report: await reportCli(big), replay: await drive('replay-index', big) },
-    small: {
-      ...describe(smallFile),
-      before: { report: await drive('report-array', small, `${small}.before.md`), replay: await drive('replay-array', small) },
-      after: { report: await reportCli(small), replay: await drive('replay-index', small) },
-    },
-  };
-  Object.assign(result.small, { sameMarkdown: sameMarkdown(`${small}.md`, `${small}.before.md`) });
-  console.log(JSON.stringify(result, null, 2));
+  if (only === 'report') {
+    console.log(JSON.stringify({ benchmark: 'replay-memory', only, at: new Date().toISOString(), scenario, node: process.version, loadAverage: round(os.loadavg()[0]!), goalMaxRssMb: GOAL_MB, writeMs, big: { ...describe(bigFile), report: await reportCli(big) }, small: { ...describe(smallFile), report: await reportCli(small) } }, null, 2));
+  } else {
+    const result = {
+      benchmark: 'replay-memory',
+      at: new Date().toISOString(),
+      scenario,
+      node: process.version,
+      loadAverage: round(os.loadavg()[0]!),
+      goalMaxRssMb: GOAL_MB,
+      writeMs,
+      big: { ...describe(bigFile), report: await reportCli(big), replay: await drive('replay-index', big) },
+      small: {
+        ...describe(smallFile),
+        before: { report: await drive('report-array', small, `${small}.before.md`), replay: await drive('replay-array', small) },
+        after: { report: await reportCli(small), replay: await drive('replay-index', small) },
+      },
+    };
+    Object.assign(result.small, { sameMarkdown: sameMarkdown(`${small}.md`, `${small}.before.md`) });
+    console.log(JSON.stringify(result, null, 2));
+  }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -141,11 +141,11 @@ export async function killAllApps(): Promise<void> {
   await eventually('no application in the master', async () => ((await master()).activeapps.length === 0 ? true : undefined), 2 * MIN);
 }
 
-/** The newest committed batch in a checkpoint: its id and end offsets of `topic` (null: none yet). */
-export function checkpointCommitted(checkpoint: string, topic: string): { batchId: number; offsets: Record<string, number> } | null {
+/** The newest committed batch in a checkpoint (or batch `batchId`): its id and end offsets of `topic` (null: none yet). */
+export function checkpointCommitted(checkpoint: string, topic: string, batchId?: number): { batchId: number; offsets: Record<string, number> } | null {
   const commits = path.join(checkpoint, 'commits');
   if (!fs.existsSync(commits)) return null;
-  const ids = fs.readdirSync(commits).filter((f) => /^\d+$/.test(f)).map(Number).sort((a, b) => b - a);
+  const ids = fs.readdirSync(commits).filter((f) => /^\d+$/.test(f)).map(Number).filter((id) => batchId === undefined || id === batchId).sort((a, b) => b - a);
   for (const id of ids) {
     const file = path.join(checkpoint, 'offsets', String(id));
     if (!fs.existsSync(file)) continue;

@@ -13,6 +13,7 @@ import { labConfigFromFlags } from '../../../src/lab/labFlags.js';
 import type { StatusJson } from '../../../src/model/status.js';
 import { eventually, getJson, runCli } from '../helpers.js';
 import { submitForeignJob, type ForeignJob } from '../foreignJob.js';
+import { lastBatchOnScreen } from '../labProbe.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
@@ -186,5 +187,33 @@ export function appsSuite(): void {
       MIN,
       500,
     );
+  });
+
+  it('monitor --app CrashCounts: starts on the application named, its own batches and query count in the header', async () => {
+    monitor?.kill();
+    monitor = new TmuxSession(150, 40, [...urls().watch, '--app', 'CrashCounts']);
+    await eventually(
+      'CrashCounts watched from the start, one of two running',
+      async () => (/app CrashCounts \(\d of 2 running\)/.test(monitor!.lines()[0] ?? '') ? true : undefined),
+      2 * MIN,
+      500,
+    );
+    // Its two queries (the lab job has one) and, without a listener of its own, its batches from its
+    // driver: the newest batch id on screen is one CrashCounts's driver lists.
+    await eventually('its query, one of two, in the header', async () => (/query \S+ \(\d of 2\)/.test(monitor!.capture()) ? true : undefined), MIN, 500);
+    const crashBatches = async () => {
+      const jobs = await getJson<Array<{ description?: string }>>(`${await driverOf(ids.CrashCounts!)}/api/v1/applications/${ids.CrashCounts}/jobs`);
+      return new Set(jobs.flatMap((j) => [...(j.description ?? '').matchAll(/batch = (\d+)/g)].map((m) => Number(m[1]))));
+    };
+    await eventually(
+      'a batch of CrashCounts on the overview',
+      async () => {
+        const shown = lastBatchOnScreen(monitor!.capture());
+        return shown !== null && (await crashBatches()).has(shown) ? true : undefined;
+      },
+      2 * MIN,
+      1000,
+    );
+    assert.ok(!(monitor.lines()[0] ?? '').includes('LogsProcessor ('), 'the header names CrashCounts, not the lab job');
   });
 }

@@ -92,8 +92,17 @@ export function eventLogRunSuite(): void {
     // (3 significant digits: within 1 %).
     // Which batches the recording holds, to tell an edge from a gap when the two disagree.
     const recorded = (await readRecording(recording)).samples.flatMap((s) => (s.kind === 'progress' ? s.data.progress.map((p) => `${p.batchId}:${p.numInputRows}`) : []));
+    const segments = (md: string) => md.split('\n').filter((l) => l.startsWith('### Segment')).join('\n');
     for (const column of ['batches', 'rows/batch', 'in/s', 'out/s', 'p50', 'p95', 'max']) {
-      assert.equal(b[column], a[column], `${column}: event log ${b[column]}, recording ${a[column]} (newest seen #${newest}; recorded batch:rows ${recorded.join(' ')})\n${JSON.stringify(a)}\n${JSON.stringify(b)}`);
+      if (b[column] === a[column]) continue;
+      // Kept for a look afterwards: the recording and the event log (the suite's folders are deleted).
+      const kept = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-e2e-eventlog-kept-'));
+      fs.copyFileSync(recording, path.join(kept, 'run.jsonl'));
+      fs.cpSync(logDir, path.join(kept, path.basename(logDir)), { recursive: true });
+      assert.fail(
+        `${column}: event log ${b[column]}, recording ${a[column]} (newest seen #${newest}; recorded batch:rows ${recorded.join(' ')}; files kept in ${kept})\n` +
+          `${JSON.stringify(a)}\n${JSON.stringify(b)}\nrecording's segments:\n${segments(live.stdout)}\nevent log's segments:\n${segments(fromLog.stdout)}`,
+      );
     }
     assert.match(a.batches!, new RegExp(`^${newest - 1} \\(\\+2 warm-up\\)`), 'every batch of the run, the first two as warm-up');
     assert.notEqual(a['rows/batch'], '–');
