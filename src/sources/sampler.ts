@@ -176,8 +176,7 @@ export class Sampler {
     const master = this.master.get('/json/').then((a) => this.emit('master:/json', a));
     // A chosen application's driver is known from the master's answer: read after it.
     jobs.push(request === null ? master : master.then(() => this.pollChosen(n, request)));
-    const sincePart = this.since ? `?since=${this.since.batchId}&runId=${encodeURIComponent(this.since.runId)}` : '';
-    jobs.push(this.listener.get(`/progress${sincePart}`).then((a) => this.emit('listener:/progress', a)));
+    jobs.push(this.readProgress().then((a) => this.emit('listener:/progress', a)));
     if (request === null) jobs.push(this.pollDriver(n));
     if (this.checkpoint) this.emit('checkpoint:offsets', this.checkpoint.read());
     if (this.opts.generatorsDir) {
@@ -185,6 +184,22 @@ export class Sampler {
       if (g) this.opts.onSample({ t: this.now(), kind: 'generators', data: g });
     }
     await Promise.all(jobs);
+  }
+
+  /**
+   * The listener's events after the last one delivered. A listener that does not know that event's
+   * run (a new application's, on the same port) applies `since` to its own runs' batch ids and
+   * would leave out its first batches (sparktop_listener.py, "since"): then everything it holds is
+   * read at once, in order, instead (delivered events are recognised again by the model).
+   */
+  private async readProgress(): Promise<HttpAnswer | null> {
+    const since = this.since;
+    if (!since) return this.listener.get('/progress');
+    const a = await this.listener.get(`/progress?since=${since.batchId}&runId=${encodeURIComponent(since.runId)}`);
+    const queries = (a?.body as { queries?: unknown } | null | undefined)?.queries;
+    const knowsRun = !Array.isArray(queries) || queries.some((q) => (q as { runId?: unknown } | null)?.runId === since.runId);
+    if (a === null || a.status !== 200 || knowsRun) return a;
+    return this.listener.get('/progress');
   }
 
   /** `expectId`: the chosen application: another one at the driver's port is not read. */
