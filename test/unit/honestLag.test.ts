@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { derive } from '../../src/model/index.js';
 import type { EndpointAnswer } from '../../src/sources/answers.js';
 import { lagUnknownText } from '../../src/ui/remedy.js';
-import { panelText } from '../e2e/labProbe.js';
+import { panelText } from '../support/screenText.js';
 import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 import { appShower, linesOf } from '../support/screen.js';

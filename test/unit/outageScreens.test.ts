@@ -20,7 +20,7 @@ import {
   panelText,
   partitionRows,
   UNREACHABLE,
-} from '../e2e/labProbe.js';
+} from '../support/screenText.js';
 import { derivedFromFixture, modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 import { appShower, linesOf } from '../support/screen.js';
