@@ -27,7 +27,7 @@ const reportBatchOf = (r: BatchRow): ReportBatch => ({
 export interface RunSeries {
   /** Listener batches, else (no listener) batches from the jobs API; by start time. */
   batches: ReportBatch[];
-  lag: { t: ArrayLike<number>; lag: ArrayLike<number | null> };
+  lag: { t: number[]; lag: Array<number | null> };
   /** Whose log end the lag was measured from (the newest Kafka sample's): Kafka's, or Spark's view at each batch. */
   lagView: 'kafka' | 'spark';
 }
@@ -131,8 +131,8 @@ export function createBatchCollector(): BatchCollector {
     },
     series() {
       const rows = listener.length > 0 ? [...listener] : [...derived.values()];
-      const lag = [...lagValue.toArray()].map((v) => (Number.isNaN(v) ? null : v));
-      return { batches: rows.sort((a, b) => a.t - b.t), lag: { t: lagT.toArray(), lag }, lagView };
+      const lag = { t: Array.from(lagT.toArray()), lag: Array.from(lagValue.toArray(), (v) => (Number.isNaN(v) ? null : v)) };
+      return { batches: rows.sort((a, b) => a.t - b.t), lag, lagView };
     },
     fullRows(rows, model) {
       const segments = new Map(model.experiments.segments.toArray().map((g) => [g.index, g]));

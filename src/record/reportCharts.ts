@@ -94,7 +94,7 @@ export function chartsSection(run: RunSeries, targetMs: number, markers: readonl
       run.lagView === 'spark' ? "Total lag (records; Spark's view at each batch)" : 'Total lag (records)',
       run.lagView === 'spark' ? "total lag as Spark saw it when it planned each batch (latestOffset − endOffset; Kafka's log end between batches is not in an event log)" : 'total lag',
       '',
-      { series: [Array.from(run.lag.lag)], times: Array.from(run.lag.t), formatLabel: formatCompactAxis, aggregate: 'max' },
+      { series: [run.lag.lag], times: run.lag.t, formatLabel: formatCompactAxis, aggregate: 'max' },
       markers,
       start,
     ),

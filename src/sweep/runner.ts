@@ -49,7 +49,7 @@ export interface SweepProgress {
   /** Best sustainable rate of this configuration so far. */
   best: number | null;
   /** Its verdict rests on few batches (verdict.ts FEW_BATCHES). */
-  bestFew?: boolean;
+  bestFew: boolean;
 }
 
 export interface SweepEnvironment {
@@ -102,7 +102,7 @@ export class SweepRunner {
         if (this.signal.aborted) break;
         const done = this.results.results.find((r) => r.key === config.key && r.status !== 'running');
         if (done) {
-          this.progress({ phase: 'skipped', index: i + 1, config, step: 0, rate: null, until: null, best: done.maxSustainableRps, bestFew: done.fewBatchesAtMax, message: `already ${done.status} in the results file: skipped` });
+          this.progress({ phase: 'skipped', index: i + 1, config, step: 0, rate: null, until: null, best: done.maxSustainableRps, message: `already ${done.status} in the results file: skipped` });
           continue;
         }
         await this.runConfiguration(config, i + 1);
@@ -120,9 +120,11 @@ export class SweepRunner {
     return this.results;
   }
 
-  private progress(p: Omit<SweepProgress, 'count' | 'key'> & { config: SweepConfiguration }): void {
+  /** Whether the best rate rests on few batches is read from the configuration's steps so far. */
+  private progress(p: Omit<SweepProgress, 'count' | 'key' | 'bestFew'> & { config: SweepConfiguration }): void {
     const { config, ...rest } = p;
-    this.env.progress({ ...rest, count: this.plan.configurations.length, key: config.key });
+    const steps = this.results.results.find((r) => r.key === config.key)?.steps ?? [];
+    this.env.progress({ ...rest, bestFew: fewAt(steps, rest.best), count: this.plan.configurations.length, key: config.key });
   }
 
   private async act(action: string, detail: Record<string, unknown>, run: () => Promise<ActionResult>): Promise<ActionResult> {
@@ -236,14 +238,14 @@ export class SweepRunner {
     index: number,
     step: number,
     rate: number,
-    { best, bestFew }: { best: number | null; bestFew: boolean },
+    best: number | null,
     settleFrom: number,
   ): Promise<{ measurement: StepMeasurement; verdict: StepVerdict; extendedFromMs: number | null }> {
     const s = this.plan.settings;
     const cap = Math.max(s.measureMs, s.maxMeasureMs);
     const fraction = this.env.watch.thresholds().generatorFraction;
     const from = this.env.now();
-    this.progress({ phase: 'measuring', index, config, step, rate, until: from + s.measureMs, best, bestFew, message: `${formatInt(rate)} rec/s: measuring` });
+    this.progress({ phase: 'measuring', index, config, step, rate, until: from + s.measureMs, best, message: `${formatInt(rate)} rec/s: measuring` });
     await this.env.sleep(s.measureMs, this.signal);
     let measurement = measureWindow(this.env.watch.samplesSince(settleFrom), from, this.env.now(), this.env.topic);
     // The outcome does not depend on the findings (they only rank the causes): none asked while waiting.
@@ -252,7 +254,7 @@ export class SweepRunner {
       extended = true;
       // The message changes only when a batch comes (--no-tui prints a line per change); the countdown is `until`.
       const why = measurement.batches < MIN_VERDICT_BATCHES ? `${measurement.batches} of the ${MIN_VERDICT_BATCHES} batches a verdict needs` : open.reasons.join(', ');
-      this.progress({ phase: 'measuring', index, config, step, rate, until: from + cap, best, bestFew, message: `${formatInt(rate)} rec/s: measuring longer (${why}; window up to ${formatDuration(cap)}, --max-measure)` });
+      this.progress({ phase: 'measuring', index, config, step, rate, until: from + cap, best, message: `${formatInt(rate)} rec/s: measuring longer (${why}; window up to ${formatDuration(cap)}, --max-measure)` });
       await this.env.sleep(Math.min(1000, from + cap - this.env.now()), this.signal);
       measurement = measureWindow(this.env.watch.samplesSince(settleFrom), from, this.env.now(), this.env.topic);
     }
@@ -302,15 +304,14 @@ export class SweepRunner {
         }
         const step = search.steps.length + 1;
         const best = search.lo;
-        const bestFew = fewAt(result.steps, best);
         await this.drain(config, index, step, rate);
         const load = generatorPlan(rate, s);
         await this.setLoad(load.count, load.ratePerGenerator);
         const settleFrom = this.env.now();
         this.env.watch.forgetBefore(settleFrom);
-        this.progress({ phase: 'settling', index, config, step, rate, until: settleFrom + s.settleMs, best, bestFew, message: `${formatInt(rate)} rec/s (${load.count} × ${formatInt(load.ratePerGenerator)}): settling` });
+        this.progress({ phase: 'settling', index, config, step, rate, until: settleFrom + s.settleMs, best, message: `${formatInt(rate)} rec/s (${load.count} × ${formatInt(load.ratePerGenerator)}): settling` });
         await this.env.sleep(s.settleMs, this.signal);
-        const { measurement, verdict, extendedFromMs } = await this.measure(config, index, step, rate, { best, bestFew }, settleFrom);
+        const { measurement, verdict, extendedFromMs } = await this.measure(config, index, step, rate, best, settleFrom);
         const { from, to } = measurement;
         const stepResult: SweepStepResult = { rate, generators: load, settleFrom, measurement, ...verdict, appId: result.appId, fewBatches: false, extendedFromMs };
         stepResult.fewBatches = restsOnFewBatches(stepResult);
@@ -323,7 +324,7 @@ export class SweepRunner {
         );
         search = recordStep(search, { rate, outcome: verdict.outcome });
         save();
-        this.progress({ phase: 'judged', index, config, step, rate, until: null, best: search.lo, bestFew: fewAt(result.steps, search.lo), message: `${formatInt(rate)} rec/s ${verdict.outcome}${stepBasis(stepResult)}: ${verdict.reasons.join(', ')}` });
+        this.progress({ phase: 'judged', index, config, step, rate, until: null, best: search.lo, message: `${formatInt(rate)} rec/s ${verdict.outcome}${stepBasis(stepResult)}: ${verdict.reasons.join(', ')}` });
       }
       result.status = 'done';
       result.finishedAt = this.env.now();
@@ -331,7 +332,7 @@ export class SweepRunner {
       const summary = this.results.results.find((r) => r.key === config.key)!;
       const max = summary.maxSustainableRps === null ? 'none' : `${summary.end === 'inconclusive' ? '≥ ' : ''}${formatInt(summary.maxSustainableRps)} rec/s${summary.fewBatchesAtMax ? ` on ${summary.batchesAtMax} batches (few)` : ''}`;
       const why = summary.end === 'inconclusive' ? ` — ${summary.limitingFactor ?? 'inconclusive'}` : ` (${result.end}; limit: ${summary.limitingFactor ?? '–'})`;
-      this.progress({ phase: 'done', index, config, step: result.steps.length, rate: null, until: null, best: summary.maxSustainableRps, bestFew: summary.fewBatchesAtMax, message: `max sustainable ${max}${why}` });
+      this.progress({ phase: 'done', index, config, step: result.steps.length, rate: null, until: null, best: summary.maxSustainableRps, message: `max sustainable ${max}${why}` });
     } catch (err) {
       if (this.signal.aborted) return; // stays `running`: a resume runs it again
       result.status = 'failed';
