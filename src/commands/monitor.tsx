@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { WatchFlags } from '../config/watchConfig.js';
 import { parseTarget, selectControl } from '../control/select.js';
 import { applySample, createModel, derive } from '../model/index.js';
-import { openMetricsText } from '../metrics/openMetrics.js';
+import { openMetricsRenderer } from '../metrics/openMetrics.js';
 import { parseMetricsAddress, startMetricsServer } from './metricsServer.js';
 import type { Sample } from '../model/samples.js';
 import { Live, type LiveRecorder } from './live.js';
@@ -24,7 +24,8 @@ export async function monitorCommand(flags: WatchFlags & { target?: string; metr
   const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: config.advisor, app: config.app, query: config.queryName });
   const control = selectControl(config, flags.cacheDir, target);
   // Before the screen and the recording: a taken port is an error on the normal screen. Each scrape derives anew.
-  const metrics = metricsAddress ? await startMetricsServer(metricsAddress, () => openMetricsText(derive(model, Date.now()))) : null;
+  const renderMetrics = openMetricsRenderer();
+  const metrics = metricsAddress ? await startMetricsServer(metricsAddress, () => renderMetrics(derive(model, Date.now()))) : null;
   const news = new EventEmitter();
   // Opened before the screen is entered, so the cast starts with the enter-full-screen bytes.
   const session = openRecordingSession({

@@ -4,7 +4,7 @@
  */
 import type { WatchFlags } from '../config/watchConfig.js';
 import { applySample, createModel, derive } from '../model/index.js';
-import { openMetricsText } from '../metrics/openMetrics.js';
+import { openMetricsRenderer } from '../metrics/openMetrics.js';
 import { parseMetricsAddress, startMetricsServer } from './metricsServer.js';
 import { onStopSignal } from './stopSignals.js';
 import { samplerFor } from './takeSnapshot.js';
@@ -17,7 +17,8 @@ export async function serveCommand(flags: WatchFlags & { metrics?: string }): Pr
   const config = watchConfigFor(flags);
   const model = createModel({ targetBatchMs: config.targetBatchMs, topic: config.topic, advisor: config.advisor, app: config.app, query: config.queryName });
   const sampler = samplerFor(config, (s) => applySample(model, s));
-  const server = await startMetricsServer(address, () => openMetricsText(derive(model, Date.now())));
+  const renderMetrics = openMetricsRenderer();
+  const server = await startMetricsServer(address, () => renderMetrics(derive(model, Date.now())));
   process.stdout.write(`sparktop: serving ${server.url} (watching ${config.sparkUi}, Kafka ${config.kafka}); stop with Ctrl-C\n`);
   sampler.start();
   // Being stopped is how a server ends: exit 0.

@@ -49,8 +49,18 @@ const seconds = (ms: number | null | undefined) => (ms === null || ms === undefi
 /** Nearest-rank quantile of sorted values. */
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 
-export function openMetricsText(d: Derived): string {
-  const base: Labels = { app: d.app.name, query: d.selection.query?.name ?? null };
+/** The application and query names the series carry. */
+export interface SeriesNames {
+  app: string | null;
+  query: string | null;
+}
+
+/**
+ * The exposition of one snapshot. `names` default to the snapshot's own; a server scraped over time
+ * gives those of openMetricsRenderer, which outlast a moment without a running application.
+ */
+export function openMetricsText(d: Derived, names: SeriesNames = { app: d.app.name, query: d.selection.query?.name ?? null }): string {
+  const base: Labels = { app: names.app, query: names.query };
   const topic = d.partitions.topic;
   const partitions = d.partitions.rows;
   const perPartition = (value: (r: (typeof partitions)[number]) => number | null) =>
@@ -86,4 +96,21 @@ export function openMetricsText(d: Derived): string {
     },
   ];
   return render(families);
+}
+
+/**
+ * openMetricsText for a server scraped over time. While a resubmission runs, the master lists no
+ * application (and the listener no query) for a few seconds, but the lag is still that of the last
+ * job's commits: its series keep the last known names instead of starting label-less series that a
+ * dashboard would see as new ones. Another application's name (or its query's) replaces them.
+ */
+export function openMetricsRenderer(): (d: Derived) => string {
+  let names: SeriesNames = { app: null, query: null };
+  return (d) => {
+    const app = d.app.name;
+    const query = d.selection.query?.name ?? null;
+    if (app !== null && app !== names.app) names = { app, query };
+    else if (query !== null) names = { app: names.app, query };
+    return openMetricsText(d, names);
+  };
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, describe, it } from 'node:test';
-import { openMetricsText, OPENMETRICS_CONTENT_TYPE } from '../../src/metrics/openMetrics.js';
+import { openMetricsRenderer, openMetricsText, OPENMETRICS_CONTENT_TYPE } from '../../src/metrics/openMetrics.js';
 import { parseMetricsAddress, startMetricsServer, type MetricsServer } from '../../src/commands/metricsServer.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 
@@ -93,5 +93,29 @@ describe('the /metrics server', () => {
     assert.equal((await get('/')).status, 404);
     const port = Number(new URL(server.url).port);
     await assert.rejects(startMetricsServer({ host: '127.0.0.1', port }, () => ''), /already in use/);
+  });
+});
+
+describe('OpenMetrics series across a moment without a running application', () => {
+  it('keep the last known application and query names (a resubmission), and take the next application\'s', () => {
+    const render = openMetricsRenderer();
+    const running = derivedFromFixture('steady');
+    // The same recording's first answers: the master lists no application yet, Kafka's offsets are read.
+    const none = derivedFromFixture('steady', { at: 1 });
+    assert.equal(none.app.name, null);
+    assert.ok(none.partitions.rows.length > 0);
+    const first = samplesOf(render(running));
+    const gap = samplesOf(render(none));
+    const ends = (s: Map<string, number>) => [...s.keys()].filter((k) => k.startsWith('sparktop_partition_log_end_offset'));
+    assert.ok(ends(first).length > 0 && ends(gap).length === ends(first).length);
+    for (const k of ends(gap)) assert.match(k, /\{app="LogsProcessor",query="LogsProcessor",topic="logs",partition="\d+"\}/);
+    // Without the renderer's memory, the moment's own names: label-less series a dashboard would see as new ones.
+    for (const k of ends(samplesOf(openMetricsText(none)))) assert.doesNotMatch(k, /app=/);
+    // Another application: its own names (the apps recording: CrashCounts and its query severity_counts).
+    const other = derivedFromFixture('apps', { at: 20 });
+    assert.equal(other.app.name, 'CrashCounts');
+    const next = [...samplesOf(render(other)).keys()].filter((k) => k.startsWith('sparktop_partition_log_end_offset'));
+    assert.ok(next.length > 0);
+    for (const k of next) assert.match(k, /\{app="CrashCounts",query="severity_counts",/);
   });
 });
