@@ -89,6 +89,11 @@ describe('wire producer: CRC-32C', () => {
       const b = randomBytes(n, n);
       assert.equal(crc32c(b), kjsCrc32C(b), `size ${n}`);
     }
+    const big = randomBytes(4000, 7);
+    for (let offset = 0; offset < 8; offset++) {
+      const view = new Uint8Array(big.buffer, big.byteOffset + offset, 3000); // every alignment of the word loads
+      for (const n of [0, 3, 15, 16, 17, 33, 3000]) assert.equal(crc32c(view, 0, n), kjsCrc32C(Buffer.from(view.subarray(0, n))), `offset ${offset}, ${n} bytes`);
+    }
     const b = randomBytes(5000, 99);
     for (const [s, e] of [[0, 1], [1, 9], [3, 4000], [21, 5000], [4999, 5000], [7, 7]] as const) {
       assert.equal(crc32c(b, s, e), kjsCrc32C(b.subarray(s, e)), `range ${s}..${e}`);

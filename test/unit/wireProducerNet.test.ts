@@ -283,6 +283,12 @@ describe('wire producer: broker connection', { timeout: 20_000 }, () => {
     assert.ok(Date.now() - t0 < 1000);
   });
 
+  it('closes on a size prefix that cannot be a response', async () => {
+    const b = await fakeBroker((_f, socket) => socket.write(Buffer.from([0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 1])));
+    const c = await BrokerConnection.connect({ host: b.host, port: b.port });
+    await assert.rejects(c.send(request(1, 'x'), 1), /response size -2 out of range \(1 request pending\)/);
+  });
+
   it('closes on an answer with a correlation id it did not send', async () => {
     const b = await fakeBroker((f, socket) => socket.write(frameOf(f.correlationId + 100, Buffer.alloc(0))));
     const c = await BrokerConnection.connect({ host: b.host, port: b.port });

@@ -33,6 +33,8 @@ interface Pending {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Far above any Produce response; a larger size prefix means the stream is out of step. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export class BrokerConnection {
   readonly label: string;
@@ -172,6 +174,7 @@ export class BrokerConnection {
         const head = Buffer.concat(this.parts, this.partsBytes);
         this.parts = [head];
         this.frameSize = head.readInt32BE(0);
+        if (!this.sizeOk(this.frameSize)) return;
       }
       const total = 4 + this.frameSize;
       if (this.partsBytes < total) return;
@@ -194,6 +197,7 @@ export class BrokerConnection {
     let off = 0;
     while (chunk.length - off >= 4) {
       const size = chunk.readInt32BE(off);
+      if (!this.sizeOk(size)) return;
       if (chunk.length - off - 4 < size) break;
       this.onFrame(chunk.subarray(off + 4, off + 4 + size));
       off += 4 + size;
@@ -204,6 +208,13 @@ export class BrokerConnection {
       this.partsBytes = chunk.length - off;
       this.frameSize = this.partsBytes >= 4 ? chunk.readInt32BE(off) : -1;
     }
+  }
+
+  /** A size prefix that cannot be a response means the stream is out of step: closes. */
+  private sizeOk(size: number): boolean {
+    if (size >= 4 && size <= MAX_RESPONSE_BYTES) return true;
+    this.fail(`response size ${size} out of range`);
+    return false;
   }
 
   private onFrame(frame: Buffer): void {
