@@ -19,6 +19,9 @@ const MIN = 60_000;
 export const PY_JOB = path.join(ROOT, 'test', 'jobs', 'crash_counts_job.py');
 const JAVA_JOB = path.join(ROOT, 'test', 'jobs', 'CrashCountsJob.java');
 
+/** The Python job's maxOffsetsPerTrigger: a batch at it drains a backlog. */
+export const FOREIGN_MAX_OFFSETS = 40_000;
+
 export interface ForeignJob {
   child: ChildProcess;
   checkpoint: string;
@@ -100,7 +103,7 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
   ];
   const app =
     kind === 'python'
-      ? [PY_JOB, '--bootstrap-servers', KAFKA, '--topic', config.topic, '--checkpoint', checkpoint, '--trigger', '2 seconds', '--max-offsets-per-trigger', '40000', ...jobArgs]
+      ? [PY_JOB, '--bootstrap-servers', KAFKA, '--topic', config.topic, '--checkpoint', checkpoint, '--trigger', '2 seconds', '--max-offsets-per-trigger', String(FOREIGN_MAX_OFFSETS), ...jobArgs]
       : ['--class', 'CrashCountsJob', javaJar!, KAFKA, config.topic, checkpoint];
   const child = spawn(path.join(env.sparkHome, 'bin', 'spark-submit'), [...common, ...app], {
     env: sparkEnv(env.sparkHome, env.python, config, paths),
@@ -156,4 +159,12 @@ export function checkpointCommitted(checkpoint: string, topic: string, batchId?:
     }
   }
   return null;
+}
+
+/** Rows of batch `batchId` by its checkpoint: its end offsets minus those of the batch before, over `topic`'s partitions. */
+export function checkpointRows(checkpoint: string, topic: string, batchId: number): number | null {
+  const end = checkpointCommitted(checkpoint, topic, batchId);
+  const start = checkpointCommitted(checkpoint, topic, batchId - 1);
+  if (!end || !start) return null;
+  return Object.entries(end.offsets).reduce((sum, [p, o]) => sum + o - (start.offsets[p] ?? 0), 0);
 }
