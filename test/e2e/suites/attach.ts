@@ -12,6 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { StatusJson } from '../../../src/model/status.js';
 import { eventually, getJson, ROOT, runCli } from '../helpers.js';
 import { LocalLabControl } from '../../../src/control/localLab.js';
+import { readGeneratorStats } from '../../../src/sources/generators.js';
 import { attachArgs, checkpointCommitted, checkpointRows, compileJavaJob, FOREIGN_MAX_OFFSETS, killAllApps, submitForeignJob, type ForeignJob } from '../foreignJob.js';
 import { panelText, statusJson } from '../labProbe.js';
 import { LAB } from '../labUnderTest.js';
@@ -71,6 +72,18 @@ const steady = (rows: number) => rows > 0 && rows < 0.9 * FOREIGN_MAX_OFFSETS;
 const STEADY_RPS = 4000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/**
+ * The independent jobs start at the latest offsets: without a running generator they get no batch
+ * at all. Said at once, with the generators' logs, instead of after a wait for batches that cannot come.
+ */
+function assertGeneratorsProduce(): void {
+  const running = readGeneratorStats(LAB.paths.generatorsDir)?.generators ?? [];
+  if (running.some((g) => !g.paused && g.targetRps > 0)) return;
+  const logs = fs.existsSync(LAB.paths.logsDir) ? fs.readdirSync(LAB.paths.logsDir).filter((f) => f.startsWith('generator')) : [];
+  const tails = logs.map((f) => `--- ${f}\n${fs.readFileSync(path.join(LAB.paths.logsDir, f), 'utf8').split('\n').slice(-30).join('\n')}`);
+  assert.fail(`no generator produces (${JSON.stringify(running)}): the jobs would get no batch\n${tails.join('\n')}`);
+}
+
 export function attachSuite(): void {
   let monitor: TmuxSession | null = null;
   let job: ForeignJob | null = null;
@@ -98,6 +111,7 @@ export function attachSuite(): void {
     // A freshly started lab's first batch (classroom baseline) can take minutes on a loaded machine.
     await eventually('the monitor showing the lab job\'s offsets', async () => (partitionCells(monitor!.lines()).some(([, o, s]) => o !== null && s === 'OK') ? true : undefined), 10 * MIN, 500);
     await killAllApps();
+    assertGeneratorsProduce();
     job = submitForeignJob('python', options);
     const first = await eventually(
       'the independent job\'s first batch through the JVM listener',
@@ -172,6 +186,7 @@ export function attachSuite(): void {
     await job?.stop();
     const jar = await compileJavaJob();
     await killAllApps();
+    assertGeneratorsProduce();
     job = submitForeignJob('java', options, jar);
     await eventually('the Java job\'s batches through the listener', async () => ((await progress()).progress.filter((p) => p.numInputRows > 0).length >= 2 ? true : undefined), 5 * MIN, 500);
     const s = await eventually('status with lag and a batch of the Java job', async () => {
@@ -195,6 +210,7 @@ export function attachSuite(): void {
   it('the same job without the options: rows per batch from the driver within 10 % of the listener\'s, lag unknown with the remedy, and back with --checkpoint', async () => {
     await job?.stop();
     await killAllApps();
+    assertGeneratorsProduce();
     job = submitForeignJob('python', []);
     const rows: number[] = [];
     const fromDriver: Array<{ batchId: number; rows: number }> = [];
@@ -316,6 +332,7 @@ export function attachSuite(): void {
     const holder = net.createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => holder.listen(LAB.listenerPort, '127.0.0.1', () => resolve()));
     try {
+      assertGeneratorsProduce();
       job = submitForeignJob('python', options);
       const committed = await eventually('two committed batches in the checkpoint', async () => {
         const c = checkpointCommitted(job!.checkpoint, TOPIC);
