@@ -1,6 +1,7 @@
 /**
  * Generator throughput on one core vs Kafka's own ProducerPerformance, same broker, same record
- * size, same acks, run one after the other, each pinned to the same core with taskset.
+ * size, same acks, run one after the other, each pinned to the same core with taskset: the
+ * generator with kafkajs's producer, with the wire producer (--producer wire), then ProducerPerformance.
  *
  *   sparktop lab up --generators 0      # or any broker: --kafka host:port
  *   node --import tsx bench/generator.ts [--kafka 127.0.0.1:9094] [--seconds 20] [--core 1]
@@ -28,21 +29,21 @@ function averageRecordBytes(): number {
   return Math.round(total / n);
 }
 
-async function sparktopGen(recordBytes: number) {
-  const topic = `bench-gen-${Date.now()}`;
+async function sparktopGen(recordBytes: number, producer: 'kafkajs' | 'wire') {
+  const topic = `bench-gen-${producer}-${Date.now()}`;
   return withTopic(kafka, topic, 2, async () => {
     const stats = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-bench-')), 'stats.json');
     // Ask for far more than one core can do: the achieved rate is the throughput.
     const r = await runProcess(
       'taskset',
-      ['-c', core, process.execPath, SPARKTOP_BIN, 'gen', '--kafka', kafka, '--topic', topic, '--rps', '2000000', '--acks', acks, '--stats-file', stats],
+      ['-c', core, process.execPath, SPARKTOP_BIN, 'gen', '--kafka', kafka, '--topic', topic, '--rps', '2000000', '--acks', acks, '--stats-file', stats, '--producer', producer],
       { stopAfterMs: seconds * 1000, timeoutMs: seconds * 1000 + 30_000 },
     );
     const final = JSON.parse(fs.readFileSync(stats, 'utf8')) as { acked: number; errors: number; startedAt: string; at: string };
     const inKafka = await endOffsetTotal(kafka, topic);
     const elapsed = (Date.parse(final.at) - Date.parse(final.startedAt)) / 1000;
     return {
-      tool: 'sparktop gen',
+      tool: `sparktop gen --producer ${producer}`,
       exitCode: r.code,
       records: inKafka,
       acked: final.acked,
@@ -100,9 +101,10 @@ async function producerPerformance(recordBytes: number, targetRecords: number) {
 }
 
 const recordBytes = averageRecordBytes();
-const gen = await sparktopGen(recordBytes);
-// Enough records for ProducerPerformance to run about as long as the generator did.
-const pp = await producerPerformance(recordBytes, Math.max(200_000, gen.recordsPerSecond * seconds * 1.5));
+const gen = await sparktopGen(recordBytes, 'kafkajs');
+const wire = await sparktopGen(recordBytes, 'wire');
+// Enough records for ProducerPerformance to run about as long as the generators did.
+const pp = await producerPerformance(recordBytes, Math.max(200_000, Math.max(gen.recordsPerSecond, wire.recordsPerSecond) * seconds * 1.5));
 console.log(
   JSON.stringify(
     {
@@ -113,8 +115,9 @@ console.log(
       pinnedToCore: Number(core),
       recordBytes,
       acks,
-      results: [gen, pp],
+      results: [gen, wire, pp],
       ratio: Number((gen.recordsPerSecond / pp.recordsPerSecond).toFixed(3)),
+      wireRatio: Number((wire.recordsPerSecond / pp.recordsPerSecond).toFixed(3)),
     },
     null,
     2,

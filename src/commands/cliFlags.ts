@@ -61,6 +61,7 @@ export const flagDefinitions = {
   statsFile: str,
   controlFile: str,
   partition: str,
+  producer: str,
   speed: str,
   at: str,
   /** replay, report: a Spark event log (file or rolling folder) instead of a recording. */

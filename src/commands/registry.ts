@@ -129,7 +129,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'gen',
     summary: 'load generator in the foreground',
     usage: 'gen [generator flags]',
-    flags: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile', 'partition'],
+    flags: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile', 'partition', 'producer'],
     sections: ['generator'],
     run: async (f) =>
       (await import('./gen.js')).genCommand({
@@ -142,6 +142,7 @@ export const COMMANDS: readonly CommandEntry[] = [
         statsFile: f.statsFile,
         controlFile: f.controlFile,
         partition: f.partition,
+        producer: f.producer,
       }),
   },
   {

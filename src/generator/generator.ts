@@ -1,5 +1,7 @@
 /**
- * The load generator's run loop (kafkajs). See README.md "The load generator".
+ * The load generator's run loop. Records go out through kafkajs's producer, or with `--producer
+ * wire` through sparktop's own Produce requests (wireSender.ts); kafkajs reads the metadata in both.
+ * See README.md "The load generator".
  *
  * - Paces by elapsed time (Pacer), sends a batch every tick (default 20 ms), at most
  *   `maxInFlight` produce calls in flight: a slow broker lowers the achieved rate, memory stays bounded.
@@ -17,6 +19,7 @@ import { describeError, kafkaLogCreator } from './kafkaLog.js';
 import { GeneratorOptionsError, parseGeneratorControl, type GeneratorOptions } from './options.js';
 import { Pacer } from './pacer.js';
 import { createRecordFactory } from './records.js';
+import { WireSender } from './wireSender.js';
 import { GeneratorStats, StatsFileWriter, formatStatusLine, groupDigits, type GeneratorStatsFile } from './stats.js';
 
 export interface GeneratorIo {
@@ -238,25 +241,54 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   }
   if (connected) stats.lastError = null;
 
+  // --- the wire producer (--producer wire): its own metadata connection -------------------------
+  let wire: { sender: WireSender; admin: Admin } | null = null;
+  if (connected && opts.producer === 'wire' && !signal.aborted) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const sender = new WireSender({ admin, topic: opts.topic, clientId: opts.clientId, acks: opts.acks, compression: opts.compression, maxInFlight: opts.maxInFlight, partition: opts.partition });
+      await sender.connect();
+      wire = { sender, admin };
+      log('producing with the wire producer (Produce v7)');
+    } catch (err) {
+      await withTimeout(admin.disconnect().catch(() => undefined), 2000);
+      const msg = `the wire producer cannot connect: ${describeError(err)}; producing with kafkajs instead`;
+      stats.lastError = msg;
+      log(msg);
+    }
+  }
+
   // --- produce loop --------------------------------------------------------------------------
   const inFlight = new Set<Promise<void>>();
+  const onFailure = (n: number, msg: string) => {
+    if (stats.errors === 0 || msg !== stats.lastError) log(`send failed (${groupDigits(n)} records counted as errors): ${msg}`);
+    stats.onFailed(n, msg);
+  };
+  const track = (p: Promise<void>) => {
+    const tracked: Promise<void> = p.finally(() => {
+      inFlight.delete(tracked);
+    });
+    inFlight.add(tracked);
+  };
   const sendBatch = (messages: Message[]) => {
     const n = messages.length;
     stats.onSent(n);
-    const p: Promise<void> = producer
-      .send({ topic: opts.topic, messages, acks: opts.acks, compression })
-      .then(
+    track(
+      producer.send({ topic: opts.topic, messages, acks: opts.acks, compression }).then(
         () => stats.onAcked(n),
-        (err: unknown) => {
-          const msg = describeError(err);
-          if (stats.errors === 0 || msg !== stats.lastError) log(`send failed (${groupDigits(n)} records counted as errors): ${msg}`);
-          stats.onFailed(n, msg);
-        },
-      )
-      .finally(() => {
-        inFlight.delete(p);
-      });
-    inFlight.add(p);
+        (err: unknown) => onFailure(n, describeError(err)),
+      ),
+    );
+  };
+  const sendWire = (sender: WireSender, values: string[], timestamp: number) => {
+    stats.onSent(values.length);
+    track(
+      sender.send(values, timestamp).then(({ acked, failed, error }) => {
+        if (acked > 0) stats.onAcked(acked);
+        if (failed > 0) onFailure(failed, error ?? 'send failed');
+      }),
+    );
   };
 
   if (connected && !signal.aborted) {
@@ -271,16 +303,17 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
         let due = pacer.due(now, stats.sent, free * opts.maxBatch);
         const ts = Date.now();
         while (due > 0 && inFlight.size < opts.maxInFlight) {
-          const messages: Message[] = [];
+          const values: string[] = [];
           let bytes = 0;
           const k = Math.min(due, opts.maxBatch);
-          while (messages.length < k && bytes < MAX_BATCH_BYTES) {
+          while (values.length < k && bytes < MAX_BATCH_BYTES) {
             const value = factory.nextJson(ts);
             bytes += value.length;
-            messages.push(opts.partition === null ? { value } : { value, partition: opts.partition });
+            values.push(value);
           }
-          due -= messages.length;
-          sendBatch(messages);
+          due -= values.length;
+          if (wire) sendWire(wire.sender, values, ts);
+          else sendBatch(values.map((value): Message => (opts.partition === null ? { value } : { value, partition: opts.partition })));
         }
       }
       stats.sample(performance.now());
@@ -321,6 +354,10 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
       ` (average ${groupDigits(totals.averageRps)}/s)` +
       (totals.lastError ? `; last error: ${totals.lastError}` : ''),
   );
+  if (wire) {
+    await withTimeout(wire.sender.close().catch(() => undefined), SHUTDOWN_TIMEOUT_MS);
+    await withTimeout(wire.admin.disconnect().catch(() => undefined), 2000);
+  }
   const disc = await withTimeout(
     producer.disconnect().then(
       () => 'ok' as const,

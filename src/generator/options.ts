@@ -7,6 +7,8 @@ export const MAX_TARGET_RPS = 10_000_000;
 
 export type Acks = -1 | 0 | 1;
 export type Compression = 'none' | 'gzip';
+/** Which client sends the records: kafkajs's producer, or the wire producer (src/generator/wire). */
+export type ProducerKind = 'kafkajs' | 'wire';
 
 export interface GeneratorOptions {
   /** Bootstrap brokers, each "host:port". */
@@ -36,6 +38,7 @@ export interface GeneratorOptions {
   seed: number | null;
   /** Write every record to this partition (a hot partition, for skew); null = round robin over all. */
   partition: number | null;
+  producer: ProducerKind;
 }
 
 /** Values the CLI may pass; strings are parsed like env values. undefined = not given. */
@@ -55,6 +58,7 @@ export interface GeneratorOverrides {
   maxInFlight?: number | string | undefined;
   seed?: number | string | undefined;
   partition?: number | string | undefined;
+  producer?: string | undefined;
 }
 
 /** The flag each override corresponds to (used in error messages; the CLI should use these names). */
@@ -74,6 +78,7 @@ export const GENERATOR_FLAGS: Record<keyof GeneratorOverrides, string> = {
   maxInFlight: '--max-in-flight',
   seed: '--seed',
   partition: '--partition',
+  producer: '--producer',
 };
 
 /** Env variable per option (only the classroom image's variables). */
@@ -96,7 +101,14 @@ export const GENERATOR_DEFAULTS = {
   tickMs: 20,
   maxBatch: 500,
   maxInFlight: 8,
+  producer: 'wire' as ProducerKind,
 };
+
+/**
+ * The wire producer's batch and in-flight defaults: measured best on one core (docs/BENCHMARKS.md);
+ * kafkajs's producer gains nothing from them (its encoding is the limit).
+ */
+export const WIRE_DEFAULTS = { maxBatch: 2000, maxInFlight: 32 };
 
 /** Invalid generator setting. `setting` is the env variable or flag that held the bad value. */
 export class GeneratorOptionsError extends Error {
@@ -222,13 +234,16 @@ export function resolveGeneratorOptions(env: Env = process.env, overrides: Gener
     else throw new GeneratorOptionsError(ac.setting, 'one of -1 (all), 1, 0', ac.value);
   }
 
-  let compression: Compression = GENERATOR_DEFAULTS.compression;
-  const co = source('compression', env, overrides);
-  if (co) {
-    const v = String(co.value).trim().toLowerCase();
-    if (v === 'none' || v === 'gzip') compression = v;
-    else throw new GeneratorOptionsError(co.setting, 'one of none, gzip', co.value);
-  }
+  /** A setting with a few allowed words (case-insensitive). */
+  const oneOf = <T extends string>(key: 'compression' | 'producer', allowed: readonly T[], fallback: T): T => {
+    const src = source(key, env, overrides);
+    if (!src) return fallback;
+    const v = String(src.value).trim().toLowerCase();
+    const found = allowed.find((a) => a === v);
+    if (found === undefined) throw new GeneratorOptionsError(src.setting, `one of ${allowed.join(', ')}`, src.value);
+    return found;
+  };
+  const compression = oneOf<Compression>('compression', ['none', 'gzip'], GENERATOR_DEFAULTS.compression);
 
   const path = (key: 'statsFile' | 'controlFile'): string | null => {
     const s = source(key, env, overrides);
@@ -244,10 +259,13 @@ export function resolveGeneratorOptions(env: Env = process.env, overrides: Gener
 
   const tk = source('tickMs', env, overrides);
   const tickMs = tk ? parseIntSetting(tk.value, tk.setting, 5, 100, 'an integer from 5 to 100 (ms)') : GENERATOR_DEFAULTS.tickMs;
+  const producer = oneOf<ProducerKind>('producer', ['kafkajs', 'wire'], GENERATOR_DEFAULTS.producer);
+
+  const batching = producer === 'wire' ? WIRE_DEFAULTS : GENERATOR_DEFAULTS;
   const mb = source('maxBatch', env, overrides);
-  const maxBatch = mb ? parseIntSetting(mb.value, mb.setting, 1, 100_000, 'an integer from 1 to 100000 (records)') : GENERATOR_DEFAULTS.maxBatch;
+  const maxBatch = mb ? parseIntSetting(mb.value, mb.setting, 1, 100_000, 'an integer from 1 to 100000 (records)') : batching.maxBatch;
   const mi = source('maxInFlight', env, overrides);
-  const maxInFlight = mi ? parseIntSetting(mi.value, mi.setting, 1, 1000, 'an integer from 1 to 1000') : GENERATOR_DEFAULTS.maxInFlight;
+  const maxInFlight = mi ? parseIntSetting(mi.value, mi.setting, 1, 1000, 'an integer from 1 to 1000') : batching.maxInFlight;
   const sd = source('seed', env, overrides);
   const seed = sd ? parseIntSetting(sd.value, sd.setting, 0, 0xffffffff, 'an integer from 0 to 4294967295') : null;
   const pt = source('partition', env, overrides);
@@ -269,6 +287,7 @@ export function resolveGeneratorOptions(env: Env = process.env, overrides: Gener
     maxInFlight,
     seed,
     partition,
+    producer,
   };
 }
 

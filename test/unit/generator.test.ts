@@ -253,6 +253,16 @@ describe('options', () => {
     assert.equal(o.controlFile, null);
   });
 
+  it('sends with the wire producer, in batches and with requests in flight of its own, unless --producer kafkajs', () => {
+    const wire = resolveGeneratorOptions({});
+    assert.equal(wire.producer, 'wire');
+    assert.deepEqual([wire.maxBatch, wire.maxInFlight], [2000, 32]);
+    const kafkajs = resolveGeneratorOptions({}, { producer: 'kafkajs' });
+    assert.deepEqual([kafkajs.producer, kafkajs.maxBatch, kafkajs.maxInFlight], ['kafkajs', 500, 8]);
+    assert.deepEqual([resolveGeneratorOptions({}, { producer: 'WIRE', maxBatch: '100' }).maxBatch], [100]);
+    assert.throws(() => resolveGeneratorOptions({}, { producer: 'librdkafka' }), /--producer must be one of kafkajs, wire, got "librdkafka"/);
+  });
+
   it('writes round robin unless --partition names one partition', () => {
     assert.equal(resolveGeneratorOptions({}).partition, null);
     assert.equal(resolveGeneratorOptions({}, { partition: '0' }).partition, 0);
