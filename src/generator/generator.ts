@@ -242,17 +242,12 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   if (connected) stats.lastError = null;
 
   // --- the wire producer (--producer wire): its own metadata connection -------------------------
-  let wire: { sender: WireSender; admin: Admin } | null = null;
+  let wire: WireSender | null = null;
   if (connected && opts.producer === 'wire' && !signal.aborted) {
-    const admin = kafka.admin();
     try {
-      await admin.connect();
-      const sender = new WireSender({ admin, topic: opts.topic, clientId: opts.clientId, acks: opts.acks, compression: opts.compression, maxInFlight: opts.maxInFlight, partition: opts.partition });
-      await sender.connect();
-      wire = { sender, admin };
+      wire = await WireSender.open(kafka, { topic: opts.topic, clientId: opts.clientId, acks: opts.acks, compression: opts.compression, maxInFlight: opts.maxInFlight, partition: opts.partition });
       log('producing with the wire producer (Produce v7)');
     } catch (err) {
-      await withTimeout(admin.disconnect().catch(() => undefined), 2000);
       const msg = `the wire producer cannot connect: ${describeError(err)}; producing with kafkajs instead`;
       stats.lastError = msg;
       log(msg);
@@ -312,7 +307,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
             values.push(value);
           }
           due -= values.length;
-          if (wire) sendWire(wire.sender, values, ts);
+          if (wire) sendWire(wire, values, ts);
           else sendBatch(values.map((value): Message => (opts.partition === null ? { value } : { value, partition: opts.partition })));
         }
       }
@@ -354,10 +349,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
       ` (average ${groupDigits(totals.averageRps)}/s)` +
       (totals.lastError ? `; last error: ${totals.lastError}` : ''),
   );
-  if (wire) {
-    await withTimeout(wire.sender.close().catch(() => undefined), SHUTDOWN_TIMEOUT_MS);
-    await withTimeout(wire.admin.disconnect().catch(() => undefined), 2000);
-  }
+  if (wire) await withTimeout(wire.close(), SHUTDOWN_TIMEOUT_MS);
   const disc = await withTimeout(
     producer.disconnect().then(
       () => 'ok' as const,

@@ -4,14 +4,13 @@
  * for all of them. Partition leaders come from a kafkajs admin (metadata only), read again before a
  * retry and every METADATA_REFRESH_MS, so a topic recreated with more partitions is written to in full.
  */
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Acks, Compression } from './options.js';
 import { WireProducer, type BrokerAddress } from './wire/producer.js';
 
 const METADATA_REFRESH_MS = 10_000;
 
 export interface WireSenderOptions {
-  admin: Admin;
   topic: string;
   clientId: string;
   acks: Acks;
@@ -30,7 +29,25 @@ export class WireSender {
   private refreshing: Promise<void> | null = null;
   private readonly producer: WireProducer;
 
-  constructor(private readonly opts: WireSenderOptions) {
+  /** A sender with a metadata connection of its own (closed with it), connected to the partition leaders. */
+  static async open(kafka: Kafka, opts: WireSenderOptions): Promise<WireSender> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const sender = new WireSender(admin, opts);
+      await sender.refresh();
+      await sender.producer.connect();
+      return sender;
+    } catch (err) {
+      await admin.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private constructor(
+    private readonly admin: Admin,
+    private readonly opts: WireSenderOptions,
+  ) {
     this.producer = new WireProducer({
       topic: opts.topic,
       clientId: opts.clientId,
@@ -42,11 +59,6 @@ export class WireSender {
     });
   }
 
-  async connect(): Promise<void> {
-    await this.refresh();
-    await this.producer.connect();
-  }
-
   /** Reads the topic's partition leaders (one read at a time; callers share it). */
   refresh(): Promise<void> {
     this.refreshing ??= this.readLeaders().finally(() => {
@@ -56,7 +68,7 @@ export class WireSender {
   }
 
   private async readLeaders(): Promise<void> {
-    const [cluster, metadata] = await Promise.all([this.opts.admin.describeCluster(), this.opts.admin.fetchTopicMetadata({ topics: [this.opts.topic] })]);
+    const [cluster, metadata] = await Promise.all([this.admin.describeCluster(), this.admin.fetchTopicMetadata({ topics: [this.opts.topic] })]);
     const brokers = new Map(cluster.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
     const leaders = new Map<number, BrokerAddress>();
     for (const p of metadata.topics.find((t) => t.name === this.opts.topic)?.partitions ?? []) {
@@ -76,10 +88,7 @@ export class WireSender {
     if (Date.now() - this.refreshedAt > METADATA_REFRESH_MS) void this.refresh().catch(() => undefined);
     const targets = this.opts.partition !== null ? [this.opts.partition] : this.partitions.length > 0 ? this.partitions : [0];
     const split = targets.map(() => [] as string[]);
-    for (const v of values) {
-      split[this.next % targets.length]!.push(v);
-      this.next = (this.next + 1) % 1_000_000_007;
-    }
+    for (const v of values) split[this.next++ % targets.length]!.push(v);
     const batches = targets.map((partition, i) => ({ partition, values: split[i]!, timestamp })).filter((b) => b.values.length > 0);
     const results = await Promise.allSettled(this.producer.sendBatches(batches));
     let acked = 0;
@@ -96,7 +105,8 @@ export class WireSender {
     return { acked, failed, error };
   }
 
-  close(): Promise<void> {
-    return this.producer.close();
+  async close(): Promise<void> {
+    await this.producer.close().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
   }
 }
