@@ -62,6 +62,10 @@ export const flagDefinitions = {
   controlFile: str,
   partition: str,
   producer: str,
+  /** gen: the record sequence's PRNG seed (the same records on every run). */
+  seed: str,
+  /** gen: producing threads, a number or auto. */
+  threads: str,
   speed: str,
   at: str,
   /** replay, report: a Spark event log (file or rolling folder) instead of a recording. */

@@ -1,4 +1,5 @@
 import { runGenerator } from '../generator/generator.js';
+import { runThreadedGenerator } from '../generator/threadedGenerator.js';
 import { resolveGeneratorOptions, type GeneratorOverrides } from '../generator/options.js';
 import { interruptSignal } from './interrupt.js';
 
@@ -9,7 +10,8 @@ export async function genCommand(overrides: GeneratorOverrides): Promise<number>
   const opts = resolveGeneratorOptions(process.env, overrides);
   const { signal, dispose } = interruptSignal(say);
   try {
-    const totals = await runGenerator(opts, { signal, log: say });
+    const run = opts.threads === 1 ? runGenerator : runThreadedGenerator;
+    const totals = await run(opts, { signal, log: say });
     const code = totals.errors > 0 ? 1 : 0;
     // A connection attempt interrupted by the stop can hold the event loop for a while; do not wait for it.
     setTimeout(() => process.exit(code), 1000).unref();

@@ -32,7 +32,9 @@ export const HELP_SECTIONS: Record<HelpSection, string> = {
   generator: `  Generator flags (gen; env KAFKA_BROKER KAFKA_TOPIC TARGET_RPS ADDITIONAL_TERM ADDITIONAL_TERM_RATE)
     --kafka HOST:PORT  --topic T  --rps N (--target-rps)  --additional-term W  --additional-term-rate N
     --acks -1|0|1  --stats-file F  --control-file F  --partition N (every record to partition N: a hot partition)
-    --producer kafkajs|wire (the client that sends: kafkajs's producer, or sparktop's own Produce requests)`,
+    --producer kafkajs|wire (the client that sends: kafkajs's producer, or sparktop's own Produce requests)
+    --seed N (the same records, timestamps aside, on every run with that seed)
+    --threads N|auto (producing threads: N, or one per 200 000/s up to the cores; 1)`,
 };
 
 export const SECTION_ORDER: readonly HelpSection[] = ['watch', 'lab', 'resources', 'generator'];

@@ -11,12 +11,12 @@
  * - Stats file once a second, a human status line every 5 s, control file read once a second.
  * - Broker unreachable / topic missing at start: a clear message per attempt, retried until aborted.
  */
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import { CompressionTypes, Kafka, Partitioners, logLevel, type Message, type Producer, type Admin } from 'kafkajs';
 import { describeError, kafkaLogCreator } from './kafkaLog.js';
-import { GeneratorOptionsError, parseGeneratorControl, type GeneratorOptions } from './options.js';
+import { ControlFile, applyControl, keepingText } from './controlFile.js';
+import type { GeneratorControl, GeneratorOptions } from './options.js';
 import { Pacer } from './pacer.js';
 import { createRecordFactory } from './records.js';
 import { WireSender } from './wireSender.js';
@@ -29,6 +29,10 @@ export interface GeneratorIo {
   log: (line: string) => void;
   /** Called once a second with the same object written to the stats file. */
   onStats?: (stats: GeneratorStatsFile) => void;
+  /** Read once a second instead of the control file (a producing thread's orders from its parent). */
+  control?: () => GeneratorControl;
+  /** A producing thread: its parent logs the status line, control changes and totals. */
+  quiet?: boolean;
 }
 
 export interface GeneratorTotals {
@@ -106,43 +110,18 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   // --- control state -----------------------------------------------------------------------
   let targetRps = opts.targetRps;
   let controlPaused = false;
-  let controlProblem: string | null = null;
   let pacer: Pacer | null = null;
   const effectiveRate = () => (controlPaused ? 0 : targetRps);
   const isPaused = () => controlPaused || targetRps === 0;
 
+  const controlFile = opts.controlFile && !io.control ? new ControlFile(opts.controlFile, log) : null;
   const readControl = async (): Promise<void> => {
-    if (!opts.controlFile) return;
-    let text: string;
-    try {
-      text = await readFile(opts.controlFile, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const problem = code === 'ENOENT' ? 'not found' : describeError(err);
-      if (problem !== controlProblem) log(`warning: control file ${opts.controlFile}: ${problem}; ignored (rate stays ${groupDigits(targetRps)}/s${controlPaused ? ', paused' : ''})`);
-      controlProblem = problem;
-      return;
-    }
-    let ctl;
-    try {
-      ctl = parseGeneratorControl(text);
-    } catch (err) {
-      const problem = err instanceof GeneratorOptionsError ? err.message : describeError(err);
-      if (problem !== controlProblem) log(`warning: control file ${opts.controlFile} ignored: ${problem}`);
-      controlProblem = problem;
-      return;
-    }
-    controlProblem = null;
-    const newRate = ctl.targetRps ?? targetRps;
-    const newPaused = ctl.paused ?? controlPaused;
-    if (newRate === targetRps && newPaused === controlPaused) return;
-    const changes: string[] = [];
-    if (newRate !== targetRps) changes.push(`target ${groupDigits(targetRps)}/s → ${groupDigits(newRate)}/s`);
-    if (newPaused !== controlPaused) changes.push(newPaused ? 'paused' : 'resumed');
-    targetRps = newRate;
-    controlPaused = newPaused;
+    const ctl = io.control ? io.control() : await controlFile?.read(() => keepingText({ targetRps, paused: controlPaused }));
+    const changed = ctl ? applyControl({ targetRps, paused: controlPaused }, ctl) : null;
+    if (!changed) return;
+    ({ targetRps, paused: controlPaused } = changed.state);
     pacer?.setRate(performance.now(), effectiveRate(), stats.sent);
-    log(`control: ${changes.join(', ')}`);
+    if (!io.quiet) log(`control: ${changed.changes}`);
   };
 
   // --- housekeeping: stats file + control file once a second, status line every 5 s ----------
@@ -166,7 +145,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   let controlBusy = false;
   const housekeeping = () => {
     housekeepingTicks++;
-    if (!controlBusy && opts.controlFile) {
+    if (!controlBusy && (controlFile || io.control)) {
       controlBusy = true;
       void readControl().finally(() => {
         controlBusy = false;
@@ -175,7 +154,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
     const s = statsObject();
     statsWriter?.write(s);
     io.onStats?.(s);
-    if (connected && housekeepingTicks % 5 === 0) log(formatStatusLine(s));
+    if (connected && !io.quiet && housekeepingTicks % 5 === 0) log(formatStatusLine(s));
   };
   housekeeping();
   const housekeepingTimer = setInterval(housekeeping, 1000);
@@ -343,7 +322,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   const final = statsObject();
   io.onStats?.(final);
   if (statsWriter) await statsWriter.flush(final);
-  log(
+  if (!io.quiet) log(
     `final: sent ${groupDigits(totals.sent)} acked ${groupDigits(totals.acked)} errors ${groupDigits(totals.errors)}` +
       ` unconfirmed ${groupDigits(totals.unconfirmed)} in ${(totals.producingMs / 1000).toFixed(1)} s` +
       ` (average ${groupDigits(totals.averageRps)}/s)` +

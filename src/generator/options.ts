@@ -39,6 +39,8 @@ export interface GeneratorOptions {
   /** Write every record to this partition (a hot partition, for skew); null = round robin over all. */
   partition: number | null;
   producer: ProducerKind;
+  /** Producing threads (worker threads, each its own connections): a number, or 'auto' = as many as the rate needs. */
+  threads: number | 'auto';
 }
 
 /** Values the CLI may pass; strings are parsed like env values. undefined = not given. */
@@ -58,6 +60,7 @@ export interface GeneratorOverrides {
   maxInFlight?: number | string | undefined;
   seed?: number | string | undefined;
   partition?: number | string | undefined;
+  threads?: number | string | undefined;
   producer?: string | undefined;
 }
 
@@ -79,6 +82,7 @@ export const GENERATOR_FLAGS: Record<keyof GeneratorOverrides, string> = {
   seed: '--seed',
   partition: '--partition',
   producer: '--producer',
+  threads: '--threads',
 };
 
 /** Env variable per option (only the classroom image's variables). */
@@ -102,7 +106,11 @@ export const GENERATOR_DEFAULTS = {
   maxBatch: 500,
   maxInFlight: 8,
   producer: 'wire' as ProducerKind,
+  threads: 1 as number | 'auto',
 };
+
+/** The most producing threads a generator starts. */
+export const MAX_THREADS = 64;
 
 /**
  * The wire producer's batch and in-flight defaults: measured best on one core (docs/BENCHMARKS.md);
@@ -271,6 +279,13 @@ export function resolveGeneratorOptions(env: Env = process.env, overrides: Gener
   const pt = source('partition', env, overrides);
   const partition = pt ? parseIntSetting(pt.value, pt.setting, 0, 100_000, 'a partition number from 0') : null;
 
+  const th = source('threads', env, overrides);
+  let threads = GENERATOR_DEFAULTS.threads;
+  if (th) {
+    const v = String(th.value).trim().toLowerCase();
+    threads = v === 'auto' ? 'auto' : parseIntSetting(th.value, th.setting, 1, MAX_THREADS, `auto or an integer from 1 to ${MAX_THREADS}`);
+  }
+
   return {
     brokers,
     topic,
@@ -288,6 +303,7 @@ export function resolveGeneratorOptions(env: Env = process.env, overrides: Gener
     seed,
     partition,
     producer,
+    threads,
   };
 }
 

@@ -175,6 +175,9 @@ export class StatsFileWriter {
   }
 }
 
+/** Below this share of the target the status line says the generator is behind. */
+export const BEHIND_SHARE = 0.95;
+
 /** 9998 → "9 998" (space as thousands separator, as in the status line). */
 export function groupDigits(n: number): string {
   const s = String(Math.round(Math.abs(n)));
@@ -190,5 +193,8 @@ export function formatStatusLine(
   const target = s.paused ? 'paused' : `target ${groupDigits(s.targetRps)}/s`;
   let line = `rate ${rate}/s ${target} acked ${groupDigits(s.acked)} errors ${groupDigits(s.errors)} in-flight ${groupDigits(s.inFlight)}`;
   if (s.errors > 0 && s.lastError) line += ` last error: ${s.lastError}`;
+  if (!s.paused && s.achievedRps !== null && s.targetRps > 0 && s.achievedRps < BEHIND_SHARE * s.targetRps) {
+    line += ` — behind the target (${Math.round((100 * s.achievedRps) / s.targetRps)} % of it): generator-bound unless the broker is slow; more --threads or generators`;
+  }
   return line;
 }

@@ -46,6 +46,9 @@ export function generatorSpec(config: LabConfig, paths: LabPaths, index: number,
       files.statsFile,
       '--control-file',
       files.controlFile,
+      // `]` can raise the rate past what one thread makes: the generator then adds threads.
+      '--threads',
+      'auto',
     ],
     logFile,
   };

@@ -155,7 +155,9 @@ export class SweepRunner {
   private async setTrickle(): Promise<void> {
     const g = this.env.control.generators();
     if (!g) return;
-    await this.setLoad(g.count, Math.max(10, Math.floor(TRICKLE_RPS / Math.max(1, g.count))));
+    // At least one: with none running (`lab up --generators 0`) the first batch would never come.
+    const count = Math.max(1, g.count);
+    await this.setLoad(count, Math.max(10, Math.floor(TRICKLE_RPS / count)));
   }
 
   private async restoreGenerators(): Promise<void> {

@@ -443,6 +443,12 @@ describe('stats', () => {
       formatStatusLine({ achievedRps: null, targetRps: 10000, paused: true, acked: 0, errors: 3, inFlight: 0, lastError: 'x' }),
       'rate ?/s paused acked 0 errors 3 in-flight 0 last error: x',
     );
+    // A rate the generator cannot make is said, not clipped silently.
+    assert.equal(
+      formatStatusLine({ achievedRps: 310_000, targetRps: 500_000, paused: false, acked: 9, errors: 0, inFlight: 0, lastError: null }),
+      'rate 310 000/s target 500 000/s acked 9 errors 0 in-flight 0 — behind the target (62 % of it): generator-bound unless the broker is slow; more --threads or generators',
+    );
+    assert.doesNotMatch(formatStatusLine({ achievedRps: 0, targetRps: 500_000, paused: true, acked: 9, errors: 0, inFlight: 0, lastError: null }), /behind/);
   });
 });
 

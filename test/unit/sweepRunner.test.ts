@@ -283,6 +283,24 @@ describe('sweep runner', () => {
     assert.doesNotMatch(md, /\(few|extended from/);
   });
 
+  it('with no generator running (lab up --generators 0), starts one at the trickle for the resubmission, and leaves none after', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-run-')), 'sweep.json');
+    const control = new StandInControl();
+    control.state = { count: 0, ratePerGenerator: 10_000, paused: false };
+    const plan = { ...resolvePlan({ totalExecutorCores: '2' }, BASELINE_RESOURCES, 2), settings };
+    let atResubmit: GeneratorsState | null = null;
+    const resubmit = control.resubmit.bind(control);
+    control.resubmit = async (r, p) => {
+      atResubmit = control.generators();
+      return resubmit(r, p);
+    };
+    const { env } = environment(control, file);
+    await new SweepRunner(plan, newResults(plan, 'logs', 0), env, new AbortController().signal).run();
+    const seen = atResubmit as GeneratorsState | null;
+    assert.ok(seen && seen.count >= 1 && !seen.paused && seen.ratePerGenerator > 0, `generators while the job waits for its first batch: ${JSON.stringify(seen)}`);
+    assert.equal(control.state.count, 0, 'none left running, as before the sweep');
+  });
+
   it('reads a results file written before --max-measure: its cap is 4 × its --measure, its steps get their marks, resume goes on', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-old-')), 'sweep.json');
     const plan = planOf();

@@ -4,16 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { createRecordFactory } from '../../../src/generator/records.js';
+import { BIN } from '../helpers.js';
 import { runGenerator, type GeneratorTotals } from '../../../src/generator/generator.js';
 import { resolveGeneratorOptions, type GeneratorOverrides } from '../../../src/generator/options.js';
-import type { GeneratorStatsFile } from '../../../src/generator/stats.js';
+import { groupDigits, type GeneratorStatsFile } from '../../../src/generator/stats.js';
 
 const TOLERANCE = 0.02;
 
@@ -74,14 +78,59 @@ async function measureRate(admin: Admin, topic: string, ms: number): Promise<{ r
   return { rate: ((b.total - a.total) * 1000) / (b.at - a.at), count: b.total - a.total };
 }
 
+/**
+ * The produce rate as the least-squares slope of log-end offsets sampled every `everyMs` over `ms`:
+ * the broker's own stalls (a second at half the rate, then the catch-up) move a two-point window's
+ * rate by several percent when they fall at one of its ends, the slope by a fraction of that.
+ */
+async function measureRateSlope(admin: Admin, topic: string, ms: number, everyMs = 500): Promise<number> {
+  const points: [number, number][] = [];
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    const e = await logEnd(admin, topic);
+    points.push([e.at / 1000, e.total]);
+    await sleep(everyMs);
+  }
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p[0], 0) / n;
+  const my = points.reduce((a, p) => a + p[1], 0) / n;
+  const num = points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0);
+  const den = points.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+  return num / den;
+}
+
 function within(actual: number, target: number, tol = TOLERANCE): boolean {
   return Math.abs(actual - target) <= target * tol;
 }
 
 const RECORD_KEYS = ['content', 'severity', 'source_ip', 'status', 'timestamp', 'user_id'];
 
+/** A number as the generator's log writes it (digits grouped by spaces), as a pattern. */
+function groupDigitsRe(n: number): string {
+  return groupDigits(n).replace(/\s/g, '\\s');
+}
+
+/** A record without its timestamp: what the seeded factory decides, the same on every run. */
+function recordDraw(json: string): string {
+  return json.replace(/^\{"timestamp":\d+,/, '{');
+}
+
+/**
+ * How many times each record appears in the first `count` records of the generator's sequence for
+ * `seed`, timestamps left out (a few draws repeat by chance: counts, not a set).
+ */
+function seededDraws(seed: number, count: number): Map<string, number> {
+  const factory = createRecordFactory({ seed });
+  const draws = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const draw = recordDraw(factory.nextJson(0));
+    draws.set(draw, (draws.get(draw) ?? 0) + 1);
+  }
+  return draws;
+}
+
 export function generatorSuite(ctx: { kafka: () => string }): void {
-  describe('generator (real Kafka)', { timeout: 300_000 }, () => {
+  describe('generator (real Kafka)', { timeout: 15 * 60_000 }, () => {
     const suffix = randomBytes(4).toString('hex');
     const topics: string[] = [];
     let kafka: Kafka;
@@ -97,6 +146,53 @@ export function generatorSuite(ctx: { kafka: () => string }): void {
       });
       assert.ok(created, `topic ${topic} was not created`);
       return topic;
+    };
+
+    /** Every record of `topic` (`total` of them) is one of the first `perSeed` of a seeded sequence, none more often than made. */
+    const assertRecordsOfSeeds = async (topic: string, seeds: number[], total: number, perSeed: number): Promise<void> => {
+      const draws = new Map<string, number>();
+      for (const seed of seeds) for (const [draw, n] of seededDraws(seed, perSeed)) draws.set(draw, (draws.get(draw) ?? 0) + n);
+      const group = `gen-test-${suffix}-${topic}-reader`;
+      const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000 });
+      let read = 0;
+      const strangers: string[] = [];
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            read++;
+            const draw = recordDraw(message.value?.toString('utf8') ?? '');
+            const left = draws.get(draw) ?? 0;
+            if (left === 0) strangers.push(draw);
+            else draws.set(draw, left - 1);
+          },
+        });
+        await waitFor(`all ${total} records read back`, () => read >= total, 120_000, []);
+      } finally {
+        await consumer.disconnect();
+        await admin.deleteGroups([group]).catch(() => undefined);
+      }
+      assert.equal(read, total);
+      assert.deepEqual(strangers.slice(0, 5), [], `${strangers.length} records in Kafka the generator's sequences (seeds ${seeds.join(', ')}) do not hold, or hold fewer times`);
+    };
+
+    /** `sparktop gen` as a child process, its output kept for messages. */
+    const spawnGen = (args: string[]) => {
+      const child = spawn(process.execPath, [BIN, 'gen', '--kafka', ctx.kafka(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines: string[] = [];
+      child.stdout.on('data', (b: Buffer) => lines.push(b.toString('utf8')));
+      child.stderr.on('data', (b: Buffer) => lines.push(b.toString('utf8')));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+      return { child, lines, exited };
+    };
+
+    const readStats = (file: string): GeneratorStatsFile | null => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as GeneratorStatsFile;
+      } catch {
+        return null;
+      }
     };
 
     before(async () => {
@@ -244,6 +340,139 @@ export function generatorSuite(ctx: { kafka: () => string }): void {
       assert.equal(totals.errors, 0, `errors: ${totals.lastError}`);
       assert.equal(totals.unconfirmed, 0);
       assert.equal(totals.acked, end.total, 'acked must equal log-end offset growth');
+    });
+
+    it('kill -9 with --acks -1: every record its stats file counted as acknowledged is in Kafka, none invented or doubled', { timeout: 180_000 }, async (t) => {
+      const topic = await freshTopic();
+      const statsFile = join(dir, 'stats-kill.json');
+      const seed = 4242;
+      const rate = 20_000;
+      const { child, lines, exited } = spawnGen(['--topic', topic, '--rps', String(rate), '--acks', '-1', '--seed', String(seed), '--stats-file', statsFile]);
+      const read: { stats: GeneratorStatsFile | null } = { stats: null };
+      try {
+        // Killed mid-stream: well past the start, records being sent and acknowledged every tick.
+        await waitFor('3 s of acknowledged records in the stats file', () => {
+          read.stats = readStats(statsFile) ?? read.stats;
+          return (read.stats?.acked ?? 0) >= 3 * rate;
+        }, 90_000, lines);
+      } finally {
+        child.kill('SIGKILL');
+      }
+      assert.equal((await exited).signal, 'SIGKILL');
+      const stats = read.stats;
+      assert.ok(stats, 'the stats file was read before the kill');
+      assert.equal(stats.errors, 0, `errors before the kill: ${stats.lastError}`);
+      const end = await logEnd(admin, topic);
+      t.diagnostic(`stats file at the kill: sent ${stats.sent}, acked ${stats.acked}, in flight ${stats.inFlight}; in Kafka: ${end.total}`);
+      assert.ok(end.total >= stats.acked, `Kafka holds ${end.total} records, the stats file counted ${stats.acked} as acknowledged`);
+
+      // Every record in the topic is one the generator made (its seeded sequence), and none twice.
+      await assertRecordsOfSeeds(topic, [seed], end.total, end.total + 10 * rate);
+    });
+
+    it('--threads 2: the rate asked within 2 %, one stats file adding up both threads, each its own seeded records; SIGINT: totals equal to the log end', { timeout: 180_000 }, async (t) => {
+      const topic = await freshTopic();
+      const statsFile = join(dir, 'stats-threads.json');
+      const seed = 77;
+      const rate = 30_000;
+      const { child, lines, exited } = spawnGen(['--topic', topic, '--rps', String(rate), '--threads', '2', '--seed', String(seed), '--stats-file', statsFile]);
+      try {
+        await waitFor('acknowledged records in the stats file', () => (readStats(statsFile)?.acked ?? 0) > 0, 90_000, lines);
+        await sleep(2000); // past the start (connections, metadata, first requests)
+        const m = await measureRate(admin, topic, 10_000);
+        t.diagnostic(`--threads 2 at ${rate}/s: ${m.rate.toFixed(1)}/s from log-end offsets over 10 s`);
+        assert.ok(within(m.rate, rate), `rate from log-end offsets ${m.rate.toFixed(1)}/s; output:\n${lines.join('')}`);
+        const live = readStats(statsFile);
+        assert.ok(live && live.targetRps === rate && live.pid === child.pid, `the stats file is the parent's: ${JSON.stringify(live)}`);
+      } finally {
+        child.kill('SIGINT');
+      }
+      const { code } = await exited;
+      const output = lines.join('');
+      assert.equal(code, 0, output);
+      assert.match(output, /producing with 2 thread\(s\)/);
+      assert.equal((output.match(/thread [12]: connected to /g) ?? []).length, 2, `each thread connects: ${output}`);
+      const end = await logEnd(admin, topic);
+      const final = readStats(statsFile);
+      assert.ok(final, 'the final stats file');
+      assert.equal(final.errors, 0, `errors: ${final.lastError}`);
+      assert.equal(final.inFlight, 0);
+      assert.equal(final.sent, final.acked);
+      assert.equal(final.acked, end.total, 'the final stats file adds up both threads: acked equals the log-end growth');
+      assert.match(output, new RegExp(`final: sent ${groupDigitsRe(end.total)} acked ${groupDigitsRe(end.total)} errors 0 unconfirmed 0 .*2 thread\\(s\\)`));
+      await assertRecordsOfSeeds(topic, [seed, seed + 1], end.total, end.total);
+    });
+
+    it('at three rates up to near the one-process maximum measured here, the log-end rate is the rate asked within 3 %; the records are the documented JSON with the crash term at its rate', { timeout: 360_000 }, async (t) => {
+      /** One `sparktop gen` at `asked` records/s on a fresh topic: the log-end rate over `windowMs` past its start. */
+      const rateAt = async (asked: number, windowMs: number, extra: string[] = []): Promise<{ topic: string; rate: number }> => {
+        const topic = await freshTopic();
+        const statsFile = join(dir, `stats-${topic}.json`);
+        const { child, lines, exited } = spawnGen(['--topic', topic, '--rps', String(asked), '--stats-file', statsFile, ...extra]);
+        try {
+          await waitFor('acknowledged records in the stats file', () => (readStats(statsFile)?.acked ?? 0) > 0, 90_000, lines);
+          await sleep(3000); // past the start: connections, metadata, the first requests
+          // Past the warm-up too: the compiler still makes a fresh process slower for a few seconds,
+          // and the pacer then catches up (up to 1 s of records), which a window must not hold.
+          if (asked < 5_000_000) await waitFor(`the generator's own 5 s rate within 2 % of ${asked}/s`, () => within(readStats(statsFile)?.achievedRps ?? 0, asked), 60_000, lines);
+          return { topic, rate: await measureRateSlope(admin, topic, windowMs) };
+        } finally {
+          child.kill('SIGINT');
+          const { code } = await exited;
+          assert.equal(code, 0, `gen --rps ${asked} ended with ${code}:\n${lines.join('')}`);
+        }
+      };
+      const dropTopic = (topic: string) => admin.deleteTopics({ topics: [topic], timeout: 30_000 }).catch(() => undefined);
+
+      // The maximum on this machine now: one generator asked for far more than it can make.
+      const saturated = await rateAt(5_000_000, 8000);
+      await dropTopic(saturated.topic);
+      const max = saturated.rate;
+      t.diagnostic(`one generator process at most: ${max.toFixed(0)} rec/s`);
+      assert.ok(max > 20_000, `the generator makes ${max.toFixed(0)} rec/s at most`);
+
+      let fastest = '';
+      for (const share of [0.2, 0.45, 0.7]) {
+        const asked = Math.max(1000, Math.round((max * share) / 1000) * 1000);
+        const { topic, rate } = await rateAt(asked, 20_000, ['--additional-term', 'crash', '--additional-term-rate', '100']);
+        t.diagnostic(`asked ${asked}/s (${Math.round(share * 100)} % of the maximum): ${rate.toFixed(0)}/s, the slope of the log end over 20 s`);
+        assert.ok(within(rate, asked, 0.03), `asked ${asked}/s, Kafka's log end grew at ${rate.toFixed(0)}/s`);
+        if (fastest) await dropTopic(fastest);
+        fastest = topic;
+      }
+
+      // The fastest run's records: the documented JSON, 1 in 100 with the term.
+      const group = `gen-test-${suffix}-schema`;
+      const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, maxBytes: 8 * 1024 * 1024 });
+      const SAMPLE = 50_000;
+      let read = 0;
+      let withTerm = 0;
+      const bad: string[] = [];
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic: fastest, fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            if (read >= SAMPLE) return;
+            read++;
+            const text = message.value?.toString('utf8') ?? '';
+            try {
+              const r = JSON.parse(text) as Record<string, unknown>;
+              if (Object.keys(r).sort().join() !== RECORD_KEYS.join() || typeof r.timestamp !== 'number' || !/^user_\d+$/.test(String(r.user_id))) bad.push(text);
+              if (String(r.content).includes('crash')) withTerm++;
+            } catch {
+              bad.push(text);
+            }
+          },
+        });
+        await waitFor(`${SAMPLE} records read back`, () => read >= SAMPLE, 120_000, []);
+      } finally {
+        await consumer.disconnect();
+        await admin.deleteGroups([group]).catch(() => undefined);
+      }
+      assert.deepEqual(bad.slice(0, 3), [], `${bad.length} of ${read} records are not the documented JSON`);
+      // 1 % of 50 000 is 500 (binomial standard deviation about 22): 400..600 is more than 4 of them.
+      assert.ok(withTerm >= 400 && withTerm <= 600, `${withTerm} of ${read} records carry the term, expected about 500`);
     });
   });
 }
