@@ -20,7 +20,7 @@ import type { GeneratorControl, GeneratorOptions } from './options.js';
 import { Pacer } from './pacer.js';
 import { createRecordFactory } from './records.js';
 import { WireSender } from './wireSender.js';
-import { GeneratorStats, StatsFileWriter, formatStatusLine, groupDigits, type GeneratorStatsFile } from './stats.js';
+import { GeneratorStats, StatsFileWriter, formatFinalLine, formatStatusLine, groupDigits, type GeneratorStatsFile } from './stats.js';
 
 export interface GeneratorIo {
   /** Abort to stop: producing stops, in-flight sends are awaited (at most shutdownTimeoutMs). */
@@ -322,12 +322,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   const final = statsObject();
   io.onStats?.(final);
   if (statsWriter) await statsWriter.flush(final);
-  if (!io.quiet) log(
-    `final: sent ${groupDigits(totals.sent)} acked ${groupDigits(totals.acked)} errors ${groupDigits(totals.errors)}` +
-      ` unconfirmed ${groupDigits(totals.unconfirmed)} in ${(totals.producingMs / 1000).toFixed(1)} s` +
-      ` (average ${groupDigits(totals.averageRps)}/s)` +
-      (totals.lastError ? `; last error: ${totals.lastError}` : ''),
-  );
+  if (!io.quiet) log(formatFinalLine(totals));
   if (wire) await withTimeout(wire.close(), SHUTDOWN_TIMEOUT_MS);
   const disc = await withTimeout(
     producer.disconnect().then(

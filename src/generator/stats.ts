@@ -175,8 +175,11 @@ export class StatsFileWriter {
   }
 }
 
-/** Below this share of the target the status line says the generator is behind. */
-export const BEHIND_SHARE = 0.95;
+/**
+ * Below this share of the target the status line says the generator is behind: the advisor's
+ * default `generatorFraction` (the generator stands alone and does not read the advisor's settings).
+ */
+export const BEHIND_SHARE = 0.9;
 
 /** 9998 → "9 998" (space as thousands separator, as in the status line). */
 export function groupDigits(n: number): string {
@@ -197,4 +200,17 @@ export function formatStatusLine(
     line += ` — behind the target (${Math.round((100 * s.achievedRps) / s.targetRps)} % of it): generator-bound unless the broker is slow; more --threads or generators`;
   }
   return line;
+}
+
+/** The generator's last line: its totals, `note` added inside the parentheses (e.g. the thread count). */
+export function formatFinalLine(
+  t: { sent: number; acked: number; errors: number; unconfirmed: number; producingMs: number; averageRps: number; lastError: string | null },
+  note?: string,
+): string {
+  return (
+    `final: sent ${groupDigits(t.sent)} acked ${groupDigits(t.acked)} errors ${groupDigits(t.errors)}` +
+    ` unconfirmed ${groupDigits(t.unconfirmed)} in ${(t.producingMs / 1000).toFixed(1)} s` +
+    ` (average ${groupDigits(t.averageRps)}/s${note ? `, ${note}` : ''})` +
+    (t.lastError ? `; last error: ${t.lastError}` : '')
+  );
 }

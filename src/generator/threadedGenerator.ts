@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { ControlFile, applyControl, keepingText } from './controlFile.js';
 import { SHUTDOWN_TIMEOUT_MS, type GeneratorIo, type GeneratorTotals } from './generator.js';
 import type { GeneratorOptions } from './options.js';
-import { StatsFileWriter, formatStatusLine, groupDigits, type GeneratorStatsFile } from './stats.js';
+import { StatsFileWriter, formatFinalLine, formatStatusLine, groupDigits, type GeneratorStatsFile } from './stats.js';
 import { AUTO_THREAD_RPS, threadShare, workingThreads } from './threadPlan.js';
 import type { FromProducerThread, ProducerThreadData, ToProducerThread } from './threadMessages.js';
 
@@ -166,21 +166,11 @@ export async function runThreadedGenerator(opts: GeneratorOptions, io: Generator
     unconfirmed: total((t) => t.unconfirmed),
     averageRps: producingMs > 0 ? Math.round((acked * 1000 * 10) / producingMs) / 10 : 0,
   };
-  // The threads' last counters are their totals: the stats file ends with them.
-  for (const [i, t] of threads.entries()) {
-    const final = ended[i];
-    if (final && t.latest) t.latest = { ...t.latest, sent: final.sent, acked: final.acked, errors: final.errors, inFlight: final.unconfirmed };
-  }
-  const final = sum();
+  // The stats file ends with the totals (a thread's last counters may be a second old).
+  const final: GeneratorStatsFile = { ...sum(), sent: totals.sent, acked, errors: totals.errors, inFlight: totals.unconfirmed, lastError: totals.lastError };
   io.onStats?.(final);
   if (statsWriter) await statsWriter.flush(final);
   const lost = threads.length - finished.length;
-  log(
-    `final: sent ${groupDigits(totals.sent)} acked ${groupDigits(totals.acked)} errors ${groupDigits(totals.errors)}` +
-      ` unconfirmed ${groupDigits(totals.unconfirmed)} in ${(producingMs / 1000).toFixed(1)} s` +
-      ` (average ${groupDigits(totals.averageRps)}/s, ${threads.length} thread(s))` +
-      (lost > 0 ? `; ${lost} thread(s) gave no totals` : '') +
-      (totals.lastError ? `; last error: ${totals.lastError}` : ''),
-  );
+  log(formatFinalLine(totals, `${threads.length} thread(s)`) + (lost > 0 ? `; ${lost} thread(s) gave no totals` : ''));
   return totals;
 }

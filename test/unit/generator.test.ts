@@ -13,7 +13,7 @@ import {
 } from '../../src/generator/options.js';
 import { Pacer } from '../../src/generator/pacer.js';
 import { createRecordFactory, mulberry32, type LogRecord } from '../../src/generator/records.js';
-import { GeneratorStats, RateWindow, formatStatusLine, groupDigits, writeJsonAtomic } from '../../src/generator/stats.js';
+import { GeneratorStats, RateWindow, formatFinalLine, formatStatusLine, groupDigits, writeJsonAtomic } from '../../src/generator/stats.js';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const SEVERITIES = new Set(['Low', 'Medium', 'High', 'Critical']);
@@ -448,6 +448,11 @@ describe('stats', () => {
       formatStatusLine({ achievedRps: 310_000, targetRps: 500_000, paused: false, acked: 9, errors: 0, inFlight: 0, lastError: null }),
       'rate 310 000/s target 500 000/s acked 9 errors 0 in-flight 0 — behind the target (62 % of it): generator-bound unless the broker is slow; more --threads or generators',
     );
+    assert.equal(
+      formatFinalLine({ sent: 1000, acked: 990, errors: 10, unconfirmed: 0, producingMs: 2500, averageRps: 396, lastError: 'broker gone' }, '2 thread(s)'),
+      'final: sent 1 000 acked 990 errors 10 unconfirmed 0 in 2.5 s (average 396/s, 2 thread(s)); last error: broker gone',
+    );
+    assert.equal(formatFinalLine({ sent: 5, acked: 5, errors: 0, unconfirmed: 0, producingMs: 1000, averageRps: 5, lastError: null }), 'final: sent 5 acked 5 errors 0 unconfirmed 0 in 1.0 s (average 5/s)');
     assert.doesNotMatch(formatStatusLine({ achievedRps: 0, targetRps: 500_000, paused: true, acked: 9, errors: 0, inFlight: 0, lastError: null }), /behind/);
   });
 });
