@@ -63,3 +63,15 @@ export function applyControl(state: ControlState, control: GeneratorControl): { 
 export function keepingText(state: ControlState): string {
   return `rate stays ${groupDigits(state.targetRps)}/s${state.paused ? ', paused' : ''}`;
 }
+
+/** `read` run at most once at a time: a call while the previous read is still going is skipped. */
+export function oneReadAtATime(read: () => Promise<void>): () => void {
+  let busy = false;
+  return () => {
+    if (busy) return;
+    busy = true;
+    void read().finally(() => {
+      busy = false;
+    });
+  };
+}

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import { CompressionTypes, Kafka, Partitioners, logLevel, type Message, type Producer, type Admin } from 'kafkajs';
 import { describeError, kafkaLogCreator } from './kafkaLog.js';
-import { ControlFile, applyControl, keepingText } from './controlFile.js';
+import { ControlFile, applyControl, keepingText, oneReadAtATime } from './controlFile.js';
 import type { GeneratorControl, GeneratorOptions } from './options.js';
 import { Pacer } from './pacer.js';
 import { createRecordFactory } from './records.js';
@@ -142,15 +142,10 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   };
   let connected = false;
   let housekeepingTicks = 0;
-  let controlBusy = false;
+  const pollControl = oneReadAtATime(readControl);
   const housekeeping = () => {
     housekeepingTicks++;
-    if (!controlBusy && (controlFile || io.control)) {
-      controlBusy = true;
-      void readControl().finally(() => {
-        controlBusy = false;
-      });
-    }
+    if (controlFile || io.control) pollControl();
     const s = statsObject();
     statsWriter?.write(s);
     io.onStats?.(s);

@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ControlFile, applyControl, keepingText } from './controlFile.js';
+import { ControlFile, applyControl, keepingText, oneReadAtATime } from './controlFile.js';
 import { SHUTDOWN_TIMEOUT_MS, type GeneratorIo, type GeneratorTotals } from './generator.js';
 import type { GeneratorOptions } from './options.js';
 import { StatsFileWriter, formatFinalLine, formatStatusLine, groupDigits, type GeneratorStatsFile } from './stats.js';
@@ -107,7 +107,6 @@ export async function runThreadedGenerator(opts: GeneratorOptions, io: Generator
   const statsWriter = opts.statsFile ? new StatsFileWriter(opts.statsFile, log) : null;
   const controlFile = opts.controlFile ? new ControlFile(opts.controlFile, log) : null;
   let ticks = 0;
-  let controlBusy = false;
   const readControl = async () => {
     const ctl = await controlFile?.read(() => keepingText({ targetRps, paused }));
     const changed = ctl ? applyControl({ targetRps, paused }, ctl) : null;
@@ -116,14 +115,10 @@ export async function runThreadedGenerator(opts: GeneratorOptions, io: Generator
     distribute();
     log(`control: ${changed.changes} (${Math.min(most, working())} of ${threads.length} threads working)`);
   };
+  const pollControl = oneReadAtATime(readControl);
   const housekeeping = () => {
     ticks++;
-    if (!controlBusy && controlFile) {
-      controlBusy = true;
-      void readControl().finally(() => {
-        controlBusy = false;
-      });
-    }
+    if (controlFile) pollControl();
     const s = sum();
     statsWriter?.write(s);
     io.onStats?.(s);

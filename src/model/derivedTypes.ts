@@ -148,7 +148,7 @@ export interface ExperimentVerdict {
 }
 
 /** One experiment segment (view 7): a stretch of constant resources and load. */
-export interface ExperimentRow {
+export interface ExperimentRow extends DurationsAndLag {
   /** Running number since sparktop started (1 = first segment seen). */
   index: number;
   /** The newest segment, still going. */
@@ -183,15 +183,22 @@ export interface ExperimentRow {
   processedRps: number | null;
   /** Mean input rows of the batches the rates count (Σ rows ÷ their number). */
   rowsPerBatch: number | null;
+  verdict: ExperimentVerdict;
+}
+
+/**
+ * The batch durations and the lag's course over a stretch of time: an experiment segment's
+ * (view 7) and a sweep step's figures alike.
+ */
+export interface DurationsAndLag {
   p50Ms: number | null;
   p95Ms: number | null;
   maxMs: number | null;
-  /** Total lag (records) at the segment's first and last Kafka sample measured against its own app. */
+  /** Total lag (records) at the stretch's start and end, measured against its own application. */
   lagStart: number | null;
   lagEnd: number | null;
-  /** Least-squares slope of total lag over time, records/s. */
+  /** Least-squares slope of total lag over time, records/s (negative: it drained). */
   lagSlope: number | null;
-  verdict: ExperimentVerdict;
 }
 
 export interface RunningApp {

@@ -58,7 +58,20 @@ export interface ExecutorsSample {
   sparkProperties: Record<string, string> | null;
 }
 
-export interface StageSample {
+/** What tasks read, shuffled and spilled: Spark's task metrics, summed over a stage's tasks or an executor's. */
+export interface TaskIoTotals {
+  inputBytes: number;
+  inputRecords: number;
+  /** Remote and local. */
+  shuffleReadBytes: number;
+  shuffleReadRecords: number;
+  shuffleWriteBytes: number;
+  shuffleWriteRecords: number;
+  memoryBytesSpilled: number;
+  diskBytesSpilled: number;
+}
+
+export interface StageSample extends TaskIoTotals {
   stageId: number;
   attemptId: number;
   status: string;
@@ -71,14 +84,6 @@ export interface StageSample {
   executorRunTime: number;
   submissionTime: string | null;
   completionTime: string | null;
-  inputRecords: number;
-  inputBytes: number;
-  shuffleReadBytes: number;
-  shuffleReadRecords: number;
-  shuffleWriteBytes: number;
-  shuffleWriteRecords: number;
-  memoryBytesSpilled: number;
-  diskBytesSpilled: number;
 }
 
 export interface StagesSample {

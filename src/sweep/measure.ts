@@ -10,12 +10,13 @@
  *   of every batch, the lag's saw-tooth (it grows during a batch and drops at its commit) does not
  *   read as a trend, as it does with points taken at arbitrary moments of a short window.
  */
+import type { DurationsAndLag } from '../model/derivedTypes.js';
 import { percentile } from '../model/rates.js';
 import type { KafkaSample, QueryProgress, Sample } from '../model/samples.js';
 import { endOffsetsOf } from '../model/sparkOffsets.js';
 import { sparkDate } from '../model/time.js';
 
-export interface StepMeasurement {
+export interface StepMeasurement extends DurationsAndLag {
   from: number;
   to: number;
   produceRps: number | null;
@@ -23,13 +24,7 @@ export interface StepMeasurement {
   processedRps: number | null;
   batches: number;
   rows: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  maxMs: number | null;
-  lagStart: number | null;
-  lagEnd: number | null;
-  /** Records/s the total lag grew by (negative: it drained); null with fewer than 3 batches. */
-  lagSlope: number | null;
+  /** lagSlope is null with fewer than 3 batches. */
   /** Standard error of lagSlope: growth within two of it is noise. */
   lagSlopeError: number | null;
   /** Batch ids measured, `runId/batchId`, oldest first (what a reader of the recording can check). */

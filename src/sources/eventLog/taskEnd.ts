@@ -1,22 +1,14 @@
 /** A TaskEnd event read once for the totals that add it up: the executor's and the stage's. */
+import type { TaskIoTotals } from '../../model/samples.js';
 import { objectOf, opt, optTime, type Json } from './eventJson.js';
 
-export interface TaskEnd {
+export interface TaskEnd extends TaskIoTotals {
   /** A killed (or commit-denied) task counts as neither completed nor failed. */
   outcome: 'completed' | 'failed' | 'killed';
   /** Launch to finish (ms); 0 when either is not known. */
   duration: number;
   runTime: number;
   gcTime: number;
-  inputBytes: number;
-  inputRecords: number;
-  /** Remote and local. */
-  shuffleReadBytes: number;
-  shuffleReadRecords: number;
-  shuffleWriteBytes: number;
-  shuffleWriteRecords: number;
-  memoryBytesSpilled: number;
-  diskBytesSpilled: number;
 }
 
 /** `info` is the event's "Task Info"; `finished` its finish time. */
