@@ -6,7 +6,8 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../lab/paths.js';
 import { SPARK_KAFKA_CONNECTOR } from '../lab/versions.js';
 import type { QueryName } from '../lab/labConfig.js';
-import { APP_NAME } from '../lab/sparkJob.js';
+import { APP_NAME, querySettings } from '../lab/sparkJob.js';
+import { listenerConf } from '../lab/provision/listenerJar.js';
 import type { JobResources } from '../domain/resources.js';
 import { buildSparkSubmit, type SubmitPlan } from '../domain/sparkSubmit.js';
 
@@ -43,11 +44,13 @@ export const IN_CONTAINER = {
   /** Ports inside spark-client; the compose file publishes them (on the same numbers by default). */
   driverUiPort: 4040,
   listenerPort: 4090,
+  /** sparktop's progress listener, built into the Spark image (docker/spark/Dockerfile). */
+  listenerJar: '/opt/sparktop/sparktop-listener.jar',
+  ivyCache: '/opt/ivy2',
 } as const;
 
 export const KAFKA_CONNECTOR_PACKAGE = `${SPARK_KAFKA_CONNECTOR.groupId}:${SPARK_KAFKA_CONNECTOR.artifactId}:${SPARK_KAFKA_CONNECTOR.version}`;
 export const JOB_FILE_NAME = 'spark_structured_streaming_logs_processing.py';
-export const LISTENER_FILE_NAME = 'sparktop_listener.py';
 
 /** One docker invocation: its arguments, and variables added to the environment of the docker process. */
 export interface DockerCall {
@@ -89,8 +92,8 @@ export function labPsCall(s: DockerLabSettings): DockerCall {
 export function dockerSparkConf(): Record<string, string> {
   return {
     'spark.ui.port': String(IN_CONTAINER.driverUiPort),
-    // The image's spark user has no home directory, where Ivy would put the --packages cache.
-    'spark.jars.ivy': `${IN_CONTAINER.workDir}/.ivy2`,
+    // Ivy's cache in the image, where the Kafka connector already is (docker/spark/Dockerfile).
+    'spark.jars.ivy': IN_CONTAINER.ivyCache,
     'spark.sql.streaming.metricsEnabled': 'true',
     'spark.ui.prometheus.enabled': 'true',
     'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',
@@ -106,14 +109,18 @@ export interface DockerSubmission {
 
 export const dockerCheckpointDir = (name: string): string => `${IN_CONTAINER.workDir}/checkpoints/${name}`;
 
-/** spark-submit as it runs inside spark-client: the classroom's --packages connector, the job's options after the app file. */
+/**
+ * spark-submit as it runs inside spark-client: the classroom's --packages connector, the progress
+ * listener attached by configuration from the image's jar (as `sparktop attach` attaches it to any
+ * job), the job's options after the app file.
+ */
 export function planDockerSubmission(d: DockerSubmission): SubmitPlan {
   return buildSparkSubmit({
     sparkSubmit: IN_CONTAINER.sparkSubmit,
     master: IN_CONTAINER.master,
     appFile: `${IN_CONTAINER.sparkApps}/${JOB_FILE_NAME}`,
-    pyFiles: [`${IN_CONTAINER.sparkApps}/${LISTENER_FILE_NAME}`],
-    jars: [],
+    pyFiles: [],
+    jars: [IN_CONTAINER.listenerJar],
     packages: [KAFKA_CONNECTOR_PACKAGE],
     resources: d.resources,
     appName: APP_NAME,
@@ -123,11 +130,10 @@ export function planDockerSubmission(d: DockerSubmission): SubmitPlan {
       'checkpoint-location': d.checkpointDir,
       'starting-offsets': 'latest',
       query: d.query,
-      // All interfaces: the port is published from the container, not reached on its loopback.
-      'listener-host': '0.0.0.0',
-      'listener-port': String(IN_CONTAINER.listenerPort),
+      listener: 'off',
     },
-    labConf: dockerSparkConf(),
+    // All interfaces: the port is published from the container, not reached on its loopback.
+    labConf: { ...dockerSparkConf(), ...listenerConf({ host: '0.0.0.0', port: IN_CONTAINER.listenerPort, settings: querySettings(d.resources) }) },
   });
 }
 

@@ -17,8 +17,13 @@ const GEN = ['compose', '-f', DOCKER_LAB.generatorsFile, '-p', 'sparktop-generat
 const PS = [...GEN, 'ps', '--all', '--format', 'json', 'generator'];
 const isPs = (args: string[]) => args.includes('ps');
 
+const tempDirs: string[] = [];
+process.once('exit', () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function tempState(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-docker-lab-')), 'docker-lab.json');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-docker-lab-'));
+  tempDirs.push(dir);
+  return path.join(dir, 'docker-lab.json');
 }
 
 /**

@@ -62,6 +62,11 @@ export interface DockerEngineOptions {
   dockerCli?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /**
+   * dockerd's storage driver (default vfs: works everywhere, copies every layer whole). overlay2 is
+   * many times faster for images of hundreds of MB; `overlayMountWorks()` tells whether it can work here.
+   */
+  storageDriver?: 'vfs' | 'overlay2';
 }
 
 export interface DockerEngine {
@@ -264,7 +269,7 @@ export async function startDockerEngine(opts: DockerEngineOptions = {}): Promise
     '-H', env.DOCKER_HOST,
     '--iptables=false', '--ip6tables=false',
     '--bridge=none',
-    '--storage-driver=vfs',
+    `--storage-driver=${opts.storageDriver ?? 'vfs'}`,
     '--default-address-pool', opts.addressPool ?? DEFAULT_ADDRESS_POOL,
   ];
   const fd = fs.openSync(logFile, 'a');
@@ -363,6 +368,20 @@ export async function startDockerEngine(opts: DockerEngineOptions = {}): Promise
   }
   log(`  dockerd ${engine.serverVersion} answered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return engine;
+}
+
+/** True when this kernel mounts an overlay filesystem here (tried in a temp folder, then unmounted): dockerd's overlay2 can work. */
+export function overlayMountWorks(tmpRoot = os.tmpdir()): boolean {
+  const dir = fs.mkdtempSync(path.join(tmpRoot, 'sparktop-overlay-'));
+  try {
+    for (const d of ['lower', 'upper', 'work', 'merged']) fs.mkdirSync(path.join(dir, d));
+    const opts = `lowerdir=${dir}/lower,upperdir=${dir}/upper,workdir=${dir}/work`;
+    if (spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', opts, path.join(dir, 'merged')], { stdio: 'ignore' }).status !== 0) return false;
+    spawnSync('umount', [path.join(dir, 'merged')], { stdio: 'ignore' });
+    return true;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Makes an image of a root filesystem folder: `tar -C dir -c .` piped into `docker import - tag` (`changes`: its --change lines). */

@@ -21,8 +21,13 @@ export interface FakeDocker {
   install(): () => void;
 }
 
+const made: string[] = [];
+process.once('exit', () => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A stand-in `docker` executable in a temp folder of its own (deleted when the process exits). */
 export function fakeDocker(): FakeDocker {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-fake-docker-'));
+  made.push(dir);
   const binDir = path.join(dir, 'bin');
   fs.mkdirSync(binDir);
   const log = path.join(dir, 'calls.jsonl');

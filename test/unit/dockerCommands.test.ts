@@ -40,7 +40,7 @@ describe('docker argv builders', () => {
 describe('spark-submit in spark-client', () => {
   const checkpointDir = docker.dockerCheckpointDir('activity2-20260101T000000Z');
 
-  it('is the classroom submission with --packages, sparktop conf, and the job options after the app file', () => {
+  it('is the classroom submission with --packages, the listener attached from the image\'s jar by conf, and the job options after the app file', () => {
     const plan = docker.planDockerSubmission({
       resources: { ...BASELINE_RESOURCES, shufflePartitions: 4, conf: { 'spark.executor.extraJavaOptions': '-XX:+UseG1GC' } },
       query: 'activity2',
@@ -59,8 +59,8 @@ describe('spark-submit in spark-client', () => {
       'LogsProcessor',
       '--packages',
       'org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.0',
-      '--py-files',
-      '/opt/spark-apps/sparktop_listener.py',
+      '--jars',
+      '/opt/sparktop/sparktop-listener.jar',
       '--executor-cores',
       '1',
       '--executor-memory',
@@ -68,15 +68,23 @@ describe('spark-submit in spark-client', () => {
       '--conf',
       'spark.executor.extraJavaOptions=-XX:+UseG1GC',
       '--conf',
-      'spark.jars.ivy=/opt/spark/work-dir/.ivy2',
+      'spark.jars.ivy=/opt/ivy2',
       '--conf',
       'spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet',
       '--conf',
       'spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus',
       '--conf',
+      'spark.sparktop.listener.host=0.0.0.0',
+      '--conf',
+      'spark.sparktop.listener.port=4090',
+      '--conf',
+      'spark.sparktop.trigger=default',
+      '--conf',
       'spark.sql.shuffle.partitions=4',
       '--conf',
       'spark.sql.streaming.metricsEnabled=true',
+      '--conf',
+      'spark.sql.streaming.streamingQueryListeners=sparktop.listener.SparktopProgressListener',
       '--conf',
       'spark.ui.port=4040',
       '--conf',
@@ -92,10 +100,8 @@ describe('spark-submit in spark-client', () => {
       'latest',
       '--query',
       'activity2',
-      '--listener-host',
-      '0.0.0.0',
-      '--listener-port',
-      '4090',
+      '--listener',
+      'off',
     ]);
     assert.deepEqual(plan.env, {});
   });
@@ -109,13 +115,16 @@ describe('spark-submit in spark-client', () => {
     assert.equal(
       formatCommandLine({ command: 'docker', ...docker.submitCall(docker.DOCKER_LAB, plan) }),
       'docker exec -d spark-client /opt/spark/bin/spark-submit --master spark://spark-master:7077 --deploy-mode client ' +
-        '--name LogsProcessor --packages org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.0 --py-files /opt/spark-apps/sparktop_listener.py ' +
-        '--executor-cores 2 --executor-memory 2g --conf spark.jars.ivy=/opt/spark/work-dir/.ivy2 ' +
+        '--name LogsProcessor --packages org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.0 --jars /opt/sparktop/sparktop-listener.jar ' +
+        '--executor-cores 2 --executor-memory 2g --conf spark.jars.ivy=/opt/ivy2 ' +
         "--conf 'spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet' " +
-        "--conf 'spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus' --conf spark.sql.streaming.metricsEnabled=true " +
+        "--conf 'spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus' " +
+        '--conf spark.sparktop.listener.host=0.0.0.0 --conf spark.sparktop.listener.port=4090 ' +
+        "--conf spark.sparktop.maxOffsetsPerTrigger=100000 --conf 'spark.sparktop.trigger=10 seconds' --conf spark.sql.streaming.metricsEnabled=true " +
+        '--conf spark.sql.streaming.streamingQueryListeners=sparktop.listener.SparktopProgressListener ' +
         '--conf spark.ui.port=4040 --conf spark.ui.prometheus.enabled=true /opt/spark-apps/spark_structured_streaming_logs_processing.py ' +
         '--bootstrap-servers kafka:9092 --topic logs --checkpoint-location /opt/spark/work-dir/checkpoints/activity2-20260101T000000Z ' +
-        "--starting-offsets latest --query activity3 --listener-host 0.0.0.0 --listener-port 4090 --max-offsets-per-trigger 100000 --trigger '10 seconds'",
+        "--starting-offsets latest --query activity3 --listener off --max-offsets-per-trigger 100000 --trigger '10 seconds'",
     );
   });
 });
