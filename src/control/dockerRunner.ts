@@ -14,9 +14,22 @@ export class DockerFailure extends Error {
     readonly kind: DockerFailureKind,
     readonly why: string,
   ) {
-    super(`docker ${call.args.slice(0, 3).join(' ')} … failed: ${why}`);
+    const remedy = dockerRemedy(kind, why);
+    super(`docker ${call.args.slice(0, 3).join(' ')} … failed: ${why}${remedy ? `: ${remedy}` : ''}`);
     this.name = 'DockerFailure';
   }
+}
+
+/** What the user can do about a docker failure, when it is one of the usual set-up problems; null otherwise. */
+export function dockerRemedy(kind: DockerFailureKind, why: string): string | null {
+  if (kind === 'no-cli') return 'install Docker Engine with Compose v2 (docker/README.md), or watch without --target docker';
+  if (/cannot connect to the docker daemon|error during connect|is the docker daemon running/i.test(why)) {
+    return `start the Docker engine, or point DOCKER_HOST at one (now ${process.env.DOCKER_HOST ?? 'the default socket'})`;
+  }
+  if (/permission denied.*docker\.sock|docker\.sock.*permission denied/i.test(why)) return 'run sparktop as a user of the docker group, or point DOCKER_HOST at an engine you may use';
+  if (/'compose' is not a docker command|unknown command:? "?docker compose|unknown shorthand flag: 'f' in -f/i.test(why)) return 'install Compose v2 (Docker\'s compose plugin): the Docker lab is driven with `docker compose`';
+  if (kind === 'timeout') return 'the Docker engine is slow or stuck: `docker info` tells whether it answers';
+  return null;
 }
 
 function failure(call: DockerCall, stderr: string, err: ExecFileException, timeoutMs: number): DockerFailure {

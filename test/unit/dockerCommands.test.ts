@@ -154,3 +154,22 @@ describe('compose ps --format json', () => {
     assert.deepEqual(docker.parseComposePs(JSON.stringify({ ...a, Labels: { 'sparktop.target-rps': 5000 } }))[0]?.labels, { 'sparktop.target-rps': '5000' });
   });
 });
+
+describe('a docker failure says what to do', () => {
+  it('for a missing CLI, an engine that does not answer, a socket the user may not use, no Compose v2', async () => {
+    const { dockerRemedy, DockerFailure } = await import('../../src/control/dockerRunner.js');
+    assert.match(dockerRemedy('no-cli', 'the docker CLI is not installed (no `docker` on PATH)') ?? '', /install Docker Engine with Compose v2/);
+    // docker's own words, as docker 20.10–28 print them
+    assert.match(dockerRemedy('exit', 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?') ?? '', /start the Docker engine, or point DOCKER_HOST/);
+    assert.match(
+      dockerRemedy('exit', 'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json": dial unix /var/run/docker.sock: connect: permission denied') ?? '',
+      /docker group/,
+    );
+    assert.match(dockerRemedy('exit', "docker: 'compose' is not a docker command.") ?? '', /install Compose v2/);
+    assert.match(dockerRemedy('exit', 'docker: unknown command: docker compose') ?? '', /install Compose v2/);
+    assert.match(dockerRemedy('timeout', 'no answer within 15 s') ?? '', /docker info/);
+    assert.equal(dockerRemedy('exit', 'no such service: generator'), null, 'anything else is docker\'s own words alone');
+    const f = new DockerFailure({ args: ['compose', '-f', 'x.yaml', 'up'], env: {} }, 'exit', "docker: 'compose' is not a docker command.");
+    assert.match(f.message, /^docker compose -f x\.yaml … failed: docker: 'compose' is not a docker command\.: install Compose v2/);
+  });
+});
