@@ -56,6 +56,8 @@ export const JOB_FILE_NAME = 'spark_structured_streaming_logs_processing.py';
 export interface DockerCall {
   args: string[];
   env: Record<string, string>;
+  /** The answer is stdout and stderr together (`docker logs` prints the container's stderr on its own). */
+  mergeStderr?: boolean;
 }
 
 const generatorsCompose = (s: DockerLabSettings, ...rest: string[]): string[] => ['compose', '-f', s.generatorsFile, '-p', s.generatorsProject, ...rest];
@@ -86,6 +88,16 @@ export function generatorsPsCall(s: DockerLabSettings): DockerCall {
 
 export function labPsCall(s: DockerLabSettings): DockerCall {
   return { args: ['compose', '-p', s.labProject, 'ps', '--format', 'json'], env: {} };
+}
+
+/** The lab's containers, stopped ones included (to say which service is down). */
+export function labPsAllCall(s: DockerLabSettings): DockerCall {
+  return { args: ['compose', '-p', s.labProject, 'ps', '--all', '--format', 'json'], env: {} };
+}
+
+/** The last lines a container wrote, stdout and stderr. */
+export function logsCall(container: string, lines: number): DockerCall {
+  return { args: ['logs', '--tail', String(lines), container], env: {}, mergeStderr: true };
 }
 
 /** Spark properties every submission in the Docker lab gets (user --conf wins). */
@@ -147,6 +159,8 @@ export interface ComposeContainer {
   service: string;
   /** running, paused, exited, created, restarting, … */
   state: string;
+  /** healthy, unhealthy, starting; '' without a health check. */
+  health: string;
   labels: Record<string, string>;
 }
 
@@ -171,6 +185,7 @@ function toContainer(o: unknown): ComposeContainer | null {
     name: typeof r.Name === 'string' ? r.Name : '',
     service: r.Service,
     state: typeof r.State === 'string' ? r.State.toLowerCase() : 'unknown',
+    health: typeof r.Health === 'string' ? r.Health.toLowerCase() : '',
     labels: parseLabels(r.Labels),
   };
 }
@@ -193,3 +208,11 @@ export function parseComposePs(stdout: string): ComposeContainer[] {
 }
 
 export const isUp = (c: ComposeContainer): boolean => c.state === 'running' || c.state === 'paused';
+
+/** The long-running services `r` needs (topic-init runs once and exits). */
+export const SERVICES_FOR_A_JOB = ['kafka', 'spark-master', 'spark-worker', 'spark-client'] as const;
+
+/** The lab's containers a job cannot run without: not running, or running but unhealthy. */
+export function servicesDown(containers: ComposeContainer[]): ComposeContainer[] {
+  return containers.filter((c) => (SERVICES_FOR_A_JOB as readonly string[]).includes(c.service) && (c.state !== 'running' || c.health === 'unhealthy'));
+}

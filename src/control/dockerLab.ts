@@ -16,17 +16,21 @@ import {
   dockerCheckpointDir,
   generatorsPsCall,
   isUp,
+  labPsAllCall,
   labPsCall,
+  logsCall,
   parseComposePs,
   pauseGeneratorsCall,
   planDockerSubmission,
   scaleGeneratorsCall,
+  servicesDown,
   setRateCall,
   submitCall,
+  type ComposeContainer,
   type DockerCall,
   type DockerLabSettings,
 } from './dockerCommands.js';
-import { runDocker, runDockerSync, type DockerRunner } from './dockerRunner.js';
+import { DockerFailure, dockerRemedy, runDocker, runDockerSync, type DockerRunner } from './dockerRunner.js';
 import { invalidGeneratorCount, invalidRate, killed, noJob, pausedOrResumed, rateChanged, resubmitted, scaled, unchangedCount } from './messages.js';
 import type { JobResources } from '../domain/resources.js';
 import { formatCommandLine } from '../domain/sparkSubmit.js';
@@ -48,6 +52,8 @@ export interface DockerLabOptions {
 }
 
 const PS_TIMEOUT_MS = 15_000;
+/** Lines of a down service's log in the message that names it. */
+const LOG_LINES = 3;
 // `up` may build the generator image the first time.
 const UP_TIMEOUT_MS = 600_000;
 const STALE_MS = 2000;
@@ -75,7 +81,8 @@ async function answers(url: string): Promise<boolean> {
 /** Acts on the Docker lab through the docker CLI (compose for the generators, exec for spark-submit) and the Spark master. */
 export class DockerLabControl implements PipelineControl {
   readonly target = 'docker' as const;
-  readonly unavailableReason = null;
+  /** Set while docker itself cannot be used (no CLI, no engine, no Compose v2): every action says so and what to do. */
+  private setupProblem: string | null = null;
   private readonly settings: DockerLabSettings;
   private readonly run: DockerRunner;
   private readonly query: QueryName;
@@ -107,11 +114,23 @@ export class DockerLabControl implements PipelineControl {
     return this.run(call, timeoutMs);
   }
 
+  get unavailableReason(): string | null {
+    return this.setupProblem;
+  }
+
   /** Reads the generator containers now (one `docker compose ps` at a time). */
   refresh(): Promise<GeneratorsState> {
     this.reading ??= (async () => {
       try {
-        const up = parseComposePs(await this.exec(generatorsPsCall(this.settings), PS_TIMEOUT_MS)).filter(
+        let answer: string;
+        try {
+          answer = await this.exec(generatorsPsCall(this.settings), PS_TIMEOUT_MS);
+          this.setupProblem = null;
+        } catch (err) {
+          if (err instanceof DockerFailure && dockerRemedy(err.kind, err.why) !== null) this.setupProblem = `the Docker lab cannot be reached: ${err.message}`;
+          throw err;
+        }
+        const up = parseComposePs(answer).filter(
           (c) => c.service === GENERATOR_SERVICE && isUp(c),
         );
         const labelled = Number(up[0]?.labels[RATE_LABEL]);
@@ -181,12 +200,36 @@ export class DockerLabControl implements PipelineControl {
     }
   }
 
+  /**
+   * Null when the services a job needs run (and are not unhealthy), or when `docker compose ps` lists
+   * no lab (the master's answer decides then); else which service is down, the last lines of its
+   * log, and what to do.
+   */
+  private async labDown(): Promise<ActionResult | null> {
+    let containers: ComposeContainer[];
+    try {
+      containers = parseComposePs(await this.exec(labPsAllCall(this.settings), PS_TIMEOUT_MS));
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    const down = servicesDown(containers);
+    if (down.length === 0) return null;
+    const described = await Promise.all(
+      down.map(async (c) => {
+        const logs = await this.exec(logsCall(c.name, LOG_LINES), PS_TIMEOUT_MS).catch(() => '');
+        const tail = logs.trim().split('\n').filter(Boolean).slice(-LOG_LINES).join(' | ');
+        return `${c.service} (${c.name}) is ${c.state === 'running' ? c.health : c.state}${tail ? `; its log ends: ${tail}` : ''}`;
+      }),
+    );
+    return { ok: false, message: `${described.join('; ')}: \`docker compose -f docker/docker-compose.yaml up -d\` starts it again` };
+  }
+
   private submission(resources: JobResources, checkpointDir: string): DockerCall {
     return submitCall(this.settings, planDockerSubmission({ resources, query: this.query, checkpointDir }));
   }
 
   async reviewResubmit(resources: JobResources): Promise<ReviewedResubmit> {
-    const down = await this.masterDown();
+    const down = (await this.labDown()) ?? (await this.masterDown());
     if (down) return { ok: false, message: down.message };
     const checkpointDir = dockerCheckpointDir(checkpointName(this.query));
     const call = this.submission(resources, checkpointDir);
@@ -194,7 +237,7 @@ export class DockerLabControl implements PipelineControl {
   }
 
   async resubmit(resources: JobResources, progress: ResubmitProgress): Promise<ActionResult> {
-    const down = await this.masterDown();
+    const down = (await this.labDown()) ?? (await this.masterDown());
     if (down) return down;
     const endpoints = this.opts.endpoints;
     const steps: Array<{ step: string }> = [];

@@ -43,7 +43,7 @@ export const runDocker: DockerRunner = (call, timeoutMs) =>
   new Promise((resolve, reject) => {
     execFile('docker', call.args, { env: { ...process.env, ...call.env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(failure(call, String(stderr), err, timeoutMs));
-      else resolve(String(stdout));
+      else resolve(call.mergeStderr ? `${String(stdout)}${String(stderr)}` : String(stdout));
     });
   });
 

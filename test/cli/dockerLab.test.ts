@@ -12,6 +12,8 @@ import { parseTarget, selectControl } from '../../src/control/select.js';
 import { formatCommandLine } from '../../src/domain/sparkSubmit.js';
 import { watchConfigFor } from '../../src/commands/watchConfig.js';
 import { fakeDocker, generatorPsLine, type FakeDocker } from '../support/fakeDocker.js';
+import { DockerFailure, type DockerRunner } from '../../src/control/dockerRunner.js';
+import { planHotkey } from '../../src/control/hotkeys.js';
 
 const GEN = ['compose', '-f', DOCKER_LAB.generatorsFile, '-p', 'sparktop-generators'];
 const PS = [...GEN, 'ps', '--all', '--format', 'json', 'generator'];
@@ -230,5 +232,60 @@ describe('detection without a docker CLI', () => {
     } finally {
       process.env.PATH = before;
     }
+  });
+});
+
+describe('DockerLabControl when docker itself cannot be used', () => {
+  const endpoints = { masterUiPort: 1, driverUiPort: 1, listenerPort: 1 };
+
+  it('says so and what to do for every action, and recovers when docker answers again', async () => {
+    let engineUp = false;
+    const run: DockerRunner = (call) =>
+      engineUp
+        ? Promise.resolve(generatorPsLine(1, 'running', 5000))
+        : Promise.reject(new DockerFailure(call, 'exit', 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'));
+    const control = new DockerLabControl({ endpoints, stateFile: tempState(), run });
+    await control.refresh().catch(() => undefined);
+    assert.match(control.unavailableReason ?? '', /^the Docker lab cannot be reached: docker compose .* Is the docker daemon running\?: start the Docker engine, or point DOCKER_HOST at one/);
+    assert.equal(planHotkey('+', control), control.unavailableReason, 'a generator key says it instead of acting');
+    engineUp = true;
+    assert.deepEqual(await control.refresh(), { count: 1, ratePerGenerator: 5000, paused: false });
+    assert.equal(control.unavailableReason, null);
+    // A failure of the lab itself (not of docker) leaves the actions available: they say docker's words when run.
+    engineUp = false;
+    const other: DockerRunner = (call) => Promise.reject(new DockerFailure(call, 'exit', 'no such service: generator'));
+    const control2 = new DockerLabControl({ endpoints, stateFile: tempState(), run: other });
+    await control2.refresh().catch(() => undefined);
+    assert.equal(control2.unavailableReason, null);
+  });
+});
+
+describe('DockerLabControl when a service of the lab is down', () => {
+  const endpoints = { masterUiPort: 1, driverUiPort: 1, listenerPort: 1 };
+
+  it('r names the service, with the last lines of its log, and submits nothing', async () => {
+    const calls: string[][] = [];
+    const lab = [
+      { Name: 'kafka', Service: 'kafka', State: 'running', Health: 'healthy' },
+      { Name: 'spark-master', Service: 'spark-master', State: 'running', Health: 'healthy' },
+      { Name: 'spark-client', Service: 'spark-client', State: 'exited', Health: '' },
+    ];
+    const run: DockerRunner = (call) => {
+      calls.push(call.args);
+      if (call.args.includes('ps') && !call.args.includes('-f')) return Promise.resolve(lab.map((c) => JSON.stringify(c)).join('\n'));
+      if (call.args[0] === 'logs') return Promise.resolve(call.mergeStderr ? 'starting\nException in thread "main" java.lang.OutOfMemoryError\nexiting\n' : '');
+      return Promise.resolve('');
+    };
+    const control = new DockerLabControl({ endpoints, stateFile: tempState(), run });
+    const review = await control.reviewResubmit(BASELINE_RESOURCES);
+    assert.equal(review.ok, false);
+    assert.equal(
+      review.ok ? '' : review.message,
+      'spark-client (spark-client) is exited; its log ends: starting | Exception in thread "main" java.lang.OutOfMemoryError | exiting: `docker compose -f docker/docker-compose.yaml up -d` starts it again',
+    );
+    const result = await control.resubmit(BASELINE_RESOURCES, { onStep: () => undefined });
+    assert.equal(result.ok, false);
+    assert.deepEqual(calls.filter((a) => a[0] === 'logs')[0], ['logs', '--tail', '3', 'spark-client']);
+    assert.equal(calls.filter((a) => a[0] === 'exec').length, 0, 'nothing submitted');
   });
 });

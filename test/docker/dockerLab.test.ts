@@ -259,12 +259,18 @@ describe('docker lab: images from the project\'s Dockerfiles on a Docker engine 
     log(`  produce rate ${two.toFixed(0)}/s with 2 generators, ${one.toFixed(0)}/s with 1`);
   });
 
-  it('r resubmits through spark-client with 2 executors, which the executors view shows; k kills the job', async () => {
+  it('r refuses more cores than the workers have, resubmits through spark-client with 2 executors, which the executors view shows; k kills the job', async () => {
     const oldId = (await master()).activeapps[0]?.id;
     assert.ok(oldId, 'the classroom job runs');
     monitor!.sendKeys('r');
     await eventually('the form', async () => (/Resubmit the Spark job/.test(monitor!.capture()) ? true : undefined), 30_000, 200);
-    monitor!.sendKeys('Tab', 'Tab', 'C-u', '2', 'Enter');
+    // More cores than the Docker lab's workers have: refused as on the local lab, nothing submitted.
+    const tooMany = String(worker.cores + 97);
+    monitor!.sendKeys('Tab', 'Tab', 'C-u', tooMany, 'Enter');
+    const invalid = new RegExp(`total executor cores\\s+${tooMany}.*at most ${worker.cores}\\b`);
+    await eventually('the invalid field named', async () => (invalid.test(monitor!.capture()) && /1 field is invalid/.test(monitor!.capture()) ? true : undefined), 30_000, 200);
+    assert.deepEqual((await master()).activeapps.map((a) => a.id), [oldId], 'the master\'s apps are unchanged');
+    monitor!.sendKeys('C-u', '2', 'Enter');
     await eventually('the review with the exact command line', async () => (/docker exec -d spark-client/.test(monitor!.capture().replace(/\n│?\s*/g, ' ')) ? true : undefined), 30_000, 200);
     assert.match(monitor!.capture().replace(/[│\n]/g, ' ').replace(/\s+/g, ' '), /--total-executor-cores 2/);
     monitor!.sendKeys('Enter');

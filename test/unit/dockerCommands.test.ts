@@ -133,8 +133,8 @@ describe('compose ps --format json', () => {
   const a = { Name: 'sparktop-generators-generator-1', Service: 'generator', State: 'running', Labels: 'com.docker.compose.project=sparktop-generators,sparktop.target-rps=20000' };
   const b = { Name: 'sparktop-generators-generator-2', Service: 'generator', State: 'paused', Labels: 'sparktop.target-rps=20000' };
   const expected = [
-    { name: a.Name, service: 'generator', state: 'running', labels: { 'com.docker.compose.project': 'sparktop-generators', 'sparktop.target-rps': '20000' } },
-    { name: b.Name, service: 'generator', state: 'paused', labels: { 'sparktop.target-rps': '20000' } },
+    { name: a.Name, service: 'generator', state: 'running', health: '', labels: { 'com.docker.compose.project': 'sparktop-generators', 'sparktop.target-rps': '20000' } },
+    { name: b.Name, service: 'generator', state: 'paused', health: '', labels: { 'sparktop.target-rps': '20000' } },
   ];
 
   it('reads the one-object-per-line output of Compose 2.21 and later', () => {
@@ -148,6 +148,19 @@ describe('compose ps --format json', () => {
   it('reads no containers from empty output or an empty array', () => {
     assert.deepEqual(docker.parseComposePs(''), []);
     assert.deepEqual(docker.parseComposePs('[]\n'), []);
+  });
+
+  it('reads the health of a service with a health check, and names the ones a job cannot run without', () => {
+    const lab = [
+      { Name: 'kafka', Service: 'kafka', State: 'running', Health: 'healthy' },
+      { Name: 'sparktop-topic-init-1', Service: 'topic-init', State: 'exited', Health: '' },
+      { Name: 'spark-master', Service: 'spark-master', State: 'running', Health: 'unhealthy' },
+      { Name: 'sparktop-spark-worker-1', Service: 'spark-worker', State: 'running', Health: 'starting' },
+      { Name: 'spark-client', Service: 'spark-client', State: 'exited', Health: '' },
+    ];
+    const cs = docker.parseComposePs(lab.map((c) => JSON.stringify(c)).join('\n'));
+    assert.deepEqual(cs.map((c) => c.health), ['healthy', '', 'unhealthy', 'starting', '']);
+    assert.deepEqual(docker.servicesDown(cs).map((c) => c.service), ['spark-master', 'spark-client'], 'topic-init is done, a worker still starting is not down');
   });
 
   it('accepts labels given as an object', () => {
