@@ -17,7 +17,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { parseComposePs, type ComposeContainer } from '../../src/control/dockerCommands.js';
 import { PINNED } from '../../src/lab/versions.js';
 import { dockerEngineUnavailable, overlayMountWorks, startDockerEngine, type DockerEngine } from '../e2e/dockerEngine.js';
-import { eventually, ROOT, runCli } from '../e2e/helpers.js';
+import { endOffsetTotal, eventually, getJson, ROOT, runCli } from '../e2e/helpers.js';
 import { checkpointCommitted } from '../e2e/foreignJob.js';
 import { LAB } from '../e2e/labUnderTest.js';
 import { TmuxSession } from '../e2e/tmux.js';
@@ -70,11 +70,6 @@ describe('docker lab: images from the project\'s Dockerfiles on a Docker engine 
   const docker = (args: string[], timeoutMs = 2 * MIN) => engine!.docker(args, { timeoutMs });
   const compose = (file: string, args: string[], timeoutMs = 2 * MIN) => docker(['compose', '-f', file, ...args], timeoutMs);
   const ps = async (file: string): Promise<ComposeContainer[]> => parseComposePs((await compose(file, ['ps', '--all', '--format', 'json'])).stdout);
-  const getJson = async <T>(url: string): Promise<T> => {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    return (await res.json()) as T;
-  };
   const master = () => getJson<MasterJson>(`http://127.0.0.1:${ports.SPARK_MASTER_UI_HOST_PORT}/json/`);
   const listener = () => getJson<{ progress: Array<{ batchId: number; numInputRows: number; runId: string }> }>(`http://127.0.0.1:${ports.SPARKTOP_LISTENER_HOST_PORT}/progress`);
   const kafka = () => new Kafka({ clientId: 'sparktop-docker-test', brokers: [`127.0.0.1:${ports.KAFKA_HOST_PORT}`], logLevel: logLevel.NOTHING });
@@ -87,18 +82,12 @@ describe('docker lab: images from the project\'s Dockerfiles on a Docker engine 
   }
   /** Records per second Kafka's log end grows by, over `windowMs` (read from the host on the published port). */
   async function produceRate(windowMs: number): Promise<number> {
-    const admin = kafka().admin();
-    await admin.connect();
-    try {
-      const total = async () => (await admin.fetchTopicOffsets(TOPIC)).reduce((s, p) => s + Number(p.high), 0);
-      const t0 = Date.now();
-      const a = await total();
-      await new Promise((r) => setTimeout(r, windowMs));
-      const b = await total();
-      return ((b - a) * 1000) / (Date.now() - t0);
-    } finally {
-      await admin.disconnect();
-    }
+    const broker = `127.0.0.1:${ports.KAFKA_HOST_PORT}`;
+    const t0 = Date.now();
+    const a = await endOffsetTotal(TOPIC, broker);
+    await new Promise((r) => setTimeout(r, windowMs));
+    const b = await endOffsetTotal(TOPIC, broker);
+    return ((b - a) * 1000) / (Date.now() - t0);
   }
   async function volumePath(): Promise<string> {
     return (await docker(['volume', 'inspect', 'sparktop_spark-work', '--format', '{{.Mountpoint}}'])).stdout.trim();

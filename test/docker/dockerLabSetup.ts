@@ -13,11 +13,11 @@
  *   machine, and the certificates this machine trusts beyond Debian's, for the builds' downloads
  *   (`SPARKTOP_EXTRA_CA_CERTS`, empty where there are none).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort } from '../../src/lab/ports.js';
+import { run as runCommand, type RunResult } from '../../src/lab/provision/exec.js';
 import { findExecutable, importRootfs, type DockerEngine } from '../e2e/dockerEngine.js';
 
 /** The Compose release built when the docker CLI has no compose plugin (a Go module the proxy serves). */
@@ -25,32 +25,12 @@ export const COMPOSE_MODULE = { path: 'github.com/docker/compose/v5', version: '
 /** The tag the Dockerfiles' `ARG DEBIAN_IMAGE` names (docker/*\/Dockerfile, docker-compose.yaml). */
 export const DEBIAN_IMAGE = 'debian:bookworm-20250520-slim';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** The project's runner (argument arrays, no shell) with this process's environment plus `env`, killed after `timeoutMs`. */
+function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return runCommand(cmd, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd, signal: AbortSignal.timeout(opts.timeoutMs ?? 600_000) });
 }
 
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${cmd}: ${err.message}`));
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const lastLines = (r: Run, n = 5) => (r.stderr || r.stdout).trim().split('\n').slice(-n).join('\n');
+const lastLines = (r: RunResult, n = 5) => (r.stderr || r.stdout).trim().split('\n').slice(-n).join('\n');
 
 /** Why the suite cannot make what it needs here (a skip reason), or null. */
 export function dockerLabToolsUnavailable(): string | null {
@@ -89,7 +69,7 @@ export async function composeConfig(dir: string, cacheDir: string, log: (line: s
     const src = fs.mkdtempSync(path.join(dir, 'compose-src-'));
     try {
       fs.cpSync(moduleDir, src, { recursive: true });
-      spawnChmod(src);
+      makeWritable(src);
       const out = `${binary}.partial`;
       fs.mkdirSync(path.dirname(binary), { recursive: true });
       const ldflags = `-s -w -X ${COMPOSE_MODULE.path}/internal.Version=${COMPOSE_MODULE.version}`;
@@ -107,7 +87,8 @@ export async function composeConfig(dir: string, cacheDir: string, log: (line: s
   return { dockerConfig, version };
 }
 
-function spawnChmod(dir: string): void {
+/** The module cache's copy is read-only: folders 0755 and files 0644 so the build can write beside them. */
+function makeWritable(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     const file = path.join(entry.parentPath, entry.name);
     if (!entry.isSymbolicLink()) fs.chmodSync(file, entry.isDirectory() ? 0o755 : 0o644);
