@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +9,10 @@ import { parseThresholdFlags } from '../../src/config/advisorConfig.js';
 import { ADVISOR_SETTINGS, defaultValue } from '../../src/model/advisor/settings.js';
 import { removeTempDirs, writeRecording } from '../support/recordingFixtures.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
+import { tempDir } from '../support/tempDir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-thresholds-'));
+const dir = tempDir('sparktop-thresholds-');
 const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
 after(() => {
   fs.rmSync(dir, { recursive: true, force: true });

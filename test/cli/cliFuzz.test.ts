@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { mulberry32 as rng } from '../../src/generator/records.js';
+import { tempDir } from '../support/tempDir.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'sparktop.js');
 const CASES = Number(process.env.SPARKTOP_FUZZ_CASES ?? 48);
@@ -108,7 +108,7 @@ const FOREIGN: Record<string, string[]> = {
   gen: ['spark-ui', 'partitions', 'executor-cores', 'refresh', 'threshold'],
 };
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-fuzz-'));
+const tmp = tempDir('sparktop-fuzz-');
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const badJson = path.join(tmp, 'bad.json');
 fs.writeFileSync(badJson, '{"kafka": ');

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DockerLabControl, dockerLabRunning } from '../../src/control/dockerLab.js';
@@ -14,6 +13,7 @@ import { watchConfigFor } from '../../src/commands/watchConfig.js';
 import { fakeDocker, generatorPsLine, type FakeDocker } from '../support/fakeDocker.js';
 import { DockerFailure, type DockerRunner } from '../../src/control/dockerRunner.js';
 import { planHotkey } from '../../src/control/hotkeys.js';
+import { tempDir } from '../support/tempDir.js';
 
 const GEN = ['compose', '-f', DOCKER_LAB.generatorsFile, '-p', 'sparktop-generators'];
 const PS = [...GEN, 'ps', '--all', '--format', 'json', 'generator'];
@@ -23,7 +23,7 @@ const tempDirs: string[] = [];
 process.once('exit', () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 function tempState(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-docker-lab-'));
+  const dir = tempDir('sparktop-docker-lab-');
   tempDirs.push(dir);
   return path.join(dir, 'docker-lab.json');
 }
@@ -201,7 +201,7 @@ describe('DockerLabControl through a stand-in docker CLI', () => {
   });
 
   it('is what sparktop picks with --target docker, or when it finds the Docker lab running and no local lab', () => {
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-select-'));
+    const cacheDir = tempDir('sparktop-select-');
     const config = watchConfigFor({ cacheDir }, {}, cacheDir);
     docker.setPs('lab', '');
     assert.equal(selectControl(config, cacheDir, 'docker').target, 'docker');
@@ -226,7 +226,7 @@ describe('DockerLabControl through a stand-in docker CLI', () => {
 describe('detection without a docker CLI', () => {
   it('is "not running"', () => {
     const before = process.env.PATH;
-    process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-empty-path-'));
+    process.env.PATH = tempDir('sparktop-empty-path-');
     try {
       assert.equal(dockerLabRunning(), false);
     } finally {

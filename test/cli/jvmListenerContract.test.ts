@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -21,6 +20,7 @@ import {
   type Served,
   type StoreOptions,
 } from './listenerHarness.js';
+import { tempDir } from '../support/tempDir.js';
 
 const RUN1 = fixture<Progress[]>('rate-count-run1.json');
 const RUN2 = fixture<Progress[]>('rate-count-run2-resumed.json');
@@ -100,7 +100,7 @@ interface Pair {
   java: Served;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-jvm-contract-'));
+const dir = tempDir('sparktop-jvm-contract-');
 const classes = path.join(dir, 'classes');
 const started: Served[] = [];
 

@@ -50,6 +50,7 @@ while not os.path.exists(stop_file + ".exit") and time.time() < deadline:
 spark.stop()
 print("SMOKE stopped", flush=True)
 `;
+import { tempDir } from '../support/tempDir.js';
 
 interface Job {
   child: ChildProcess;
@@ -58,7 +59,7 @@ interface Job {
   exited: Promise<number | null>;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-jvm-spark-'));
+const dir = tempDir('sparktop-jvm-spark-');
 const env: PythonEnv | null = readPythonEnv(labPaths(defaultCacheDir()).venvDir);
 const jobs: Job[] = [];
 let listener: ListenerJar | undefined;

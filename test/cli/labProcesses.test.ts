@@ -2,15 +2,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { describePortTaken, findPortOwner, isPortFree } from '../../src/lab/ports.js';
 import { isAlive, processStartTime, spawnDetached, stopProcess, tailFile } from '../../src/lab/processes.js';
 import { acquireLock } from '../../src/lab/lock.js';
 import { readState, writeState } from '../../src/lab/state.js';
+import { tempDir } from '../support/tempDir.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-unit-'));
+const tmp = () => tempDir('sparktop-unit-');
 
 describe('processes and ports', () => {
   it('starts a detached process group, knows it is alive, and stops it by pid', async () => {

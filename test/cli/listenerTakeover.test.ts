@@ -10,18 +10,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Sample } from '../../src/model/samples.js';
 import { Sampler } from '../../src/sources/sampler.js';
 import { compileHarness, fixture, progressEvent, serveWithJava, stop, type Progress, type Served } from './listenerHarness.js';
+import { tempDir } from '../support/tempDir.js';
 
 const RUN1 = fixture<Progress[]>('rate-count-run1.json');
 const RUN3 = fixture<Progress[]>('rate-count-run3-fresh-checkpoint.json');
 
 describe("a new application's listener on the monitor's listener port", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-listener-takeover-'));
+  const dir = tempDir('sparktop-listener-takeover-');
   const classes = path.join(dir, 'classes');
   const served: Served[] = [];
   let proxy: http.Server;

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../support/tempDir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'sparktop.js');
-const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-serve-'));
+const cache = tempDir('sparktop-serve-');
 const env = { ...process.env, XDG_CACHE_HOME: cache };
 const NOWHERE = ['--kafka', '127.0.0.1:1', '--spark-ui', 'http://127.0.0.1:1', '--spark-master', 'http://127.0.0.1:1', '--progress-url', 'http://127.0.0.1:1'];
 

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { judge, parseFailOn, parseThresholds } from '../../src/commands/check.js';
 import { formatStatusText } from '../../src/commands/statusText.js';
@@ -13,6 +12,7 @@ import { derive, toStatusJson } from '../../src/model/index.js';
 import { runAdvisor } from '../support/advisorFixture.js';
 import { modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
+import { tempDir } from '../support/tempDir.js';
 
 const printed = (d: Parameters<typeof toStatusJson>[0]) => JSON.parse(JSON.stringify(toStatusJson(d))) as ReturnType<typeof toStatusJson>;
 
@@ -56,7 +56,7 @@ describe('status --json findings', () => {
 
 describe('status (text) findings', () => {
   it('each finding with its line, the evidence sentence and the suggestion', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-status-'));
+    const dir = tempDir('sparktop-status-');
     const config = watchConfigFor({ cacheDir: dir }, {}, dir);
     const lines = formatStatusText(runAdvisor('steady').end, config).split('\n');
     const at = lines.indexOf('findings');

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseThresholdFlags } from '../../src/config/advisorConfig.js';
@@ -20,8 +19,9 @@ import { reportMarkdown } from '../../src/record/report.js';
 import { findingOf, fact, firstWith, ids, runAdvisor } from '../support/advisorFixture.js';
 import { removeTempDirs, TEST_CONFIG, writeRecording } from '../support/recordingFixtures.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
+import { tempDir } from '../support/tempDir.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-thresholds-'));
+const dir = tempDir('sparktop-thresholds-');
 const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
 after(() => {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { judge, parseThresholds } from '../../src/commands/check.js';
@@ -13,6 +12,7 @@ import { labWatchDefaults } from '../../src/lab/watchDefaults.js';
 import { InvalidResource } from '../../src/domain/resources.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
+import { tempDir } from '../support/tempDir.js';
 
 describe('sparktop check verdicts (recorded lab moments)', () => {
   it('is healthy on the steady run with generous thresholds, unhealthy when p95 exceeds --max-batch-ms', () => {
@@ -40,7 +40,7 @@ describe('sparktop check verdicts (recorded lab moments)', () => {
 });
 
 describe('watch configuration: flags > env > sparktop.config.json > lab > defaults', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-config-'));
+  const dir = tempDir('sparktop-config-');
   const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
 
   it('defaults to the default lab ports when no lab state exists', () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { watchConfigFor } from '../../src/commands/watchConfig.js';
 import { InvalidResource } from '../../src/domain/resources.js';
+import { tempDir } from '../support/tempDir.js';
 
 describe('--checkpoint in the watch configuration', () => {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-config-'));
+  const cwd = tempDir('sparktop-config-');
   const cacheDir = path.join(cwd, 'cache');
 
   it('is off by default', () => {

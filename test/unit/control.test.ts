@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { planHotkey } from '../../src/control/hotkeys.js';
@@ -10,6 +9,7 @@ import { WatchOnly } from '../../src/control/types.js';
 import { defaultLabConfig } from '../../src/lab/labConfig.js';
 import { labPaths } from '../../src/lab/paths.js';
 import { writeState } from '../../src/lab/state.js';
+import { tempDir } from '../support/tempDir.js';
 
 describe('rate steps for ] and [', () => {
   it('goes 1k, 2k, 5k, 10k, 20k, 50k, 100k …', () => {
@@ -32,7 +32,7 @@ describe('pipeline hotkeys', () => {
   });
 
   it('plan actions on the local lab within bounds', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-control-'));
+    const dir = tempDir('sparktop-control-');
     const paths = labPaths(dir);
     writeState(paths.stateFile, { config: { ...defaultLabConfig(dir), rps: 10_000 }, components: {} });
     const control = new LocalLabControl(paths);

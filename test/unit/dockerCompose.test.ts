@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
@@ -17,6 +16,7 @@ import { GENERATOR_ENV, resolveGeneratorOptions } from '../../src/generator/opti
 import { defaultLabConfig } from '../../src/lab/labConfig.js';
 import { PINNED, SPARK_KAFKA_CONNECTOR } from '../../src/lab/versions.js';
 import { interpolate, schemaValidator, yamlParser } from '../support/composeFiles.js';
+import { tempDir } from '../support/tempDir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DOCKER = path.join(ROOT, 'docker');
@@ -106,7 +106,7 @@ describe('compose files', () => {
     assert.equal(interpolate(s.kafka!.ports![0]!, { KAFKA_HOST_PORT: '19094' }), '127.0.0.1:19094:9094');
     assert.equal(interpolate(String(s.kafka!.environment!.KAFKA_ADVERTISED_LISTENERS), { KAFKA_HOST_PORT: '19094' }).split(',')[1], 'EXTERNAL_LOCAL://localhost:19094');
     assert.deepEqual(published(s['spark-worker']!), [], 'workers scale, so they publish nothing');
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-cfg-'));
+    const empty = tempDir('sparktop-cfg-');
     const config = watchConfigFor({ cacheDir: empty }, {}, empty);
     assert.equal(config.kafka, '127.0.0.1:9094');
     for (const url of [config.sparkMaster, config.sparkUi, config.progressUrl]) {

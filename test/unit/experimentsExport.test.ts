@@ -1,11 +1,11 @@
 /** The `e` export: Markdown and CSV of the experiments table of a real recording. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { csvField, CSV_COLUMNS, experimentsCsv, experimentsMarkdown, writeExperiments } from '../../src/record/experimentsExport.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
+import { tempDir } from '../support/tempDir.js';
 
 /** A small RFC 4180 reader, to check that what is written reads back. */
 function parseCsv(text: string): string[][] {
@@ -91,7 +91,7 @@ describe('experiments export', () => {
   });
 
   it('writes experiments.md and experiments.csv into the directory and returns their paths', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-exp-'));
+    const dir = tempDir('sparktop-exp-');
     try {
       const paths = writeExperiments(dir, d.experiments, meta);
       assert.deepEqual(paths, { md: path.join(dir, 'experiments.md'), csv: path.join(dir, 'experiments.csv') });
@@ -103,7 +103,7 @@ describe('experiments export', () => {
   });
 
   it('the `e` key never writes over an earlier export: the next free number, one for both files', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-exp-'));
+    const dir = tempDir('sparktop-exp-');
     try {
       fs.writeFileSync(path.join(dir, 'experiments.csv'), 'the user\'s own csv');
       const second = writeExperiments(dir, d.experiments, meta);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildPom, coordinateFromRepoPath, looksLikeZip, readArtifactSet } from '../../src/lab/provision/maven.js';
 import { parseJavaMajor, parsePythonVersion } from '../../src/lab/provision/prereqs.js';
 import { connectorJarsNotInSpark } from '../../src/lab/provision/provision.js';
 import { acquireLabLock, acquireLock, LabBusy } from '../../src/lab/lock.js';
+import { tempDir } from '../support/tempDir.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-unit-'));
+const tmp = () => tempDir('sparktop-unit-');
 
 describe('provisioning helpers', () => {
   it('reads the Java major version from `java -version` of old and new JDKs', () => {
@@ -63,7 +63,7 @@ describe('provisioning helpers', () => {
 });
 
 describe('the lab lock', () => {
-  const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-lock-'));
+  const tmpDir = () => tempDir('sparktop-lock-');
 
   it('is written aside and linked into place: whole from the start, nothing left beside it', () => {
     const dir = tmpDir();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, it } from 'node:test';
 import { CheckpointReader, type CheckpointAnswer } from '../../src/sources/checkpoint.js';
 import { AnswerInterpreter } from '../../src/sources/answers.js';
+import { tempDir } from '../support/tempDir.js';
 
 // Real checkpoints copied from the lab by scripts/record-checkpoint-fixture.ts: the classroom job
 // on topic `logs` (batches 80–85, 85 planned but not committed) and the same job run with
@@ -17,7 +17,7 @@ const CLICKS = path.join(FIXTURES, 'activity2-clicks');
 
 const copies: string[] = [];
 function copyOf(dir: string): string {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-checkpoint-'));
+  const tmp = tempDir('sparktop-checkpoint-');
   copies.push(tmp);
   const to = path.join(tmp, path.basename(dir));
   fs.cpSync(dir, to, { recursive: true, preserveTimestamps: true });

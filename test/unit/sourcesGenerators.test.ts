@@ -1,13 +1,13 @@
 /** The local lab's generator stats: one parser for the live reader and for recorded answers. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Sample } from '../../src/model/samples.js';
 import { AnswerInterpreter } from '../../src/sources/answers.js';
 import { parseGeneratorStats, readGeneratorStats, readGeneratorStatsAnswer, type GeneratorStatsAnswer } from '../../src/sources/generators.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
+import { tempDir } from '../support/tempDir.js';
 
 describe('generator stats', () => {
   const answers = answersFromFixture('experiments').filter((a) => a.endpoint === 'generators:stats');
@@ -36,7 +36,7 @@ describe('generator stats', () => {
   });
 
   it('the live reader reads the same shape from a directory, judging liveness by pid', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-gen-'));
+    const dir = tempDir('sparktop-gen-');
     try {
       const recorded = (answers.at(-1)!.body as GeneratorStatsAnswer).generators[0]!.stats as Record<string, unknown>;
       fs.writeFileSync(path.join(dir, 'generator-1.stats.json'), JSON.stringify({ ...recorded, pid: process.pid }));

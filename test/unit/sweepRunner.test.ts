@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { BASELINE_RESOURCES, InvalidResource, type JobResources } from '../../src/domain/resources.js';
@@ -22,6 +21,7 @@ import { SweepRunner, type SweepEnvironment, type SweepProgress } from '../../sr
 import { generatorPlan, nextRate, recordStep, roundRate, startSearch, type StepOutcome } from '../../src/sweep/search.js';
 import { samplesFromFixture } from '../support/samplesFromFixture.js';
 import { DEFAULT_ADVISOR_THRESHOLDS } from '../../src/model/advisor/options.js';
+import { tempDir } from '../support/tempDir.js';
 
 describe('sweep plan', () => {
   it('is the cartesian product of the lists, skipping what cannot run, with stable keys', () => {
@@ -59,7 +59,7 @@ describe('sweep plan', () => {
   });
 
   it('reads a plan file, naming the configuration and key that is wrong', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-plan-'));
+    const dir = tempDir('sweep-plan-');
     const good = path.join(dir, 'good.json');
     fs.writeFileSync(good, JSON.stringify([{ executorCores: 1, totalExecutorCores: 2, shufflePartitions: 8, partitions: 4, conf: { 'spark.sql.adaptive.enabled': 'false' } }]));
     const plan = resolvePlan({ plan: good }, BASELINE_RESOURCES, 2);
@@ -254,7 +254,7 @@ describe('sweep runner', () => {
   const planOf = () => ({ ...resolvePlan({ totalExecutorCores: '1,2' }, BASELINE_RESOURCES, 2), settings });
 
   it('resubmits each configuration, measures each step, saves after each, puts the generators back', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-run-')), 'sweep.json');
+    const file = path.join(tempDir('sweep-run-'), 'sweep.json');
     const control = new StandInControl();
     const plan = planOf();
     const { env, events, records } = environment(control, file);
@@ -284,7 +284,7 @@ describe('sweep runner', () => {
   });
 
   it('with no generator running (lab up --generators 0), starts one at the trickle for the resubmission, and leaves none after', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-run-')), 'sweep.json');
+    const file = path.join(tempDir('sweep-run-'), 'sweep.json');
     const control = new StandInControl();
     control.state = { count: 0, ratePerGenerator: 10_000, paused: false };
     const plan = { ...resolvePlan({ totalExecutorCores: '2' }, BASELINE_RESOURCES, 2), settings };
@@ -302,7 +302,7 @@ describe('sweep runner', () => {
   });
 
   it('reads a results file written before --max-measure: its cap is 4 × its --measure, its steps get their marks, resume goes on', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-old-')), 'sweep.json');
+    const file = path.join(tempDir('sweep-old-'), 'sweep.json');
     const plan = planOf();
     const controller = new AbortController();
     const first = environment(new StandInControl(), file, { n: 3, controller });
@@ -343,7 +343,7 @@ describe('sweep runner', () => {
   });
 
   it('a failed resubmission fails that configuration only; an interrupted one is run again on resume, the finished one is skipped', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-run-')), 'sweep.json');
+    const file = path.join(tempDir('sweep-run-'), 'sweep.json');
     const plan = planOf();
     const control = new StandInControl();
     control.failResubmitFor = (r) => r.totalExecutorCores === 1;
@@ -387,7 +387,7 @@ const steadyLate = steady.filter((s) => s.t >= steady[0]!.t + 10_000);
 const trigger = samplesFromFixture('trigger');
 
 async function sweepOn(settings: SweepSettings, serve: Parameters<typeof environment>[3]) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-few-')), 'sweep.json');
+  const file = path.join(tempDir('sweep-few-'), 'sweep.json');
   const plan = { ...resolvePlan({ totalExecutorCores: '1' }, BASELINE_RESOURCES, 2), settings };
   const { env, events } = environment(new StandInControl(), file, undefined, serve);
   const results = await new SweepRunner(plan, newResults(plan, 'logs', 0), env, new AbortController().signal).run();

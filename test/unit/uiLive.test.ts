@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { createElement } from 'react';
@@ -21,6 +20,7 @@ import { applySample, derive } from '../../src/model/index.js';
 import { renderVirtual, type VirtualTerminal } from '../support/virtualTerminal.js';
 import { modelFromAnswers } from '../support/derivedFromFixture.js';
 import { answersFromFixture } from '../support/samplesFromFixture.js';
+import { tempDir } from '../support/tempDir.js';
 
 class StandInControl implements PipelineControl {
   readonly target = 'local' as const;
@@ -79,7 +79,7 @@ afterEach(() => {
 function showLive(control: PipelineControl) {
   const { model } = modelFromAnswers(answersFromFixture('steady'));
   const config = watchConfigFor({});
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-live-'));
+  const dir = tempDir('sparktop-live-');
   tmpDirs.push(dir);
   const recordFile = path.join(dir, 'run.jsonl');
   const session = openRecordingSession({ record: recordFile, cast: null, config, size: { columns: 120, rows: 40 } });
@@ -196,7 +196,7 @@ describe('live monitor actions', () => {
   });
 
   it('e writes the experiments table to the current directory and says where, never over an earlier one; a failure is said, not thrown', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-export-'));
+    const dir = tempDir('sparktop-export-');
     const cwd = process.cwd();
     process.chdir(dir);
     try {

@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readRecording } from '../../../src/record/reader.js';
 import { eventually, runCli } from '../helpers.js';
 import { TmuxSession } from '../tmux.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const MIN = 60_000;
 const TITLES = ['Rates', 'Batches', 'Partitions', 'Executors'];
@@ -34,7 +34,7 @@ function castEvents(file: string): { header: Record<string, unknown>; events: Ar
 }
 
 export function evidenceSuite(): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-evidence-'));
+  const dir = tempDir('sparktop-evidence-');
   const sessions: TmuxSession[] = [];
   after(() => {
     sessions.forEach((s) => s.kill());

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, it } from 'node:test';
 import { isAlive } from '../../../src/lab/processes.js';
@@ -13,6 +12,7 @@ import type { Sample } from '../../../src/model/samples.js';
 import { readRecording } from '../../../src/record/reader.js';
 import { eventually, runCli } from '../helpers.js';
 import { TmuxSession } from '../tmux.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const MIN = 60_000;
 
@@ -65,7 +65,7 @@ function recomputed(samples: readonly Sample[], step: StepJson) {
 }
 
 export function sweepSuite(): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-sweep-'));
+  const dir = tempDir('sparktop-sweep-');
   const md = path.join(dir, 'sweep.md');
   const json = path.join(dir, 'sweep.json');
   const sessions: TmuxSession[] = [];
