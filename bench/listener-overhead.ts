@@ -372,14 +372,18 @@ function summarise(blocks: Block[]) {
           submitSeconds: bs.map((b) => b.submitSeconds),
       };
   };
-  const configs = { jvm: summary('jvm'), none: summary('none'), python: summary('python') };
+  // Only the configurations the run had (--order): e.g. `--order jvm,none` for the issue's goal alone.
+  const ran = (c: ConfigName) => order.includes(c);
+  const configs: Partial<Record<ConfigName, ReturnType<typeof summary>>> = {};
+  for (const c of order) configs[c] = summary(c);
   const blocksOf = (c: ConfigName) => per(c).map((b) => b.batches.map((x) => x.durationMs));
   const durations = { jvm: blocksOf('jvm'), none: blocksOf('none'), python: blocksOf('python') };
   const ratio = (num: ConfigName, den: ConfigName) => {
+    if (!ran(num) || !ran(den)) return undefined;
     const p50 = bootstrapRatio(durations, num, den, 0.5, bootstrapIterations);
     const p95 = bootstrapRatio(durations, num, den, 0.95, bootstrapIterations);
     const roundRatios = per(num).map((b, i) => r4(b.medianMs / per(den)[i]!.medianMs));
-    return { p50, p95, roundMedianRatios: roundRatios, p50Verdict: verdict(p50.ci95, 0.01) };
+    return { p50, p95, roundMedianRatios: roundRatios, p50Verdict: verdict(p50.ci95, 0.01), p95Verdict: verdict(p95.ci95, 0.01) };
   };
   return { configs, ratios: { jvmOverNone: ratio('jvm', 'none'), jvmOverPython: ratio('jvm', 'python'), pythonOverNone: ratio('python', 'none') } };
 }
@@ -450,9 +454,11 @@ console.log(text);
 if (summary) {
   const c = summary.configs;
   log('summary:');
-  for (const n of order) log(`  ${CONFIGS[n]}: ${c[n].batches} batches, p50 ${c[n].p50Ms} ms, p95 ${c[n].p95Ms} ms`);
-  const r = summary.ratios;
-  log(`  JVM / none  p50 ${r.jvmOverNone.p50.ratio} [${r.jvmOverNone.p50.ci95.join(', ')}], p95 ${r.jvmOverNone.p95.ratio}: ${r.jvmOverNone.p50Verdict}`);
-  log(`  JVM / Python p50 ${r.jvmOverPython.p50.ratio} [${r.jvmOverPython.p50.ci95.join(', ')}], p95 ${r.jvmOverPython.p95.ratio}`);
+  for (const n of order) log(`  ${CONFIGS[n]}: ${c[n]!.batches} batches, p50 ${c[n]!.p50Ms} ms, p95 ${c[n]!.p95Ms} ms`);
+  const said = (label: string, r: ReturnType<typeof summarise>['ratios']['jvmOverNone']) => {
+    if (r) log(`  ${label} p50 ${r.p50.ratio} [${r.p50.ci95.join(', ')}]: ${r.p50Verdict}; p95 ${r.p95.ratio} [${r.p95.ci95.join(', ')}]: ${r.p95Verdict}`);
+  };
+  said('JVM / none  ', summary.ratios.jvmOverNone);
+  said('JVM / Python', summary.ratios.jvmOverPython);
 }
 process.exit(aborted ? 1 : 0);
