@@ -14,9 +14,11 @@ import { defaultCacheDir, labPaths } from '../lab/paths.js';
 import { ensureListenerJar, listenerSubmitArgs } from '../lab/provision/listenerJar.js';
 import { ensurePythonEnv } from '../lab/provision/pythonEnv.js';
 import { port as parsePort } from '../lab/labFlags.js';
+import { labAccessArgs } from '../lab/sparkAuth.js';
 
 export interface AttachFlags {
   json?: boolean;
+  lab?: boolean;
   docker?: string;
   listenerHost?: string;
   listenerPort?: string;
@@ -51,6 +53,9 @@ async function placeInContainer(container: string, jar: string): Promise<JarPlac
 export async function attachCommand(flags: AttachFlags): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const paths = labPaths(flags.cacheDir ?? defaultCacheDir());
+  if (flags.lab && flags.docker) throw new InvalidResource('lab', '--lab is the local lab (sparktop lab up); the Docker lab needs no secret: use --docker alone');
+  const labArgs = flags.lab ? labAccessArgs(paths) : [];
+  if (!labArgs) throw new InvalidResource('lab', `no local lab has been started with the cache folder ${paths.cacheDir}: start it with \`sparktop lab up\` (its Spark secret is made then)`);
   // Inside a container the listener must listen beyond the container's loopback to be reached through a published port.
   const host = flags.listenerHost ?? (flags.docker ? '0.0.0.0' : '127.0.0.1');
   if (!/^[\w.:-]+$/.test(host)) throw new InvalidResource('listener-host', `expected a host name or address, got "${host}"`);
@@ -59,11 +64,11 @@ export async function attachCommand(flags: AttachFlags): Promise<number> {
   const built = await ensureListenerJar(paths.cacheDir, env.sparkHome, log);
   const placement = flags.docker ? await placeInContainer(flags.docker, built.jar) : null;
   const jar = placement ? placement.containerPath : built.jar;
-  const args = listenerSubmitArgs(jar, { host, port });
+  const args = [...labArgs, ...listenerSubmitArgs(jar, { host, port })];
   const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const progressUrl = `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`;
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ args, progressUrl })}\n`);
+    process.stdout.write(`${JSON.stringify(flags.lab ? { args, progressUrl, labArgs } : { args, progressUrl })}\n`);
     return 0;
   }
   const out: string[] = [];
@@ -76,6 +81,12 @@ export async function attachCommand(flags: AttachFlags): Promise<number> {
     `The driver then serves the job's streaming progress on port ${port}; watch it with`,
     `  sparktop --progress-url ${progressUrl} --spark-ui http://<driver host>:4040 --kafka <bootstrap> --topic <topic>`,
     'If the job already has --jars, append the jar to that list (comma-separated) instead of a second --jars.',
+    ...(flags.lab
+      ? [
+          `--properties-file gives the job the local lab's Spark secret (spark.authenticate; a file only you can read): the lab's master refuses jobs without it.`,
+          'It takes the place of $SPARK_CONF_DIR/spark-defaults.conf for this submission (Spark 4: add --load-spark-defaults to read both).',
+        ]
+      : []),
     `A taken port leaves the job running without the endpoint; the driver log says so (sparktop-listener:).`,
   );
   process.stdout.write(`${out.join('\n')}\n`);

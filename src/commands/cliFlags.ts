@@ -36,6 +36,7 @@ export const flagDefinitions = {
   threshold: { type: 'string' as const, isMultiple: true as const },
   purge: { type: 'boolean' as const },
   json: { type: 'boolean' as const },
+  lab: { type: 'boolean' as const },
   lines: str,
   kafka: str,
   group: str,

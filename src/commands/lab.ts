@@ -25,6 +25,7 @@ export async function labUpCommand(flags: LabFlags): Promise<number> {
     say('');
     say(`Kafka bootstrap  ${kafkaBootstrap(config)}   topic ${config.topic}`);
     say(`Spark master     ${masterUi(config)}   driver ${driverUi(config)}   progress ${listenerUrl(config)}/progress`);
+    say('Only you can submit to this Spark cluster or kill its applications (your jobs: `sparktop attach --lab`); Kafka takes any local client.');
     say(`Stop it with \`sparktop lab down\`; logs with \`sparktop lab logs <component>\`.`);
     return 0;
   } catch (err) {
@@ -82,5 +83,6 @@ export async function labProvisionCommand(flags: LabFlags): Promise<number> {
   say(`Provisioned in ${((Date.now() - t0) / 1000).toFixed(1)} s (cache ${config.cacheDir}):`);
   say(`  Java ${prov.prereqs.javaMajor}, Python ${prov.prereqs.pythonVersion}, pyspark ${prov.pythonEnv.pysparkVersion} at ${prov.pythonEnv.sparkHome}`);
   say(`  Kafka broker: ${prov.kafkaJars.length} jars; Spark Kafka connector: ${prov.connectorJars.length} jars`);
+  say(`  progress listener ${prov.listenerJar.jar}; master UI guard ${prov.uiGuardJar.jar}`);
   return 0;
 }

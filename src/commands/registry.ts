@@ -166,11 +166,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'attach',
     summary: 'the spark-submit options that give any job the progress listener',
-    usage: 'attach [--json] [--docker CONTAINER] [--listener-port 4090] [--listener-host H]',
-    details: `    --json               {"args": [...], "progressUrl": ...} instead of text
+    usage: 'attach [--json] [--lab] [--docker CONTAINER] [--listener-port 4090] [--listener-host H]',
+    details: `    --json               {"args": [...], "progressUrl": ..., "labArgs": [...]} instead of text
+    --lab                also what a job needs to run on the local lab (its Spark secret, a 0600 file)
     --docker CONTAINER   put the jar where a job submitted in that container reads it (binds 0.0.0.0)
     --listener-port N    the port the listener serves on (4090)   --listener-host H  its address (127.0.0.1)`,
-    flags: ['json', 'docker', 'listenerHost', 'listenerPort', 'cacheDir', 'python'],
+    flags: ['json', 'lab', 'docker', 'listenerHost', 'listenerPort', 'cacheDir', 'python'],
     sections: [],
     run: async (f) => (await import('./attach.js')).attachCommand(f),
   },

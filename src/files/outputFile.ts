@@ -39,9 +39,9 @@ export function isFileExists(err: unknown): boolean {
 }
 
 /** Writes `data` into a new hidden temp file next to `file`, flushed to disk; returns its path. */
-function writeTemp(file: string, data: FileData): string {
+function writeTemp(file: string, data: FileData, mode = 0o666): string {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  const fd = fs.openSync(tmp, 'wx');
+  const fd = fs.openSync(tmp, 'wx', mode);
   try {
     fs.writeFileSync(fd, data);
     fs.fsyncSync(fd);
@@ -67,9 +67,9 @@ function linkNew(tmp: string, file: string): void {
   }
 }
 
-/** Replaces (or creates) `file` with `data` atomically. */
-export function writeFileAtomic(file: string, data: FileData): void {
-  const tmp = writeTemp(file, data);
+/** Replaces (or creates) `file` with `data` atomically; `mode` (less the umask) is the new file's. */
+export function writeFileAtomic(file: string, data: FileData, mode?: number): void {
+  const tmp = writeTemp(file, data, mode);
   try {
     fs.renameSync(tmp, file);
   } catch (err) {

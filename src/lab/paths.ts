@@ -38,6 +38,13 @@ export interface LabPaths {
   kafkaDataDir: string;
   kafkaConfigDir: string;
   sparkWorkDir: string;
+  /** SPARK_CONF_DIR of every Spark process of the lab: log4j2.properties and spark-defaults.conf (0600: it holds the secret). */
+  sparkConfDir: string;
+  sparkDefaultsFile: string;
+  /** The Spark authentication secret master, workers and jobs share (0600). */
+  sparkSecretFile: string;
+  /** The token the master UI asks of requests that change something (0600). */
+  uiTokenFile: string;
   checkpointsDir: string;
   eventLogsDir: string;
   generatorsDir: string;
@@ -60,6 +67,10 @@ export function labPaths(cacheDir: string): LabPaths {
     kafkaDataDir: path.join(labDir, 'kafka-data'),
     kafkaConfigDir: path.join(labDir, 'kafka-config'),
     sparkWorkDir: path.join(labDir, 'spark-work'),
+    sparkConfDir: path.join(labDir, 'spark-conf'),
+    sparkDefaultsFile: path.join(labDir, 'spark-conf', 'spark-defaults.conf'),
+    sparkSecretFile: path.join(labDir, 'spark-auth-secret'),
+    uiTokenFile: path.join(labDir, 'ui-guard-token'),
     checkpointsDir: path.join(labDir, 'checkpoints'),
     eventLogsDir: path.join(labDir, 'event-logs'),
     generatorsDir: path.join(labDir, 'generators'),

@@ -5,6 +5,8 @@ import type { LabConfig, LabEndpoints } from './labConfig.js';
 import { masterUi, masterUrl } from './labConfig.js';
 import type { LabPaths } from './paths.js';
 import type { DetachedSpec } from './processes.js';
+import { UI_GUARD_CLASS } from './provision/uiGuardJar.js';
+import { labUiToken, writeLabSparkDefaults } from './sparkAuth.js';
 
 export interface MasterApp {
   id: string;
@@ -50,7 +52,7 @@ export function sparkEnv(sparkHome: string, python: string, config: LabConfig, p
     PYSPARK_PYTHON: python,
     PYSPARK_DRIVER_PYTHON: python,
     // spark-class must not pick up an unrelated Spark installation's configuration.
-    SPARK_CONF_DIR: path.join(paths.labDir, 'spark-conf'),
+    SPARK_CONF_DIR: paths.sparkConfDir,
   };
 }
 
@@ -78,10 +80,25 @@ logger.microbatch.level = warn
 `;
 
 export function prepareSparkConfDir(paths: LabPaths): void {
-  const dir = path.join(paths.labDir, 'spark-conf');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'log4j2.properties'), SPARK_LOG4J2);
+  fs.mkdirSync(paths.sparkConfDir, { recursive: true });
+  fs.writeFileSync(path.join(paths.sparkConfDir, 'log4j2.properties'), SPARK_LOG4J2);
+  writeLabSparkDefaults(paths);
   fs.mkdirSync(paths.sparkWorkDir, { recursive: true });
+}
+
+/**
+ * The master's UI with the guard in front (spark-apps/ui-guard): its class path and filter
+ * settings. Only the token file's path is on the command line, not the token. The master keeps
+ * its kill endpoints (`k` and leftover applications use them, with the token), which the lab's
+ * spark-defaults.conf turns off for the jobs' UIs: a -D setting wins over that file.
+ */
+export function guardedMasterEnv(env: NodeJS.ProcessEnv, uiGuardJar: string, paths: LabPaths): NodeJS.ProcessEnv {
+  labUiToken(paths);
+  return {
+    ...env,
+    SPARK_DAEMON_CLASSPATH: uiGuardJar,
+    SPARK_MASTER_OPTS: [`-Dspark.ui.filters=${UI_GUARD_CLASS}`, `-Dspark.${UI_GUARD_CLASS}.param.tokenFile=${paths.uiTokenFile}`, '-Dspark.ui.killEnabled=true'].join(' '),
+  };
 }
 
 export function masterSpec(sparkHome: string, env: NodeJS.ProcessEnv, config: LabConfig, logFile: string): DetachedSpec {

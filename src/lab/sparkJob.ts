@@ -8,6 +8,7 @@ import { driverUi, kafkaBootstrap, listenerUrl, masterUrl } from './labConfig.js
 import type { LabPaths } from './paths.js';
 import { SPARK_APPS_DIR } from './paths.js';
 import { listenerConf } from './provision/listenerJar.js';
+import { UI_GUARD_HEADER } from './provision/uiGuardJar.js';
 import type { Provisioned } from './provision/provision.js';
 import { fetchMaster, sparkEnv } from './sparkCluster.js';
 import { waitFor } from './wait.js';
@@ -152,25 +153,29 @@ export async function activeAppsOfOurs(config: LabEndpoints): Promise<string[]> 
   return m.activeapps.filter((a) => a.name === APP_NAME).map((a) => a.id);
 }
 
-/** Kills an application through the master (for an app sparktop did not start, e.g. after a crash of sparktop). */
-export async function killAppViaMaster(config: LabEndpoints, appId: string): Promise<void> {
+/**
+ * Kills an application through the master (for an app sparktop did not start, e.g. after a crash
+ * of sparktop). The local lab's master UI asks for its owner's token (`uiToken`).
+ */
+export async function killAppViaMaster(config: LabEndpoints, appId: string, uiToken?: string): Promise<void> {
   await axios.post(`http://127.0.0.1:${config.masterUiPort}/app/kill/`, new URLSearchParams({ id: appId, terminate: 'true' }), {
     timeout: 5000,
     maxRedirects: 0,
+    headers: uiToken ? { [UI_GUARD_HEADER]: uiToken } : {},
     validateStatus: (s) => s < 400,
   });
 }
 
 /** Kills every app of ours through the master and waits until the master has freed their cores. */
-export async function killOurAppsViaMaster(config: LabEndpoints, log: (line: string) => void, signal?: AbortSignal): Promise<string[]> {
+export async function killOurAppsViaMaster(config: LabEndpoints, log: (line: string) => void, opts: { signal?: AbortSignal; uiToken?: string } = {}): Promise<string[]> {
   const killed = await activeAppsOfOurs(config);
   for (const appId of killed) {
     log(`  killing leftover application ${appId} through the master`);
-    await killAppViaMaster(config, appId);
+    await killAppViaMaster(config, appId, opts.uiToken);
   }
   await waitFor('the master to free the old application\'s resources', async () => ((await activeAppsOfOurs(config)).length === 0 ? true : undefined), {
     timeoutMs: 60_000,
-    signal,
+    signal: opts.signal,
   });
   return killed;
 }

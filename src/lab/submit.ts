@@ -11,6 +11,7 @@ import type { Provisioned } from './provision/provision.js';
 import { activeAppsOfOurs, awaitSubmittedApp, killOurAppsViaMaster, newCheckpointDir, planSubmission, prepareEventLogDir, submissionEnv } from './sparkJob.js';
 import { readState, updateState, type ComponentRecord } from './state.js';
 import { ensurePrivateDir } from './privateDir.js';
+import { existingLabUiToken } from './sparkAuth.js';
 
 export interface SubmitResult {
   appId: string;
@@ -64,7 +65,7 @@ export async function stopJob(config: LabConfig, paths: LabPaths, log: (line: st
       delete s.components['spark-app'];
     });
   }
-  await killOurAppsViaMaster(config, log, signal);
+  await killOurAppsViaMaster(config, log, { signal, uiToken: existingLabUiToken(paths) });
 }
 
 export async function submitJob(opts: SubmitOptions): Promise<SubmitResult> {

@@ -9,7 +9,7 @@ import { labPaths, type LabPaths } from './paths.js';
 import { describePortTaken, isPortFree } from './ports.js';
 import { isAlive, stopProcess, tailFile } from './processes.js';
 import { provision, type Provisioned } from './provision/provision.js';
-import { aliveWorkers, masterAlive, masterSpec, prepareSparkConfDir, sparkEnv, workerSpec } from './sparkCluster.js';
+import { aliveWorkers, guardedMasterEnv, masterAlive, masterSpec, prepareSparkConfDir, sparkEnv, workerSpec } from './sparkCluster.js';
 import { componentOrder, readState, updateState, writeState, type ComponentRecord } from './state.js';
 import { checkServing } from './serving.js';
 import { stopJob, submitJob } from './submit.js';
@@ -73,7 +73,7 @@ async function startKafka(config: LabConfig, paths: LabPaths, prov: Provisioned,
 }
 
 async function startSparkMaster(config: LabConfig, paths: LabPaths, prov: Provisioned, signal: AbortSignal): Promise<void> {
-  const env = sparkEnv(prov.pythonEnv.sparkHome, prov.pythonEnv.python, config, paths);
+  const env = guardedMasterEnv(sparkEnv(prov.pythonEnv.sparkHome, prov.pythonEnv.python, config, paths), prov.uiGuardJar.jar, paths);
   const rec = await startComponent(paths, 'spark-master', masterSpec(prov.pythonEnv.sparkHome, env, config, logFileFor(paths, 'spark-master')), config.masterUiPort, masterUi(config));
   await waitFor('Spark master', () => masterAlive(config), { timeoutMs: 120_000, failFast: diedReason(rec), signal });
 }

@@ -12,6 +12,7 @@ import { labPaths } from '../../src/lab/paths.js';
 import { run } from '../../src/lab/provision/exec.js';
 import { readPythonEnv } from '../../src/lab/provision/pythonEnv.js';
 import { sparkEnv } from '../../src/lab/sparkCluster.js';
+import { existingLabUiToken } from '../../src/lab/sparkAuth.js';
 import { killAppViaMaster } from '../../src/lab/sparkJob.js';
 import { eventually, ROOT, runCli } from './helpers.js';
 
@@ -54,11 +55,22 @@ function connectorJars(): string[] {
   return jars;
 }
 
-/** `sparktop attach --json` → its spark-submit arguments. */
-export async function attachArgs(extra: string[] = []): Promise<string[]> {
+async function attachJson(extra: string[]): Promise<{ args: string[]; labArgs?: string[] }> {
   const r = await runCli(['attach', '--json', ...extra], { timeoutMs: 10 * MIN });
   if (r.code !== 0) throw new Error(`sparktop attach failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { args: string[] }).args;
+  return JSON.parse(r.stdout) as { args: string[]; labArgs?: string[] };
+}
+
+/** `sparktop attach --lab --json` → its spark-submit arguments: the listener's and the lab's secret. */
+export async function attachArgs(extra: string[] = []): Promise<string[]> {
+  return (await attachJson(['--lab', ...extra])).args;
+}
+
+/** Only what a job needs to run on the lab (`labArgs` of `sparktop attach --lab --json`): the job without the listener. */
+export async function labAccessArgs(): Promise<string[]> {
+  const { labArgs } = await attachJson(['--lab']);
+  if (!labArgs) throw new Error('sparktop attach --lab --json printed no labArgs');
+  return labArgs;
 }
 
 /** The attach options with the connector jars added to its --jars list (spark-submit keeps only the last --jars). */
@@ -92,6 +104,9 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
   const KAFKA = `127.0.0.1:${config.kafkaPort}`;
   const checkpoint = fs.mkdtempSync(path.join(os.tmpdir(), `sparktop-foreign-${kind}-`));
   fs.rmSync(checkpoint, { recursive: true });
+  // Its owner's own Spark configuration, not the lab's: what lets it in is in `options` (attach --lab).
+  const confDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-foreign-conf-'));
+  fs.copyFileSync(path.join(paths.sparkConfDir, 'log4j2.properties'), path.join(confDir, 'log4j2.properties'));
   const common = [
     '--master', `spark://127.0.0.1:${config.masterPort}`,
     '--driver-memory', '512m', '--executor-memory', '512m', '--executor-cores', '1', '--total-executor-cores', '1',
@@ -106,7 +121,7 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
       ? [PY_JOB, '--bootstrap-servers', KAFKA, '--topic', config.topic, '--checkpoint', checkpoint, '--trigger', '2 seconds', '--max-offsets-per-trigger', String(FOREIGN_MAX_OFFSETS), ...jobArgs]
       : ['--class', 'CrashCountsJob', javaJar!, KAFKA, config.topic, checkpoint];
   const child = spawn(path.join(env.sparkHome, 'bin', 'spark-submit'), [...common, ...app], {
-    env: sparkEnv(env.sparkHome, env.python, config, paths),
+    env: { ...sparkEnv(env.sparkHome, env.python, config, paths), SPARK_CONF_DIR: confDir },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -131,6 +146,7 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
       }
     }
     fs.rmSync(checkpoint, { recursive: true, force: true });
+    fs.rmSync(confDir, { recursive: true, force: true });
     fs.rmSync(`${checkpoint}-second`, { recursive: true, force: true });
   };
   return { child, checkpoint, output: () => output, stop };
@@ -140,7 +156,7 @@ export function submitForeignJob(kind: 'python' | 'java', options: string[], jav
 export async function killAllApps(): Promise<void> {
   const { config } = lab();
   const master = async () => (await (await fetch(`http://127.0.0.1:${config.masterUiPort}/json/`)).json()) as { activeapps: Array<{ id: string }> };
-  for (const a of (await master()).activeapps) await killAppViaMaster(config, a.id);
+  for (const a of (await master()).activeapps) await killAppViaMaster(config, a.id, existingLabUiToken(lab().paths));
   await eventually('no application in the master', async () => ((await master()).activeapps.length === 0 ? true : undefined), 2 * MIN);
 }
 

@@ -1,15 +1,20 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { SPARK_APPS_DIR } from '../paths.js';
-import { run } from './exec.js';
+import { ensureJavaJar, javaSourceHash, type JavaJarSpec } from './javaJar.js';
 
 /** The JVM StreamingQueryListener that serves /progress (spark-apps/listener/). */
 export const LISTENER_CLASS = 'sparktop.listener.SparktopProgressListener';
 export const LISTENER_SOURCE_DIR = path.join(SPARK_APPS_DIR, 'listener');
 /** Java 8 bytecode against Spark's jars: one jar serves Spark 3.5 and 4.0 clusters. */
 export const JAVAC_RELEASE = '8';
-const JAR_NAME = 'sparktop-listener.jar';
+
+const LISTENER_JAR: JavaJarSpec = {
+  what: 'the sparktop listener jar',
+  sourceDir: LISTENER_SOURCE_DIR,
+  release: JAVAC_RELEASE,
+  jarName: 'sparktop-listener.jar',
+  cacheFolder: 'listener',
+};
 
 export interface ListenerJar {
   jar: string;
@@ -24,91 +29,15 @@ export interface ListenerSubmitOptions {
   settings?: { trigger?: string; maxOffsetsPerTrigger?: number; minPartitions?: number };
 }
 
-/** javac is missing or failed; `output` is what it printed. */
-export class ListenerBuildError extends Error {
-  constructor(
-    message: string,
-    readonly output: string,
-  ) {
-    super(output ? `${message}\n${output}` : message);
-    this.name = 'ListenerBuildError';
-  }
-}
-
-function javaSources(dir: string, base = dir): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...javaSources(full, base));
-    else if (entry.name.endsWith('.java')) out.push(path.relative(base, full).split(path.sep).join('/'));
-  }
-  return out.sort();
-}
-
-/** sha256 over the sorted relative paths and contents of the Java sources, and the javac release. */
+/** sha256 over the sorted relative paths and contents of the listener's Java sources, and the javac release. */
 export function listenerSourceHash(sourceDir: string = LISTENER_SOURCE_DIR): string {
-  const hash = crypto.createHash('sha256');
-  hash.update(`javac --release ${JAVAC_RELEASE}\0`);
-  for (const rel of javaSources(sourceDir)) {
-    hash.update(`${rel}\0`);
-    hash.update(fs.readFileSync(path.join(sourceDir, rel)));
-    hash.update('\0');
-  }
-  return hash.digest('hex');
+  return javaSourceHash(sourceDir, JAVAC_RELEASE);
 }
 
-/** The JDK's tool: from $JAVA_HOME when it has one, else from the PATH. */
-function jdkTool(name: string): string {
-  const home = process.env.JAVA_HOME;
-  const inHome = home ? path.join(home, 'bin', name) : '';
-  return inHome && fs.existsSync(inHome) ? inHome : name;
-}
-
-async function runTool(tool: string, args: string[], what: string): Promise<void> {
-  let result;
-  try {
-    result = await run(jdkTool(tool), args);
-  } catch (err) {
-    throw new ListenerBuildError(`${tool} is needed to build the sparktop listener jar and could not be run (${(err as Error).message}); install a JDK (8 or newer)`, '');
-  }
-  if (result.code !== 0) throw new ListenerBuildError(`${what} failed (exit code ${result.code}):`, `${result.stdout}${result.stderr}`.trim());
-}
-
-/**
- * The listener jar for the current sources, built once per source hash into
- * `<cacheDir>/listener/<hash16>/`. It is compiled in a temporary folder renamed into place when
- * complete, so a half-built jar is never returned, also when two builds race.
- */
+/** The listener jar for the current sources, built once per source hash into `<cacheDir>/listener/<hash16>/`. */
 export async function ensureListenerJar(cacheDir: string, sparkHome: string, log: (line: string) => void): Promise<ListenerJar> {
-  const sourceHash = listenerSourceHash();
-  const finalDir = path.join(cacheDir, 'listener', sourceHash.slice(0, 16));
-  const jar = path.join(finalDir, JAR_NAME);
-  const found: ListenerJar = { jar, className: LISTENER_CLASS, sourceHash };
-  if (fs.existsSync(jar)) return found;
-
-  fs.mkdirSync(path.dirname(finalDir), { recursive: true });
-  const tmpDir = fs.mkdtempSync(`${finalDir}.partial-`);
-  try {
-    const classes = path.join(tmpDir, 'classes');
-    fs.mkdirSync(classes);
-    const started = Date.now();
-    log(`  building the sparktop listener jar (javac --release ${JAVAC_RELEASE})`);
-    const sources = javaSources(LISTENER_SOURCE_DIR).map((rel) => path.join(LISTENER_SOURCE_DIR, rel));
-    const classpath = path.join(sparkHome, 'jars', '*'); // javac expands the wildcard itself
-    await runTool('javac', ['--release', JAVAC_RELEASE, '-nowarn', '-encoding', 'UTF-8', '-cp', classpath, '-d', classes, ...sources], 'javac');
-    await runTool('jar', ['--create', '--file', path.join(tmpDir, JAR_NAME), '-C', classes, '.'], 'jar');
-    fs.rmSync(classes, { recursive: true, force: true });
-    try {
-      fs.renameSync(tmpDir, finalDir);
-    } catch (err) {
-      // another build of the same sources finished first: use its jar
-      if (!fs.existsSync(jar)) throw err;
-    }
-    log(`  sparktop listener jar built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${jar}`);
-    return found;
-  } finally {
-    fs.rmSync(tmpDir, { recursive: true, force: true });
-  }
+  const built = await ensureJavaJar(LISTENER_JAR, cacheDir, sparkHome, log);
+  return { ...built, className: LISTENER_CLASS };
 }
 
 function checkedInteger(name: string, value: number, min: number, max: number): number {

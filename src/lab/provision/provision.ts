@@ -5,6 +5,8 @@ import { PINNED, SPARK_KAFKA_CONNECTOR } from '../versions.js';
 import { ensureArtifacts, type MavenCoordinate, type ResolvedArtifact } from './maven.js';
 import { checkPrerequisites, type Prerequisites } from './prereqs.js';
 import { ensureListenerJar, type ListenerJar } from './listenerJar.js';
+import type { BuiltJar } from './javaJar.js';
+import { ensureUiGuardJar } from './uiGuardJar.js';
 import { ensurePythonEnv, type PythonEnv } from './pythonEnv.js';
 
 export interface Provisioned {
@@ -16,6 +18,8 @@ export interface Provisioned {
   connectorJars: string[];
   /** The JVM progress listener, built from spark-apps/listener against pyspark's jars. */
   listenerJar: ListenerJar;
+  /** The master UI's guard (spark-apps/ui-guard), on the master's class path. */
+  uiGuardJar: BuiltJar;
 }
 
 const KAFKA_BROKER_DEPS: MavenCoordinate[] = [
@@ -47,11 +51,13 @@ export async function provision(paths: LabPaths, python: string, log: (line: str
   const connector = await ensureArtifacts('spark-kafka-connector', [SPARK_KAFKA_CONNECTOR], paths.connectorLibDir, paths.mavenWorkDir, log);
   const sparkJarNames = fs.readdirSync(path.join(pythonEnv.sparkHome, 'jars'));
   const listenerJar = await ensureListenerJar(paths.cacheDir, pythonEnv.sparkHome, log);
+  const uiGuardJar = await ensureUiGuardJar(paths.cacheDir, pythonEnv.sparkHome, log);
   return {
     prereqs,
     pythonEnv,
     kafkaJars: kafka.artifacts.map((a) => a.file),
     connectorJars: connectorJarsNotInSpark(connector.artifacts, sparkJarNames),
     listenerJar,
+    uiGuardJar,
   };
 }

@@ -12,7 +12,7 @@ import { after, it } from 'node:test';
 import { labConfigFromFlags } from '../../../src/lab/labFlags.js';
 import type { StatusJson } from '../../../src/model/status.js';
 import { eventually, getJson, runCli } from '../helpers.js';
-import { submitForeignJob, type ForeignJob } from '../foreignJob.js';
+import { labAccessArgs, submitForeignJob, type ForeignJob } from '../foreignJob.js';
 import { lastBatchOnScreen } from '../labProbe.js';
 import { TmuxSession } from '../tmux.js';
 
@@ -85,7 +85,7 @@ export function appsSuite(): void {
       const r = await runCli(['submit', '--total-executor-cores', '1', '--executor-cores', '1'], { timeoutMs: 10 * MIN });
       assert.equal(r.code, 0, r.stderr);
     }
-    job = submitForeignJob('python', [], undefined, ['--second-query', 'severity_counts']);
+    job = submitForeignJob('python', await labAccessArgs(), undefined, ['--second-query', 'severity_counts']);
     const apps = await eventually(
       'both applications running in the master',
       async () => {

@@ -13,7 +13,7 @@ import type { StatusJson } from '../../../src/model/status.js';
 import { eventually, getJson, ROOT, runCli } from '../helpers.js';
 import { LocalLabControl } from '../../../src/control/localLab.js';
 import { readGeneratorStats } from '../../../src/sources/generators.js';
-import { attachArgs, checkpointCommitted, checkpointRows, compileJavaJob, FOREIGN_MAX_OFFSETS, killAllApps, submitForeignJob, type ForeignJob } from '../foreignJob.js';
+import { attachArgs, labAccessArgs, checkpointCommitted, checkpointRows, compileJavaJob, FOREIGN_MAX_OFFSETS, killAllApps, submitForeignJob, type ForeignJob } from '../foreignJob.js';
 import { panelText, statusJson } from '../labProbe.js';
 import { LAB } from '../labUnderTest.js';
 import { TmuxSession } from '../tmux.js';
@@ -104,6 +104,11 @@ export function attachSuite(): void {
     assert.ok(jar.endsWith('.jar') && fs.existsSync(jar), jar);
     assert.ok(options.includes('spark.sql.streaming.streamingQueryListeners=sparktop.listener.SparktopProgressListener'), options.join(' '));
     assert.ok(options.includes(`spark.sparktop.listener.port=${LAB.listenerPort}`), options.join(' '));
+    // --lab: the lab's Spark secret, from a file only its owner reads (the job's spark-submit runs with a configuration of its own).
+    const properties = options[options.indexOf('--properties-file') + 1]!;
+    assert.equal(properties, LAB.paths.sparkDefaultsFile);
+    assert.equal(fs.statSync(properties).mode & 0o777, 0o600);
+    assert.match(fs.readFileSync(properties, 'utf8'), /^spark\.authenticate true$/m);
   });
 
   it('a monitor running throughout: the lab\'s job killed, an independent job with only those options: its offsets within two refreshes of its first batch, never STOP', async () => {
@@ -211,7 +216,7 @@ export function attachSuite(): void {
     await job?.stop();
     await killAllApps();
     assertGeneratorsProduce();
-    job = submitForeignJob('python', []);
+    job = submitForeignJob('python', await labAccessArgs());
     const rows: number[] = [];
     const fromDriver: Array<{ batchId: number; rows: number }> = [];
     const seen = new Set<number>();

@@ -15,6 +15,8 @@ import { eventually, getJson, runCli } from '../helpers.js';
 import { ensureJobRunning, lastBatchOnScreen, LISTENER, MASTER, masterJson } from '../labProbe.js';
 import { TmuxSession } from '../tmux.js';
 import { LAB } from '../labUnderTest.js';
+import { UI_GUARD_HEADER } from '../../../src/lab/provision/uiGuardJar.js';
+import { labUiToken } from '../../../src/lab/sparkAuth.js';
 
 const MIN = 60_000;
 const BATCHES = 8;
@@ -70,7 +72,12 @@ export function eventLogRunSuite(): void {
       return last > seen ? last : undefined;
     }, MIN, 100);
     await eventually(`the monitor showing batch #${newest}`, async () => (lastBatchOnScreen(monitor!.capture()) === newest ? true : undefined), 10_000, 100);
-    const killed = await fetch(`${MASTER}/app/kill/`, { method: 'POST', body: new URLSearchParams({ id: appId, terminate: 'true' }) });
+    // The lab master's UI guard asks for its owner's token (spark-apps/ui-guard).
+    const killed = await fetch(`${MASTER}/app/kill/`, {
+      method: 'POST',
+      headers: { [UI_GUARD_HEADER]: labUiToken(LAB.paths) },
+      body: new URLSearchParams({ id: appId, terminate: 'true' }),
+    });
     assert.ok(killed.ok, `kill ${appId}: HTTP ${killed.status}`);
     assert.equal((await progress().catch(() => [] as ProgressEvent[])).at(-1)?.batchId ?? newest, newest, 'no batch ended between the check and the kill');
 
