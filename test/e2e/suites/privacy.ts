@@ -50,6 +50,8 @@ export function privacySuite(): void {
   let created = false;
   after(() => {
     if (created) spawnSync('userdel', [OTHER_USER]);
+    // The JVM of the other user's spark-submit launcher keeps its perf data in /tmp whatever TMPDIR says.
+    fs.rmSync(`/tmp/hsperfdata_${OTHER_USER}`, { recursive: true, force: true });
   });
 
   it("another Unix user can read none of the lab's files (state, logs, Kafka data, checkpoints, event logs, Spark secret)", (t) => {
