@@ -1,9 +1,26 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
+import { resolveWatchConfig } from '../src/config/watchConfig.js';
+import { readKafkaClientConfig } from '../src/config/kafkaClientFile.js';
+import { kafkajsAuthOptions } from '../src/domain/kafkaClientAuth.js';
+import { labWatchDefaults } from '../src/lab/watchDefaults.js';
+
+/** The Kafka client properties for `bootstrap`: --kafka-config, else the running local lab's when it is the lab's broker. */
+export function kafkaConfigFile(bootstrap: string): string | null {
+  const given = argValue('kafka-config', '');
+  return resolveWatchConfig({ kafka: bootstrap, ...(given ? { kafkaConfig: given } : {}) }, labWatchDefaults(undefined), {}).kafkaConfig;
+}
+
+/** `--kafka-config FILE` for a `sparktop gen` of `bootstrap` (none for a broker without a login). */
+export function genKafkaConfigArgs(bootstrap: string): string[] {
+  const file = kafkaConfigFile(bootstrap);
+  return file ? ['--kafka-config', file] : [];
+}
 
 export function kafkaAdmin(bootstrap: string) {
-  return new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'sparktop-bench' }).admin();
+  const file = kafkaConfigFile(bootstrap);
+  return new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'sparktop-bench', ...kafkajsAuthOptions(file ? readKafkaClientConfig(file) : null) }).admin();
 }
 
 export async function withTopic<T>(bootstrap: string, topic: string, partitions: number, fn: () => Promise<T>): Promise<T> {

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SPARKTOP_BIN } from '../src/lab/paths.js';
-import { argValue, endOffsetTotal, runProcess, withTopic } from './common.js';
+import { argValue, genKafkaConfigArgs, endOffsetTotal, runProcess, withTopic } from './common.js';
 
 const kafka = argValue('kafka', '127.0.0.1:9094');
 const seconds = Number(argValue('seconds', '15'));
@@ -55,7 +55,7 @@ const topic = `bench-profile-${Date.now()}`;
 const result = await withTopic(kafka, topic, 2, async () => {
   const r = await runProcess(
     'taskset',
-    ['-c', core, process.execPath, '--cpu-prof', '--cpu-prof-dir', dir, SPARKTOP_BIN, 'gen', '--kafka', kafka, '--topic', topic, '--rps', '5000000', '--producer', producer],
+    ['-c', core, process.execPath, '--cpu-prof', '--cpu-prof-dir', dir, SPARKTOP_BIN, 'gen', '--kafka', kafka, ...genKafkaConfigArgs(kafka), '--topic', topic, '--rps', '5000000', '--producer', producer],
     { stopAfterMs: seconds * 1000, timeoutMs: seconds * 1000 + 30_000 },
   );
   return { exitCode: r.code, records: await endOffsetTotal(kafka, topic), tail: r.stdout.split('\n').filter((l) => l.startsWith('final:')) };

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SPARKTOP_BIN } from '../src/lab/paths.js';
-import { CLK_TCK, argValue, cpuTicks, endOffsetTotal, withTopic } from './common.js';
+import { CLK_TCK, argValue, genKafkaConfigArgs, cpuTicks, endOffsetTotal, withTopic } from './common.js';
 
 const kafka = argValue('kafka', '127.0.0.1:9094');
 const seconds = Number(argValue('seconds', '20'));
@@ -40,7 +40,7 @@ interface Run {
 async function run(threads: number, cpus: string, asked: number): Promise<Run> {
   const topic = `bench-threads-${threads}-${asked}-${Date.now()}`;
   return withTopic(kafka, topic, 2, async () => {
-    const args = ['-c', cpus, process.execPath, SPARKTOP_BIN, 'gen', '--kafka', kafka, '--topic', topic, '--rps', String(asked), '--threads', String(threads)];
+    const args = ['-c', cpus, process.execPath, SPARKTOP_BIN, 'gen', '--kafka', kafka, ...genKafkaConfigArgs(kafka), '--topic', topic, '--rps', String(asked), '--threads', String(threads)];
     const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (b: Buffer) => (output += b.toString()));

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createRecordFactory } from '../src/generator/records.js';
 import { labPaths, defaultCacheDir, SPARKTOP_BIN } from '../src/lab/paths.js';
 import { readArtifactSet } from '../src/lab/provision/maven.js';
-import { argValue, endOffsetTotal, runProcess, withTopic } from './common.js';
+import { argValue, genKafkaConfigArgs, endOffsetTotal, runProcess, withTopic } from './common.js';
 
 const kafka = argValue('kafka', '127.0.0.1:9094');
 const seconds = Number(argValue('seconds', '20'));
@@ -36,7 +36,7 @@ async function sparktopGen(recordBytes: number, producer: 'kafkajs' | 'wire') {
     // Ask for far more than one core can do: the achieved rate is the throughput.
     const r = await runProcess(
       'taskset',
-      ['-c', core, process.execPath, SPARKTOP_BIN, 'gen', '--kafka', kafka, '--topic', topic, '--rps', '2000000', '--acks', acks, '--stats-file', stats, '--producer', producer],
+      ['-c', core, process.execPath, SPARKTOP_BIN, 'gen', '--kafka', kafka, ...genKafkaConfigArgs(kafka), '--topic', topic, '--rps', '2000000', '--acks', acks, '--stats-file', stats, '--producer', producer],
       { stopAfterMs: seconds * 1000, timeoutMs: seconds * 1000 + 30_000 },
     );
     const final = JSON.parse(fs.readFileSync(stats, 'utf8')) as { acked: number; errors: number; startedAt: string; at: string };

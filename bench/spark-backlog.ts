@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SPARKTOP_BIN } from '../src/lab/paths.js';
-import { argValue, endOffsetTotal, kafkaAdmin, runProcess } from './common.js';
+import { argValue, genKafkaConfigArgs, endOffsetTotal, kafkaAdmin, runProcess } from './common.js';
 
 const kafka = argValue('kafka', '127.0.0.1:9094');
 const listener = argValue('listener', 'http://127.0.0.1:4090');
@@ -50,7 +50,7 @@ async function preload(): Promise<number> {
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
   await admin.disconnect();
-  const gen = spawn(process.execPath, [SPARKTOP_BIN, 'gen', '--kafka', kafka, '--topic', topic, '--rps', '500000'], { stdio: 'ignore' });
+  const gen = spawn(process.execPath, [SPARKTOP_BIN, 'gen', '--kafka', kafka, ...genKafkaConfigArgs(kafka), '--topic', topic, '--rps', '500000'], { stdio: 'ignore' });
   const closed = new Promise((resolve) => gen.once('close', resolve));
   try {
     while ((await endOffsetTotal(kafka, topic)) < records) await delay(500);

@@ -325,7 +325,22 @@ def build_stream(spark, cfg: Dict[str, Any]):
         reader = reader.option("maxOffsetsPerTrigger", str(cfg["max_offsets_per_trigger"]))
     if cfg["min_partitions"] is not None:
         reader = reader.option("minPartitions", str(cfg["min_partitions"]))
+    for name, value in kafka_client_options(spark).items():
+        reader = reader.option(name, value)
     return reader.load()
+
+
+KAFKA_CONF_PREFIX = "spark.sparktop.kafka."
+
+
+def kafka_client_options(spark) -> Dict[str, str]:
+    """The Kafka client options (login included) the lab passes as spark.sparktop.kafka.<name> confs.
+
+    A Kafka source takes a client option only as its own kafka.<name> option; the lab keeps the
+    values in its 0600 spark-defaults.conf rather than on a command line every user can read.
+    """
+    return {"kafka." + k[len(KAFKA_CONF_PREFIX):]: v
+            for k, v in spark.sparkContext.getConf().getAll() if k.startswith(KAFKA_CONF_PREFIX)}
 
 
 def transform(logs, cfg: Dict[str, Any]):

@@ -14,7 +14,9 @@ import { defaultCacheDir, labPaths } from '../lab/paths.js';
 import { ensureListenerJar, listenerSubmitArgs } from '../lab/provision/listenerJar.js';
 import { ensurePythonEnv } from '../lab/provision/pythonEnv.js';
 import { port as parsePort } from '../lab/labFlags.js';
-import { labAccessArgs } from '../lab/sparkAuth.js';
+import { KAFKA_CONF_PREFIX, labAccessArgs } from '../lab/sparkAuth.js';
+import { existingLabKafkaAuth } from '../lab/kafkaAuth.js';
+import { kafkaClientProperties } from '../domain/kafkaClientAuth.js';
 
 export interface AttachFlags {
   json?: boolean;
@@ -50,6 +52,27 @@ async function placeInContainer(container: string, jar: string): Promise<JarPlac
   }
 }
 
+/**
+ * What a user's job adds to read the lab's Kafka: a Kafka source takes client options only as its
+ * own `kafka.*` options (no Spark conf reaches them), so the job copies the lab's
+ * `spark.sparktop.kafka.*` confs into them. Without the lab's properties file they copy nothing.
+ */
+export function kafkaLoginLines(prefix: string, names: readonly string[]): string[] {
+  return [
+    `The lab's Kafka takes only the lab's user (SASL/PLAIN). Spark hands no setting to a Kafka source's client, so the`,
+    `job's reader needs one change: copy the lab's login (${names.map((n) => `kafka.${n}`).join(', ')}) from the properties file:`,
+    '  PySpark:',
+    '    for k, v in spark.sparkContext.getConf().getAll():',
+    `        if k.startswith("${prefix}"):`,
+    `            reader = reader.option("kafka." + k[len("${prefix}"):], v)`,
+    '  Scala (reader a var):',
+    `    for ((k, v) <- spark.sparkContext.getConf.getAllWithPrefix("${prefix}")) reader = reader.option("kafka." + k, v)`,
+    '  Java:',
+    `    for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAllWithPrefix("${prefix}"))`,
+    '      reader = reader.option("kafka." + kv._1(), kv._2());',
+  ];
+}
+
 export async function attachCommand(flags: AttachFlags): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const paths = labPaths(flags.cacheDir ?? defaultCacheDir());
@@ -67,14 +90,17 @@ export async function attachCommand(flags: AttachFlags): Promise<number> {
   const args = [...labArgs, ...listenerSubmitArgs(jar, { host, port })];
   const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const progressUrl = `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`;
+  const kafkaAuth = flags.lab ? existingLabKafkaAuth(paths) : null;
+  const kafkaOptions = kafkaAuth ? Object.keys(kafkaClientProperties(kafkaAuth)).map((n) => `kafka.${n}`) : [];
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(flags.lab ? { args, progressUrl, labArgs } : { args, progressUrl })}\n`);
+    const lab = { labArgs, kafkaConfPrefix: KAFKA_CONF_PREFIX, kafkaOptions };
+    process.stdout.write(`${JSON.stringify(flags.lab ? { args, progressUrl, ...lab } : { args, progressUrl })}\n`);
     return 0;
   }
   const out: string[] = [];
   if (placement?.kind === 'mount') out.push(`Copied the listener jar to ${placement.hostPath} (${flags.docker}:${placement.containerPath}, a folder it mounts).`, '');
   if (placement?.kind === 'copy') out.push(`Copied the listener jar into ${flags.docker}:${placement.containerPath} (it mounts no host folder; copy again after the container is recreated).`, '');
-  out.push('Add these options to the job\'s spark-submit (no code change; PySpark, Scala and Java jobs, Spark 3.5 and 4.0):', '');
+  out.push(`Add these options to the job's spark-submit (${kafkaAuth ? '' : 'no code change; '}PySpark, Scala and Java jobs, Spark 3.5 and 4.0):`, '');
   for (let i = 0; i < args.length; i += 2) out.push(`  ${args.slice(i, i + 2).map(shellQuote).join(' ')}${i + 2 < args.length ? ' \\' : ''}`);
   out.push(
     '',
@@ -85,6 +111,7 @@ export async function attachCommand(flags: AttachFlags): Promise<number> {
       ? [
           `--properties-file gives the job the local lab's Spark secret (spark.authenticate; a file only you can read): the lab's master refuses jobs without it.`,
           'It takes the place of $SPARK_CONF_DIR/spark-defaults.conf for this submission (Spark 4: add --load-spark-defaults to read both).',
+          ...(kafkaAuth ? ['', ...kafkaLoginLines(KAFKA_CONF_PREFIX, kafkaOptions.map((o) => o.slice('kafka.'.length))), ''] : []),
         ]
       : []),
     `A taken port leaves the job running without the endpoint; the driver log says so (sparktop-listener:).`,

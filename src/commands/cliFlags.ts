@@ -39,6 +39,7 @@ export const flagDefinitions = {
   lab: { type: 'boolean' as const },
   lines: str,
   kafka: str,
+  kafkaConfig: str,
   group: str,
   sparkUi: str,
   sparkMaster: str,
@@ -105,4 +106,4 @@ export const FLAG_DEFAULTS: Partial<Record<FlagName, unknown>> = { color: true, 
 export const LAB_FLAGS: FlagName[] = ['cacheDir', 'python', 'kafkaPort', 'kafkaControllerPort', 'masterPort', 'masterUiPort', 'workerUiPort', 'driverUiPort', 'listenerPort', 'topic'];
 export const RESOURCE_FLAGS: FlagName[] = ['executorCores', 'executorMemory', 'totalExecutorCores', 'numExecutors', 'driverMemory', 'shufflePartitions', 'maxOffsetsPerTrigger', 'trigger', 'conf'];
 export const UP_FLAGS: FlagName[] = [...LAB_FLAGS, ...RESOURCE_FLAGS, 'partitions', 'workers', 'workerCores', 'workerMemory', 'generators', 'rps', 'query', 'startingOffsets'];
-export const WATCH_FLAGS: FlagName[] = ['kafka', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'checkpoint', 'app', 'queryName', 'refresh', 'targetBatch', 'config', 'cacheDir', 'threshold'];
+export const WATCH_FLAGS: FlagName[] = ['kafka', 'kafkaConfig', 'topic', 'group', 'sparkUi', 'sparkMaster', 'progressUrl', 'checkpoint', 'app', 'queryName', 'refresh', 'targetBatch', 'config', 'cacheDir', 'threshold'];

@@ -1,13 +1,17 @@
 import { runGenerator } from '../generator/generator.js';
 import { runThreadedGenerator } from '../generator/threadedGenerator.js';
-import { resolveGeneratorOptions, type GeneratorOverrides } from '../generator/options.js';
+import { checkProducerAuth, resolveGeneratorOptions, type GeneratorOverrides } from '../generator/options.js';
+import { readKafkaClientConfig } from '../config/kafkaClientFile.js';
 import { interruptSignal } from './interrupt.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** `sparktop gen`: the load generator in the foreground (env as the classroom image, flags override). */
-export async function genCommand(overrides: GeneratorOverrides): Promise<number> {
+export async function genCommand(overrides: GeneratorOverrides, kafkaConfig?: string): Promise<number> {
   const opts = resolveGeneratorOptions(process.env, overrides);
+  // A file, not the password on the command line: any user can read a process's arguments.
+  if (kafkaConfig) opts.kafkaAuth = readKafkaClientConfig(kafkaConfig);
+  checkProducerAuth(opts.producer, opts.kafkaAuth);
   const { signal, dispose } = interruptSignal(say);
   try {
     const run = opts.threads === 1 ? runGenerator : runThreadedGenerator;

@@ -6,6 +6,8 @@ export const HELP_SECTIONS: Record<HelpSection, string> = {
   watch: `  Watch flags (monitor, status, check, sweep; env SPARKTOP_KAFKA, SPARKTOP_SPARK_UI, …; or sparktop.config.json)
     --kafka HOST:PORT  --topic T  --group G (consumer-group lag)  --spark-ui URL  --spark-master URL
     --progress-url URL  --refresh 1s  --target-batch 20s  --config FILE  --no-color  --ascii
+    --kafka-config FILE  Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config;
+                      PLAIN or SCRAM, TLS): a Kafka with a login; the local lab's own is used by itself
     --checkpoint DIR  the query's checkpoint folder (read only): Spark's committed offsets, so lag
                       is known without the progress listener
     --app ID|NAME     which of the master's running applications to watch (its driver UI is found on
@@ -31,6 +33,7 @@ export const HELP_SECTIONS: Record<HelpSection, string> = {
     --conf spark.key=value (repeatable)`,
   generator: `  Generator flags (gen; env KAFKA_BROKER KAFKA_TOPIC TARGET_RPS ADDITIONAL_TERM ADDITIONAL_TERM_RATE)
     --kafka HOST:PORT  --topic T  --rps N (--target-rps)  --additional-term W  --additional-term-rate N
+    --kafka-config FILE (Kafka client properties: a login; wire: SASL_PLAINTEXT PLAIN, kafkajs also SCRAM, TLS)
     --acks -1|0|1  --stats-file F  --control-file F  --partition N (every record to partition N: a hot partition)
     --producer kafkajs|wire (the client that sends: kafkajs's producer, or sparktop's own Produce requests)
     --seed N (the same records, timestamps aside, on every run with that seed)

@@ -2,6 +2,7 @@ import { labDown } from '../lab/down.js';
 import { labConfigFromFlags, type LabFlags } from '../lab/labFlags.js';
 import { driverUi, kafkaBootstrap, listenerUrl, masterUi } from '../lab/labConfig.js';
 import { labPaths } from '../lab/paths.js';
+import { existingLabKafkaAuth } from '../lab/kafkaAuth.js';
 import { provision } from '../lab/provision/provision.js';
 import { tailFile } from '../lab/processes.js';
 import { readState } from '../lab/state.js';
@@ -25,7 +26,12 @@ export async function labUpCommand(flags: LabFlags): Promise<number> {
     say('');
     say(`Kafka bootstrap  ${kafkaBootstrap(config)}   topic ${config.topic}`);
     say(`Spark master     ${masterUi(config)}   driver ${driverUi(config)}   progress ${listenerUrl(config)}/progress`);
-    say('Only you can submit to this Spark cluster or kill its applications (your jobs: `sparktop attach --lab`); Kafka takes any local client.');
+    say('Only you can submit to this Spark cluster or kill its applications (your jobs: `sparktop attach --lab`).');
+    say(
+      existingLabKafkaAuth(paths)
+        ? `Kafka takes only the lab's user (SASL/PLAIN; its login for Kafka's tools: --command-config ${paths.kafkaClientConfigFile}).`
+        : 'Kafka takes any local client: it was started by an older sparktop (`sparktop lab down`, then `lab up`, gives it a login).',
+    );
     say(`Stop it with \`sparktop lab down\`; logs with \`sparktop lab logs <component>\`.`);
     return 0;
   } catch (err) {

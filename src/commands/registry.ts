@@ -129,7 +129,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'gen',
     summary: 'load generator in the foreground',
     usage: 'gen [generator flags]',
-    flags: ['kafka', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile', 'partition', 'producer', 'seed', 'threads'],
+    flags: ['kafka', 'kafkaConfig', 'topic', 'rps', 'additionalTerm', 'additionalTermRate', 'acks', 'statsFile', 'controlFile', 'partition', 'producer', 'seed', 'threads'],
     sections: ['generator'],
     run: async (f) =>
       (await import('./gen.js')).genCommand({
@@ -145,7 +145,7 @@ export const COMMANDS: readonly CommandEntry[] = [
         producer: f.producer,
         seed: f.seed,
         threads: f.threads,
-      }),
+      }, f.kafkaConfig),
   },
   {
     name: 'submit',

@@ -11,6 +11,7 @@ import { parseTarget, selectControl } from '../control/select.js';
 import { controlSample, WatchOnly, type ActionResult, type PipelineControl } from '../control/types.js';
 import { OutputFile } from '../files/outputFile.js';
 import { recreateTopic, topicPartitionCount } from '../lab/kafkaBroker.js';
+import { watchedKafka } from '../config/kafkaClientFile.js';
 import { applySample, createModel } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
 import { openRecordingSession } from '../record/session.js';
@@ -161,8 +162,8 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
       control,
       watch,
       topic: config.topic,
-      topicPartitions: () => topicPartitionCount(config.kafka, config.topic),
-      recreateTopic: (n) => recreateTopic(config.kafka, config.topic, n),
+      topicPartitions: () => topicPartitionCount(watchedKafka(config), config.topic),
+      recreateTopic: (n) => recreateTopic(watchedKafka(config), config.topic, n),
       record,
       progress: onProgress,
       save: (r) => {

@@ -4,10 +4,12 @@ import { SNAPSHOT_HYSTERESIS } from '../model/advisor/index.js';
 import { applySample, createModel, derive } from '../model/index.js';
 import type { Sample } from '../model/samples.js';
 import { Sampler } from '../sources/sampler.js';
+import { watchedKafka } from '../config/kafkaClientFile.js';
 
 /** A sampler watching what the configuration points at. */
 export function samplerFor(config: WatchConfig, onSample: (s: Sample) => void): Sampler {
-  return new Sampler({ ...config, onSample });
+  const kafka = watchedKafka(config);
+  return new Sampler({ ...config, kafkaAuth: kafka.auth, ...(kafka.otherwise !== undefined ? { kafkaAuthOtherwise: kafka.otherwise } : {}), onSample });
 }
 
 /**

@@ -8,11 +8,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { advisorFileSchema, resolveAdvisorSettings } from './advisorConfig.js';
+import { readKafkaClientConfig } from './kafkaClientFile.js';
 import { InvalidResource } from '../domain/resources.js';
 import type { AdvisorOptions, AdvisorOptionsInput } from '../model/advisor/options.js';
 
 export interface WatchConfig {
   kafka: string;
+  /**
+   * Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config) for --kafka:
+   * --kafka-config, else the local lab's own when --kafka is the lab's Kafka; null: plaintext.
+   */
+  kafkaConfig: string | null;
+  /**
+   * The local lab's client properties when --kafka is the lab's broker and no --kafka-config was
+   * given, whether or not its Kafka ran at the start: the other way in, should Kafka be started
+   * (or stopped) meanwhile. Null otherwise.
+   */
+  labKafkaConfig: string | null;
   topic: string;
   group: string | null;
   sparkUi: string;
@@ -42,6 +54,10 @@ export interface WatchConfig {
  */
 export interface LabWatchDefaults {
   kafkaPort?: number;
+  /** The lab's Kafka client properties, while its Kafka runs with them (src/lab/kafkaAuth.ts). */
+  kafkaClientConfig?: string;
+  /** The lab's Kafka client properties when they exist, its Kafka running or not. */
+  kafkaClientConfigKept?: string;
   topic?: string;
   driverUiPort?: number;
   masterUiPort?: number;
@@ -52,6 +68,7 @@ export interface LabWatchDefaults {
 
 export interface WatchFlags {
   kafka?: string;
+  kafkaConfig?: string;
   topic?: string;
   group?: string;
   sparkUi?: string;
@@ -75,6 +92,7 @@ export interface WatchFlags {
 
 const ENV: Record<string, keyof WatchFlags> = {
   SPARKTOP_KAFKA: 'kafka',
+  SPARKTOP_KAFKA_CONFIG: 'kafkaConfig',
   SPARKTOP_TOPIC: 'topic',
   SPARKTOP_GROUP: 'group',
   SPARKTOP_SPARK_UI: 'sparkUi',
@@ -90,6 +108,7 @@ const ENV: Record<string, keyof WatchFlags> = {
 const fileSchema = z
   .object({
     kafka: z.string(),
+    kafkaConfig: z.string().min(1),
     topic: z.string(),
     group: z.string(),
     sparkUi: z.string(),
@@ -193,6 +212,23 @@ function nonEmpty(flag: string, value: string | undefined): string | null {
   return v;
 }
 
+/**
+ * The Kafka client properties for `kafka`: the given file (checked now, so a bad one stops the
+ * start with its reason), else the lab's when `kafka` is the lab's broker.
+ */
+function kafkaClientConfigFor(kafka: string, given: string | undefined, lab: LabWatchDefaults, cwd: string): string | null {
+  if (given !== undefined && given.trim() !== '') {
+    const file = path.resolve(cwd, given);
+    readKafkaClientConfig(file);
+    return file;
+  }
+  return isLabBroker(kafka, lab) && lab.kafkaClientConfig ? lab.kafkaClientConfig : null;
+}
+
+function isLabBroker(kafka: string, lab: LabWatchDefaults): boolean {
+  return lab.kafkaPort !== undefined && [`127.0.0.1:${lab.kafkaPort}`, `localhost:${lab.kafkaPort}`].includes(kafka);
+}
+
 /** Colour unless --no-color, NO_COLOR (non-empty) or TERM=dumb. */
 export function wantsColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   return flag !== false && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
@@ -210,11 +246,15 @@ export function resolveWatchConfig(flags: WatchFlags, lab: LabWatchDefaults, env
     return file[key];
   };
   const kafka = hostPort('kafka', pick('kafka') ?? `127.0.0.1:${lab.kafkaPort ?? 9094}`);
+  const kafkaConfig = kafkaClientConfigFor(kafka, pick('kafkaConfig'), lab, cwd);
+  const labKafkaConfig = !pick('kafkaConfig') && isLabBroker(kafka, lab) ? (lab.kafkaClientConfigKept ?? null) : null;
   const topic = pick('topic') ?? lab.topic ?? 'logs';
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new InvalidResource('topic', `"${topic}" is not a valid Kafka topic name`);
   const localLab = !pick('kafka') && !pick('sparkUi');
   return {
     kafka,
+    kafkaConfig,
+    labKafkaConfig,
     topic,
     group: pick('group') ?? null,
     sparkUi: httpUrl('spark-ui', pick('sparkUi') ?? `http://127.0.0.1:${lab.driverUiPort ?? 4040}`),

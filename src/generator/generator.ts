@@ -20,6 +20,7 @@ import type { GeneratorControl, GeneratorOptions } from './options.js';
 import { Pacer } from './pacer.js';
 import { createRecordFactory } from './records.js';
 import { WireSender } from './wireSender.js';
+import { kafkajsAuthOptions } from '../domain/kafkaClientAuth.js';
 import { GeneratorStats, StatsFileWriter, formatFinalLine, formatStatusLine, groupDigits, type GeneratorStatsFile } from './stats.js';
 
 export interface GeneratorIo {
@@ -158,6 +159,7 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    ...kafkajsAuthOptions(opts.kafkaAuth),
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(log),
     connectionTimeout: 3000,
@@ -219,7 +221,15 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
   let wire: WireSender | null = null;
   if (connected && opts.producer === 'wire' && !signal.aborted) {
     try {
-      wire = await WireSender.open(kafka, { topic: opts.topic, clientId: opts.clientId, acks: opts.acks, compression: opts.compression, maxInFlight: opts.maxInFlight, partition: opts.partition });
+      wire = await WireSender.open(kafka, {
+        topic: opts.topic,
+        clientId: opts.clientId,
+        acks: opts.acks,
+        compression: opts.compression,
+        maxInFlight: opts.maxInFlight,
+        partition: opts.partition,
+        sasl: opts.kafkaAuth?.sasl ? { username: opts.kafkaAuth.sasl.username, password: opts.kafkaAuth.sasl.password } : undefined,
+      });
       log('producing with the wire producer (Produce v7)');
     } catch (err) {
       const msg = `the wire producer cannot connect: ${describeError(err)}; producing with kafkajs instead`;

@@ -3,6 +3,8 @@
  * CLI → validated GeneratorOptions. Overrides win over env; env wins over defaults.
  */
 
+import type { KafkaClientAuth } from '../domain/kafkaClientAuth.js';
+
 export const MAX_TARGET_RPS = 10_000_000;
 
 export type Acks = -1 | 0 | 1;
@@ -13,6 +15,8 @@ export type ProducerKind = 'kafkajs' | 'wire';
 export interface GeneratorOptions {
   /** Bootstrap brokers, each "host:port". */
   brokers: string[];
+  /** How to log in to the brokers (`--kafka-config`, read by the gen command); null: plaintext. */
+  kafkaAuth: KafkaClientAuth | null;
   topic: string;
   /** Records per second; 0 = paused. */
   targetRps: number;
@@ -288,6 +292,7 @@ export function resolveGeneratorOptions(env: Env = process.env, overrides: Gener
 
   return {
     brokers,
+    kafkaAuth: null,
     topic,
     targetRps,
     additionalTerm,
@@ -341,4 +346,15 @@ export function parseGeneratorControl(text: string): GeneratorControl {
     out.paused = o.paused;
   }
   return out;
+}
+
+/** The wire producer speaks plaintext and SASL/PLAIN only; kafkajs's producer also TLS and SCRAM. */
+export function checkProducerAuth(producer: ProducerKind, auth: KafkaClientAuth | null): void {
+  if (producer !== 'wire' || !auth) return;
+  if (auth.protocol === 'SSL' || auth.protocol === 'SASL_SSL') {
+    throw new GeneratorOptionsError('--kafka-config', 'PLAINTEXT or SASL_PLAINTEXT with --producer wire (it speaks no TLS; --producer kafkajs does)', auth.protocol);
+  }
+  if (auth.sasl && auth.sasl.mechanism !== 'PLAIN') {
+    throw new GeneratorOptionsError('--kafka-config', 'sasl.mechanism PLAIN with --producer wire (--producer kafkajs speaks SCRAM too)', auth.sasl.mechanism);
+  }
 }

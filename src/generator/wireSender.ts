@@ -19,6 +19,8 @@ export interface WireSenderOptions {
   maxInFlight: number;
   /** Every record to this partition; null: round robin over all. */
   partition: number | null;
+  /** SASL/PLAIN credentials; undefined: plaintext. */
+  sasl?: { username: string; password: string } | undefined;
 }
 
 export class WireSender {
@@ -54,6 +56,7 @@ export class WireSender {
       acks: opts.acks,
       compression: opts.compression,
       maxInFlight: opts.maxInFlight,
+      ...(opts.sasl ? { sasl: opts.sasl } : {}),
       leaders: () => this.leaders,
       refreshLeaders: () => this.refresh(),
     });

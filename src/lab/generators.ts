@@ -33,6 +33,8 @@ export function generatorSpec(config: LabConfig, paths: LabPaths, index: number,
       'gen',
       '--kafka',
       kafkaBootstrap(config),
+      // The lab's Kafka login, by file: a process's arguments are readable by every user.
+      ...(fs.existsSync(paths.kafkaClientConfigFile) ? ['--kafka-config', paths.kafkaClientConfigFile] : []),
       '--topic',
       config.topic,
       '--rps',

@@ -2,6 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { kafkajsAuthOptions, type KafkaAccess, type KafkaClientAuth } from '../domain/kafkaClientAuth.js';
+import { writeFileAtomic } from '../files/outputFile.js';
+import { brokerSaslProperties } from './kafkaAuth.js';
+import { OWNER_ONLY_FILE_MODE } from './ownerSecret.js';
 import { run } from './provision/exec.js';
 import type { LabConfig } from './labConfig.js';
 import type { LabPaths } from './paths.js';
@@ -20,17 +24,22 @@ logger.raft.name = org.apache.kafka.raft
 logger.raft.level = warn
 `;
 
-/** A single KRaft node (broker + controller) listening on loopback only. */
-export function serverProperties(config: LabConfig, paths: LabPaths): string {
+/**
+ * A single KRaft node (broker + controller) listening on loopback only; with `auth`, both listeners
+ * take only SASL/PLAIN with the lab's user (src/lab/kafkaAuth.ts).
+ */
+export function serverProperties(config: LabConfig, paths: LabPaths, auth: KafkaClientAuth | null): string {
+  const protocol = auth ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${config.kafkaControllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${config.kafkaPort},CONTROLLER://127.0.0.1:${config.kafkaControllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${config.kafkaPort}`,
+    `listeners=CLIENT://127.0.0.1:${config.kafkaPort},CONTROLLER://127.0.0.1:${config.kafkaControllerPort}`,
+    `advertised.listeners=CLIENT://127.0.0.1:${config.kafkaPort}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name=CLIENT',
+    `listener.security.protocol.map=CONTROLLER:${protocol},CLIENT:${protocol}`,
+    ...(auth ? brokerSaslProperties(auth, ['CLIENT', 'CONTROLLER']) : []),
     `log.dirs=${paths.kafkaDataDir}`,
     `num.partitions=${config.partitions}`,
     'offsets.topic.replication.factor=1',
@@ -57,11 +66,12 @@ function javaCommand(): string {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-export function writeKafkaConfig(config: LabConfig, paths: LabPaths): { properties: string; log4j: string } {
+/** server.properties (0600: it holds the lab user's password) and Kafka's log4j2.properties. */
+export function writeKafkaConfig(config: LabConfig, paths: LabPaths, auth: KafkaClientAuth | null): { properties: string; log4j: string } {
   fs.mkdirSync(paths.kafkaConfigDir, { recursive: true });
   const properties = path.join(paths.kafkaConfigDir, 'server.properties');
   const log4j = path.join(paths.kafkaConfigDir, 'log4j2.properties');
-  fs.writeFileSync(properties, serverProperties(config, paths));
+  writeFileAtomic(properties, serverProperties(config, paths, auth), OWNER_ONLY_FILE_MODE);
   fs.writeFileSync(log4j, LOG4J2);
   return { properties, log4j };
 }
@@ -104,10 +114,11 @@ export function kafkaSpec(config: LabConfig, kafkaJars: string[], files: { prope
   };
 }
 
-function quietKafka(bootstrap: string): Kafka {
+function quietKafka(kafka: KafkaAccess): Kafka {
   return new Kafka({
     clientId: 'sparktop-lab',
-    brokers: [bootstrap],
+    brokers: kafka.bootstrap.split(','),
+    ...kafkajsAuthOptions(kafka.auth),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1500,
     requestTimeout: 5000,
@@ -116,8 +127,8 @@ function quietKafka(bootstrap: string): Kafka {
 }
 
 /** Runs `use` with a connected admin client of the broker, disconnected afterwards whatever happens. */
-async function withAdmin<T>(bootstrap: string, use: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = quietKafka(bootstrap).admin();
+async function withAdmin<T>(kafka: KafkaAccess, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = quietKafka(kafka).admin();
   try {
     await admin.connect();
     return await use(admin);
@@ -127,8 +138,8 @@ async function withAdmin<T>(bootstrap: string, use: (admin: Admin) => Promise<T>
 }
 
 /** Readiness probe: the broker answers metadata requests and has a controller. */
-export async function brokerReady(bootstrap: string): Promise<true | undefined> {
-  return withAdmin(bootstrap, async (admin) => {
+export async function brokerReady(kafka: KafkaAccess): Promise<true | undefined> {
+  return withAdmin(kafka, async (admin) => {
     const cluster = await admin.describeCluster();
     return cluster.brokers.length > 0 && cluster.controller !== null ? true : undefined;
   });
@@ -138,8 +149,8 @@ export async function brokerReady(bootstrap: string): Promise<true | undefined> 
  * Creates the topic with `partitions` partitions, or grows it; Kafka cannot shrink a topic, so an
  * existing topic with more partitions is kept and reported.
  */
-export async function ensureTopic(bootstrap: string, topic: string, partitions: number): Promise<{ partitions: number; note: string | null }> {
-  return withAdmin(bootstrap, async (admin) => {
+export async function ensureTopic(kafka: KafkaAccess, topic: string, partitions: number): Promise<{ partitions: number; note: string | null }> {
+  return withAdmin(kafka, async (admin) => {
     const topics = await admin.listTopics();
     if (!topics.includes(topic)) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
@@ -159,16 +170,16 @@ export async function ensureTopic(bootstrap: string, topic: string, partitions: 
   });
 }
 
-export async function topicEndOffsets(bootstrap: string, topic: string): Promise<number[]> {
-  return withAdmin(bootstrap, async (admin) => {
+export async function topicEndOffsets(kafka: KafkaAccess, topic: string): Promise<number[]> {
+  return withAdmin(kafka, async (admin) => {
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
   });
 }
 
 /** Partitions of `topic` now (null: no such topic). */
-export async function topicPartitionCount(bootstrap: string, topic: string): Promise<number | null> {
-  return withAdmin(bootstrap, async (admin) => {
+export async function topicPartitionCount(kafka: KafkaAccess, topic: string): Promise<number | null> {
+  return withAdmin(kafka, async (admin) => {
     if (!(await admin.listTopics()).includes(topic)) return null;
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     return meta.topics[0]?.partitions.length ?? null;
@@ -180,8 +191,8 @@ export async function topicPartitionCount(bootstrap: string, topic: string): Pro
  * way to get fewer. Producers and the job must be stopped first: a producer writing meanwhile
  * gets errors (the broker does not auto-create topics), a query reading it loses its offsets.
  */
-export async function recreateTopic(bootstrap: string, topic: string, partitions: number, timeoutMs = 60_000): Promise<void> {
-  return withAdmin(bootstrap, async (admin) => {
+export async function recreateTopic(kafka: KafkaAccess, topic: string, partitions: number, timeoutMs = 60_000): Promise<void> {
+  return withAdmin(kafka, async (admin) => {
     if ((await admin.listTopics()).includes(topic)) await admin.deleteTopics({ topics: [topic], timeout: timeoutMs });
     const deadline = Date.now() + timeoutMs;
     // Deletion is asynchronous in the controller: creating too early fails with TOPIC_ALREADY_EXISTS.
@@ -203,8 +214,8 @@ export async function recreateTopic(bootstrap: string, topic: string, partitions
 }
 
 /** Health probe: the broker answers metadata for `topic` with a leader for every partition (else throws why). */
-export async function kafkaAnswersTopic(bootstrap: string, topic: string): Promise<true> {
-  return withAdmin(bootstrap, async (admin): Promise<true> => {
+export async function kafkaAnswersTopic(kafka: KafkaAccess, topic: string): Promise<true> {
+  return withAdmin(kafka, async (admin): Promise<true> => {
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     const parts = meta.topics[0]?.partitions ?? [];
     if (parts.length === 0) throw new Error('no partitions');

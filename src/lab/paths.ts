@@ -45,6 +45,10 @@ export interface LabPaths {
   sparkSecretFile: string;
   /** The token the master UI asks of requests that change something (0600). */
   uiTokenFile: string;
+  /** The lab Kafka user's password (0600). */
+  kafkaPasswordFile: string;
+  /** Kafka client properties with that user (0600): sparktop's clients, Kafka's tools (--command-config). */
+  kafkaClientConfigFile: string;
   checkpointsDir: string;
   eventLogsDir: string;
   generatorsDir: string;
@@ -71,6 +75,8 @@ export function labPaths(cacheDir: string): LabPaths {
     sparkDefaultsFile: path.join(labDir, 'spark-conf', 'spark-defaults.conf'),
     sparkSecretFile: path.join(labDir, 'spark-auth-secret'),
     uiTokenFile: path.join(labDir, 'ui-guard-token'),
+    kafkaPasswordFile: path.join(labDir, 'kafka-password'),
+    kafkaClientConfigFile: path.join(labDir, 'kafka-client.properties'),
     checkpointsDir: path.join(labDir, 'checkpoints'),
     eventLogsDir: path.join(labDir, 'event-logs'),
     generatorsDir: path.join(labDir, 'generators'),

@@ -10,6 +10,7 @@ import axios from 'axios';
 import fs from 'node:fs';
 import { generatorFiles } from './generators.js';
 import { kafkaAnswersTopic } from './kafkaBroker.js';
+import { labKafkaAccess } from './kafkaAuth.js';
 import { driverUi, kafkaBootstrap, listenerUrl, masterUi, type LabConfig } from './labConfig.js';
 import type { LabPaths } from './paths.js';
 import type { MasterJson } from './sparkCluster.js';
@@ -90,7 +91,7 @@ function judgeJob(a: ServingAnswers, master: MasterJson | null): Serving {
 export async function checkServing(config: LabConfig, paths: LabPaths, names: string[], now = Date.now()): Promise<Map<string, Serving>> {
   const has = (n: string) => names.includes(n);
   const [kafka, master, driverApps, listener] = await Promise.all([
-    has('kafka') ? kafkaAnswersTopic(kafkaBootstrap(config), config.topic).catch((e: Error) => e.message) : Promise.resolve('not asked'),
+    has('kafka') ? kafkaAnswersTopic(labKafkaAccess(config, paths), config.topic).catch((e: Error) => e.message) : Promise.resolve('not asked'),
     getJson<MasterJson>(`${masterUi(config)}/json/`),
     has('spark-app') ? getJson<Array<{ id: string; name: string }>>(`${driverUi(config)}/api/v1/applications`) : Promise.resolve('not asked'),
     has('spark-app') ? getJson<{ ok?: boolean }>(`${listenerUrl(config)}/health`).then((r) => (typeof r === 'string' ? r : true as const)) : Promise.resolve('not asked'),

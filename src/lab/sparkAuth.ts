@@ -9,29 +9,10 @@
  * 0600 in the lab's 0700 folder, which Spark reads from SPARK_CONF_DIR (daemons and spark-submit
  * alike). Workers hand it to executors in their environment, never on a command line.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { writeFileAtomic } from '../files/outputFile.js';
+import { OWNER_ONLY_FILE_MODE, ownerOnlySecret } from './ownerSecret.js';
 import type { LabPaths } from './paths.js';
-
-const SECRET = /^[0-9a-f]{64}$/;
-export const OWNER_ONLY_FILE_MODE = 0o600;
-
-/** A secret in `file` (0600): made once (32 random bytes, hex) and kept, since running daemons hold it. */
-function ownerOnlySecret(file: string): string {
-  try {
-    const kept = fs.readFileSync(file, 'utf8').trim();
-    if (SECRET.test(kept)) {
-      if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, OWNER_ONLY_FILE_MODE);
-      return kept;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const secret = randomBytes(32).toString('hex');
-  writeFileAtomic(file, `${secret}\n`, OWNER_ONLY_FILE_MODE);
-  return secret;
-}
 
 export function labSparkSecret(paths: LabPaths): string {
   return ownerOnlySecret(paths.sparkSecretFile);
@@ -47,8 +28,16 @@ export function existingLabUiToken(paths: LabPaths): string | undefined {
   return fs.existsSync(paths.uiTokenFile) ? labUiToken(paths) : undefined;
 }
 
-/** The properties every Spark process of the lab starts with. */
-export function labSparkDefaults(secret: string): string {
+/**
+ * The confs that carry the lab's Kafka client options to a job: a Kafka source takes them only as
+ * its own `kafka.*` options, so the job copies every `spark.sparktop.kafka.<name>` into
+ * `kafka.<name>` (spark-apps/spark_structured_streaming_logs_processing.py; `sparktop attach --lab`
+ * shows the lines a user's job needs).
+ */
+export const KAFKA_CONF_PREFIX = 'spark.sparktop.kafka.';
+
+/** The properties every Spark process of the lab starts with; `kafka`: the lab's Kafka client options. */
+export function labSparkDefaults(secret: string, kafka: Record<string, string> = {}): string {
   return [
     '# Written by `sparktop lab up`. Mode 0600: it holds the secret the lab\'s Spark processes authenticate with.',
     'spark.authenticate true',
@@ -57,12 +46,13 @@ export function labSparkDefaults(secret: string): string {
     'spark.master.rest.enabled false',
     // A driver's UI has no login: no kill buttons for jobs and stages (sparktop stops jobs by pid or through the guarded master).
     'spark.ui.killEnabled false',
+    ...Object.entries(kafka).map(([k, v]) => `${KAFKA_CONF_PREFIX}${k} ${v}`),
     '',
   ].join('\n');
 }
 
-export function writeLabSparkDefaults(paths: LabPaths): void {
-  writeFileAtomic(paths.sparkDefaultsFile, labSparkDefaults(labSparkSecret(paths)), OWNER_ONLY_FILE_MODE);
+export function writeLabSparkDefaults(paths: LabPaths, kafka: Record<string, string>): void {
+  writeFileAtomic(paths.sparkDefaultsFile, labSparkDefaults(labSparkSecret(paths), kafka), OWNER_ONLY_FILE_MODE);
 }
 
 /**

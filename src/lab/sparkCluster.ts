@@ -79,10 +79,11 @@ logger.microbatch.name = org.apache.spark.sql.execution.streaming.MicroBatchExec
 logger.microbatch.level = warn
 `;
 
-export function prepareSparkConfDir(paths: LabPaths): void {
+/** The lab's SPARK_CONF_DIR; `kafka`: the Kafka client options the lab's job reads its input with. */
+export function prepareSparkConfDir(paths: LabPaths, kafka: Record<string, string>): void {
   fs.mkdirSync(paths.sparkConfDir, { recursive: true });
   fs.writeFileSync(path.join(paths.sparkConfDir, 'log4j2.properties'), SPARK_LOG4J2);
-  writeLabSparkDefaults(paths);
+  writeLabSparkDefaults(paths, kafka);
   fs.mkdirSync(paths.sparkWorkDir, { recursive: true });
 }
 

@@ -15,6 +15,8 @@ import { checkServing } from './serving.js';
 import { stopJob, submitJob } from './submit.js';
 import { ComponentDied, waitFor } from './wait.js';
 import { ensurePrivateDir } from './privateDir.js';
+import { existingLabKafkaAuth, writeLabKafkaClientConfig } from './kafkaAuth.js';
+import { kafkaClientProperties, type KafkaClientAuth } from '../domain/kafkaClientAuth.js';
 
 export interface UpOptions {
   config: LabConfig;
@@ -65,11 +67,11 @@ async function checkPorts(missing: PlannedComponent[]): Promise<void> {
   if (problems.length > 0) throw new Error(`cannot start the lab:\n  ${problems.join('\n  ')}\nStop what uses these ports or choose other ports (see \`sparktop lab up --help\`).`);
 }
 
-async function startKafka(config: LabConfig, paths: LabPaths, prov: Provisioned, log: UpOptions['log'], signal: AbortSignal): Promise<void> {
-  const files = writeKafkaConfig(config, paths);
+async function startKafka(config: LabConfig, paths: LabPaths, prov: Provisioned, log: UpOptions['log'], signal: AbortSignal, auth: KafkaClientAuth): Promise<void> {
+  const files = writeKafkaConfig(config, paths, auth);
   if (await ensureStorageFormatted(prov.kafkaJars, files, paths)) log('  formatted KRaft storage');
   const rec = await startComponent(paths, 'kafka', kafkaSpec(config, prov.kafkaJars, files, logFileFor(paths, 'kafka')), config.kafkaPort, kafkaBootstrap(config));
-  await waitFor('Kafka broker', () => brokerReady(kafkaBootstrap(config)), { timeoutMs: 120_000, failFast: diedReason(rec), signal });
+  await waitFor('Kafka broker', () => brokerReady({ bootstrap: kafkaBootstrap(config), auth }), { timeoutMs: 120_000, failFast: diedReason(rec), signal });
 }
 
 async function startSparkMaster(config: LabConfig, paths: LabPaths, prov: Provisioned, signal: AbortSignal): Promise<void> {
@@ -153,15 +155,17 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
     updateState(paths.stateFile, (s) => {
       s.config = config;
     });
-    prepareSparkConfDir(paths);
+    // A Kafka about to start gets the lab's user; one already running keeps how it was started.
+    const kafkaAuth = missing.some((c) => c.name === 'kafka') ? writeLabKafkaClientConfig(paths) : existingLabKafkaAuth(paths);
+    prepareSparkConfDir(paths, kafkaAuth ? kafkaClientProperties(kafkaAuth) : {});
     for (const c of missing) {
       signal.throwIfAborted();
       const t0 = Date.now();
       log(`Starting ${c.name}…`);
       started.push(c.name);
       if (c.name === 'kafka') {
-        await startKafka(config, paths, prov, log, signal);
-        const topic = await waitFor(`topic ${config.topic}`, () => ensureTopic(kafkaBootstrap(config), config.topic, config.partitions), { timeoutMs: 60_000, signal });
+        await startKafka(config, paths, prov, log, signal, kafkaAuth!);
+        const topic = await waitFor(`topic ${config.topic}`, () => ensureTopic({ bootstrap: kafkaBootstrap(config), auth: kafkaAuth }, config.topic, config.partitions), { timeoutMs: 60_000, signal });
         log(`  topic ${config.topic}: ${topic.partitions} partitions${topic.note ? ` (${topic.note})` : ''}`);
       } else if (c.name === 'spark-master') await startSparkMaster(config, paths, prov, signal);
       else if (c.name.startsWith('spark-worker-')) await startSparkWorker(config, paths, prov, Number(c.name.slice(13)), signal);

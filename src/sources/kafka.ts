@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { kafkajsAuthOptions, type KafkaAccess } from '../domain/kafkaClientAuth.js';
 import type { HttpAnswer } from './http.js';
 
 /** Walks an error and its causes (kafkajs wraps the broker's error when its retries run out). */
@@ -16,19 +17,33 @@ export function describeKafkaError(err: unknown, topic: string): string {
   const chain = causes(err);
   if (chain.some((e) => (e as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION')) return `topic ${topic} does not exist`;
   const message = err instanceof Error ? err.message : String(err);
-  return /ECONNREFUSED|Connection error/i.test(message) ? 'connection refused' : message;
+  if (chain.some((e) => (e as { name?: unknown }).name === 'KafkaJSSASLAuthenticationError')) return `the broker refused the login: ${message}`;
+  if (/ECONNREFUSED|Connection error/i.test(message)) return 'connection refused';
+  // A SASL listener drops a client that sends no handshake.
+  if (/closed connection|connection closed/i.test(message)) return `${message} (a broker that requires SASL does this to a client without it: --kafka-config)`;
+  return message;
 }
 
 /**
  * Reads the input topic's offsets (and a consumer group's, when asked) with kafkajs admin.
  * Read-only: `fetchOffsets` is called without `resolveOffsets`, which would commit to the group.
  */
+/** A refusal the other login may not get: a SASL listener drops a client without one, and refuses a wrong one. */
+function refusedLogin(err: unknown): boolean {
+  return causes(err).some((e) => {
+    const { name, message } = e as { name?: unknown; message?: unknown };
+    return name === 'KafkaJSSASLAuthenticationError' || (typeof message === 'string' && /closed connection|connection closed|SASL/i.test(message));
+  });
+}
+
 export class KafkaOffsetsReader {
   private admin: Admin | null = null;
   private busy = false;
+  /** Whether `kafka.otherwise` is the login in use. */
+  private otherwise = false;
 
   constructor(
-    private readonly bootstrap: string,
+    private readonly kafka: KafkaAccess,
     readonly topic: string,
     private readonly groupId: string | null,
     private readonly timeoutMs = 2000,
@@ -38,7 +53,8 @@ export class KafkaOffsetsReader {
     if (!this.admin) {
       const kafka = new Kafka({
         clientId: 'sparktop',
-        brokers: this.bootstrap.split(','),
+        brokers: this.kafka.bootstrap.split(','),
+        ...kafkajsAuthOptions(this.otherwise ? (this.kafka.otherwise ?? null) : this.kafka.auth),
         logLevel: logLevel.NOTHING,
         connectionTimeout: this.timeoutMs,
         requestTimeout: this.timeoutMs,
@@ -79,6 +95,7 @@ export class KafkaOffsetsReader {
       return { status: 0, body };
     } catch (err) {
       await this.reset();
+      if (this.kafka.otherwise !== undefined && refusedLogin(err)) this.otherwise = !this.otherwise;
       return { status: null, body: { error: describeKafkaError(err, this.topic) } };
     } finally {
       this.busy = false;

@@ -55,10 +55,17 @@ function connectorJars(): string[] {
   return jars;
 }
 
+/** The conf prefix test/jobs/* copy into their Kafka source's options (the lines `attach --lab` prints). */
+const JOBS_KAFKA_CONF_PREFIX = 'spark.sparktop.kafka.';
+
 async function attachJson(extra: string[]): Promise<{ args: string[]; labArgs?: string[] }> {
   const r = await runCli(['attach', '--json', ...extra], { timeoutMs: 10 * MIN });
   if (r.code !== 0) throw new Error(`sparktop attach failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { args: string[]; labArgs?: string[] };
+  const out = JSON.parse(r.stdout) as { args: string[]; labArgs?: string[]; kafkaConfPrefix?: string; kafkaOptions?: string[] };
+  if (extra.includes('--lab') && (out.kafkaConfPrefix !== JOBS_KAFKA_CONF_PREFIX || out.kafkaOptions?.join() !== 'kafka.security.protocol,kafka.sasl.mechanism,kafka.sasl.jaas.config')) {
+    throw new Error(`sparktop attach --lab --json names other Kafka options than the test jobs copy: ${r.stdout}`);
+  }
+  return out;
 }
 
 /** `sparktop attach --lab --json` → its spark-submit arguments: the listener's and the lab's secret. */

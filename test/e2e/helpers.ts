@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { LAB } from './labUnderTest.js';
+import { LAB, labKafkaClient } from './labUnderTest.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'sparktop.js');
@@ -70,8 +70,7 @@ export async function getJson<T>(url: string): Promise<T> {
 
 /** Records in a topic of the lab's broker (sum of the partitions' log-end offsets). */
 export async function endOffsetTotal(topic = 'logs', broker = LAB.kafka): Promise<number> {
-  const { Kafka, logLevel } = await import('kafkajs');
-  const admin = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  const admin = labKafkaClient({ brokers: [broker] }).admin();
   await admin.connect();
   try {
     return (await admin.fetchTopicOffsets(topic)).reduce((s, o) => s + Number(o.high), 0);

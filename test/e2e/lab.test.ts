@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { findPortOwner, isPortFree } from '../../src/lab/ports.js';
 import { isAlive } from '../../src/lab/processes.js';
 import { endOffsetTotal, eventually, getJson, runCli } from './helpers.js';
 import { liveProcesses } from './labProbe.js';
-import { DEFAULT_LAB_PORTS, LAB } from './labUnderTest.js';
+import { DEFAULT_LAB_PORTS, LAB, labKafkaClient } from './labUnderTest.js';
 import { startUserLabStandIn, type UserLabStandIn } from './userLabStandIn.js';
 import { generatorSuite } from './suites/generator.js';
 import { monitorSuite } from './suites/monitor.js';
@@ -51,7 +51,7 @@ interface Progress {
 }
 
 function admin() {
-  return new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  return labKafkaClient({ brokers: [KAFKA] }).admin();
 }
 
 

@@ -5,13 +5,13 @@
  * panels read off a tmux capture.
  */
 import fs from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
+
 import { LocalLabControl } from '../../src/control/localLab.js';
 import { generatorFiles, readGeneratorStatsFile } from '../../src/lab/generators.js';
 import type { StatusJson } from '../../src/model/status.js';
 import { eventually, getJson, runCli } from './helpers.js';
 import type { ComponentStatus } from '../../src/lab/status.js';
-import { LAB } from './labUnderTest.js';
+import { LAB, labKafkaClient } from './labUnderTest.js';
 
 /** The lab's endpoints, from this process's environment (SPARKTOP_*_PORT; test/e2e/isolation.ts sets them for the tests). */
 export const KAFKA = LAB.kafka;
@@ -195,7 +195,7 @@ export function generatorsPaused(): boolean {
 // --- the input topic ------------------------------------------------------------------------
 
 function admin() {
-  return new Kafka({ clientId: 'sparktop-e2e', brokers: [KAFKA], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  return labKafkaClient({ brokers: [KAFKA] }).admin();
 }
 
 /** Partitions of the topic (null: it does not exist). */

@@ -8,6 +8,9 @@
 import { defaultLabConfig, driverUi, kafkaBootstrap, listenerUrl, masterUi, masterUrl, type LabConfig } from '../../src/lab/labConfig.js';
 import { labConfigFromFlags } from '../../src/lab/labFlags.js';
 import { labPaths, type LabPaths } from '../../src/lab/paths.js';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { kafkajsAuthOptions, type KafkaClientAuth } from '../../src/domain/kafkaClientAuth.js';
+import { existingLabKafkaAuth } from '../../src/lab/kafkaAuth.js';
 import { memoryMb } from '../../src/model/advisor/resources.js';
 
 /** The lab's ports by what listens there (and so what `lab up` checks is free). */
@@ -103,3 +106,18 @@ export const LAB = {
     return this.baselineExecutors * (config().resources.executorCores ?? 1);
   },
 };
+
+/** How the lab's Kafka is logged in to (its client properties file; null before its first start). */
+export function labKafkaAuth(): KafkaClientAuth | null {
+  return existingLabKafkaAuth(LAB.paths);
+}
+
+/** `--kafka-config <the lab's client properties>` for a `sparktop gen` of the lab's Kafka. */
+export function labKafkaConfigArgs(): string[] {
+  return labKafkaAuth() ? ['--kafka-config', LAB.paths.kafkaClientConfigFile] : [];
+}
+
+/** A kafkajs client of the lab's broker, logged in as the lab's user. */
+export function labKafkaClient(opts: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({ clientId: 'sparktop-e2e', brokers: [LAB.kafka], logLevel: logLevel.NOTHING, retry: { retries: 2 }, ...kafkajsAuthOptions(labKafkaAuth()), ...opts });
+}

@@ -3,6 +3,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 
@@ -18,12 +19,16 @@ import static org.apache.spark.sql.functions.window;
 public final class CrashCountsJob {
   public static void main(String[] args) throws TimeoutException, Exception {
     SparkSession spark = SparkSession.builder().appName("CrashCountsJava").getOrCreate();
-    Dataset<Row> logs = spark.readStream().format("kafka")
+    DataStreamReader reader = spark.readStream().format("kafka")
         .option("kafka.bootstrap.servers", args[0])
         .option("subscribe", args[1])
         .option("startingOffsets", "latest")
-        .option("failOnDataLoss", "false")
-        .load()
+        .option("failOnDataLoss", "false");
+    // The lines `sparktop attach --lab` prints: the lab's Kafka login, from the lab's properties file.
+    for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAllWithPrefix("spark.sparktop.kafka.")) {
+      reader = reader.option("kafka." + kv._1(), kv._2());
+    }
+    Dataset<Row> logs = reader.load()
         .selectExpr("CAST(value AS STRING) AS v")
         .select(
             get_json_object(col("v"), "$.user_id").alias("user_id"),

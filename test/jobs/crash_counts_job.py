@@ -52,6 +52,10 @@ def main(argv=None):
               .option("failOnDataLoss", "false"))
     if args.max_offsets_per_trigger:
         reader = reader.option("maxOffsetsPerTrigger", str(args.max_offsets_per_trigger))
+    # The lines `sparktop attach --lab` prints: the lab's Kafka login, from the lab's properties file.
+    for k, v in spark.sparkContext.getConf().getAll():
+        if k.startswith("spark.sparktop.kafka."):
+            reader = reader.option("kafka." + k[len("spark.sparktop.kafka."):], v)
     logs = (reader.load()
             .select(F.from_json(F.col("value").cast("string"), schema).alias("r"))
             .select((F.col("r.timestamp") / 1000).cast("timestamp").alias("ts"), "r.severity", "r.user_id"))

@@ -101,7 +101,7 @@ describe('watch configuration: flags > env > sparktop.config.json > lab > defaul
 
   it('resolves from the lab defaults it is given and reads no lab state itself', () => {
     const none = labWatchDefaults(undefined, env);
-    assert.deepEqual(none, { kafkaPort: undefined, topic: undefined, driverUiPort: undefined, masterUiPort: undefined, listenerPort: undefined, generatorsDir: path.join(dir, 'cache', 'sparktop', 'lab', 'generators') });
+    assert.deepEqual(none, { kafkaPort: undefined, kafkaClientConfig: undefined, kafkaClientConfigKept: undefined, topic: undefined, driverUiPort: undefined, masterUiPort: undefined, listenerPort: undefined, generatorsDir: path.join(dir, 'cache', 'sparktop', 'lab', 'generators') });
     const c = resolveWatchConfig({}, { kafkaPort: 29094, topic: 'given', generatorsDir: '/given/generators' }, env, dir);
     assert.deepEqual([c.kafka, c.topic, c.sparkUi, c.generatorsDir], ['127.0.0.1:29094', 'given', 'http://127.0.0.1:4040', '/given/generators']);
     assert.deepEqual(resolveWatchConfig({}, none, env, dir), watchConfigFor({}, env, dir), 'the commands\' helper passes what the lab says');

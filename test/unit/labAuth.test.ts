@@ -7,6 +7,8 @@ import { UI_GUARD_CLASS } from '../../src/lab/provision/uiGuardJar.js';
 import { guardedMasterEnv } from '../../src/lab/sparkCluster.js';
 import { existingLabUiToken, labAccessArgs, labSparkDefaults, labSparkSecret, labUiToken, writeLabSparkDefaults } from '../../src/lab/sparkAuth.js';
 import { tempDir } from '../support/tempDir.js';
+import { writeLabKafkaClientConfig } from '../../src/lab/kafkaAuth.js';
+import { kafkaClientProperties } from '../../src/domain/kafkaClientAuth.js';
 
 function freshLab() {
   const paths = labPaths(tempDir('sparktop-auth-'));
@@ -19,11 +21,17 @@ describe("the lab's Spark authentication and UI guard", () => {
   it('writes spark-defaults.conf with authentication, the secret, no kill buttons and no REST submission, both files 0600', () => {
     const paths = freshLab();
     assert.equal(labAccessArgs(paths), null, 'no lab started: nothing to give a job');
-    writeLabSparkDefaults(paths);
+    const kafka = kafkaClientProperties(writeLabKafkaClientConfig(paths));
+    writeLabSparkDefaults(paths, kafka);
     const secret = fs.readFileSync(paths.sparkSecretFile, 'utf8').trim();
     assert.match(secret, /^[0-9a-f]{64}$/);
     const props = fs.readFileSync(paths.sparkDefaultsFile, 'utf8');
-    assert.equal(props, labSparkDefaults(secret));
+    assert.equal(props, labSparkDefaults(secret, kafka));
+    // The job's Kafka login (src/lab/kafkaAuth.ts), as confs it copies into its source's kafka.* options.
+    assert.match(props, /^spark\.sparktop\.kafka\.security\.protocol SASL_PLAINTEXT$/m);
+    assert.match(props, /^spark\.sparktop\.kafka\.sasl\.mechanism PLAIN$/m);
+    const password = fs.readFileSync(paths.kafkaPasswordFile, 'utf8').trim();
+    assert.match(props, new RegExp(`^spark\\.sparktop\\.kafka\\.sasl\\.jaas\\.config org\\.apache\\.kafka\\.common\\.security\\.plain\\.PlainLoginModule required username="sparktop" password="${password}";$`, 'm'));
     assert.match(props, /^spark\.authenticate true$/m);
     assert.match(props, new RegExp(`^spark\\.authenticate\\.secret ${secret}$`, 'm'));
     assert.match(props, /^spark\.ui\.killEnabled false$/m);
@@ -35,10 +43,10 @@ describe("the lab's Spark authentication and UI guard", () => {
 
   it('keeps the secret across writes (running daemons hold it), tightens a loosened file, replaces a damaged one', () => {
     const paths = freshLab();
-    writeLabSparkDefaults(paths);
+    writeLabSparkDefaults(paths, {});
     const first = labSparkSecret(paths);
     fs.chmodSync(paths.sparkSecretFile, 0o644);
-    writeLabSparkDefaults(paths);
+    writeLabSparkDefaults(paths, {});
     assert.equal(labSparkSecret(paths), first);
     assert.equal(mode(paths.sparkSecretFile), 0o600);
     fs.writeFileSync(paths.sparkSecretFile, 'half-writ');

@@ -27,7 +27,7 @@ export type Layer = { imports: readonly string[]; types: readonly string[] } | '
 export const LAYERS: Readonly<Record<string, Layer>> = {
   domain: { imports: [], types: [] },
   files: { imports: [], types: [] },
-  generator: { imports: [], types: [] },
+  generator: { imports: ['domain'], types: [] },
   model: { imports: ['domain'], types: [] },
   text: { imports: ['domain'], types: ['model'] },
   ui: { imports: ['text', 'domain'], types: ['model'] },

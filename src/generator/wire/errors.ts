@@ -1,4 +1,4 @@
-/** Kafka error codes a Produce may answer with, and the errors the wire producer rejects with. */
+/** Kafka error codes a Produce or SASL request may answer with, and the errors the wire producer rejects with. */
 
 const NAMES: Record<number, string> = {
   [-1]: 'UNKNOWN_SERVER_ERROR',
@@ -20,6 +20,8 @@ const NAMES: Record<number, string> = {
   29: 'TOPIC_AUTHORIZATION_FAILED',
   31: 'CLUSTER_AUTHORIZATION_FAILED',
   32: 'INVALID_TIMESTAMP',
+  33: 'UNSUPPORTED_SASL_MECHANISM',
+  34: 'ILLEGAL_SASL_STATE',
   35: 'UNSUPPORTED_VERSION',
   42: 'INVALID_REQUEST',
   43: 'UNSUPPORTED_FOR_MESSAGE_FORMAT',
@@ -29,6 +31,7 @@ const NAMES: Record<number, string> = {
   47: 'INVALID_PRODUCER_EPOCH',
   53: 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
   56: 'KAFKA_STORAGE_ERROR',
+  58: 'SASL_AUTHENTICATION_FAILED',
   59: 'UNKNOWN_PRODUCER_ID',
   74: 'FENCED_LEADER_EPOCH',
   75: 'UNKNOWN_LEADER_EPOCH',
@@ -72,6 +75,19 @@ export class LeaderUnknownError extends Error {
   constructor(topic: string, partition: number) {
     super(`no leader known for ${topic} partition ${partition}`);
     this.name = 'LeaderUnknownError';
+  }
+}
+
+/** The broker refused SASL authentication, or does not offer it: another attempt would fare no better. */
+export class SaslAuthenticationError extends Error {
+  readonly retriable = false;
+  constructor(
+    message: string,
+    /** The broker's error code; null when the client refused before asking. */
+    readonly code: number | null,
+  ) {
+    super(message);
+    this.name = 'SaslAuthenticationError';
   }
 }
 

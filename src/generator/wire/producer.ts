@@ -5,11 +5,14 @@
  *
  * sendBatches() puts the batches of one call that go to the same broker into one request (a
  * request carries a partition at most once: a second batch for it goes into another request).
+ *
+ * With `sasl`, each new connection authenticates with SASL/PLAIN before it carries a Produce.
  */
 import { BrokerConnection } from './connection.js';
 import { KafkaProtocolError, LeaderUnknownError, isRetriable } from './errors.js';
 import { decodeProduceResponse, encodeProduceRequest, type Acks, type PartitionRecords } from './produceRequest.js';
 import type { Compression, RecordValue } from './recordBatch.js';
+import { authenticatePlain } from './sasl.js';
 import { Writer } from './writer.js';
 
 export interface BrokerAddress {
@@ -43,6 +46,12 @@ export interface WireProducerOptions {
   connectTimeoutMs?: number;
   /** Time for a broker's whole answer to one request; default 30000. */
   requestTimeoutMs?: number;
+  /**
+   * SASL/PLAIN credentials, for a listener with security protocol SASL_PLAINTEXT and mechanism
+   * PLAIN (no other mechanism, no TLS). Unset: no authentication (a PLAINTEXT listener). A refusal
+   * rejects the sends waiting for that connection at once, without retries.
+   */
+  sasl?: { username: string; password: string };
 }
 
 export interface PartitionBatch {
@@ -256,11 +265,12 @@ export class WireProducer {
     return this.refreshing;
   }
 
+  /** The broker's connection, once open (and authenticated, with `sasl`); one per broker, shared. */
   private connection(addr: BrokerAddress): Promise<BrokerConnection> {
     const key = `${addr.host}:${addr.port}`;
     const existing = this.connections.get(key);
     if (existing) return existing;
-    const p = BrokerConnection.connect({
+    const opened = BrokerConnection.connect({
       host: addr.host,
       port: addr.port,
       connectTimeoutMs: this.opts.connectTimeoutMs,
@@ -270,11 +280,24 @@ export class WireProducer {
         if (this.connections.get(key) === p) this.connections.delete(key);
       },
     });
+    const sasl = this.opts.sasl;
+    const p = sasl ? opened.then((c) => this.authenticate(c, sasl)) : opened;
     this.connections.set(key, p);
     p.catch(() => {
       if (this.connections.get(key) === p) this.connections.delete(key);
     });
     return p;
+  }
+
+  /** Resolves with `conn` once authenticated; on failure closes it. */
+  private async authenticate(conn: BrokerConnection, credentials: { username: string; password: string }): Promise<BrokerConnection> {
+    try {
+      await authenticatePlain(conn, { clientId: this.clientId, ...credentials }, () => this.nextCorrelationId());
+      return conn;
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
   }
 
   private nextCorrelationId(): number {

@@ -10,7 +10,7 @@ import { LocalLabControl } from '../../../src/control/localLab.js';
 import { recreateTopic } from '../../../src/lab/kafkaBroker.js';
 import { BIN, eventually, getJson, runCli } from '../helpers.js';
 import { liveProcesses } from '../labProbe.js';
-import { LAB } from '../labUnderTest.js';
+import { LAB, labKafkaAuth, labKafkaConfigArgs } from '../labUnderTest.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
@@ -87,7 +87,7 @@ export function advisorSuite(): void {
 
   it('skew when one generator writes every record to partition 0', async () => {
     await control.setPaused(true);
-    const hot = spawn(process.execPath, [BIN, 'gen', '--kafka', BROKER, '--partition', '0', '--rps', '5000'], { stdio: 'ignore' });
+    const hot = spawn(process.execPath, [BIN, 'gen', '--kafka', BROKER, ...labKafkaConfigArgs(), '--partition', '0', '--rps', '5000'], { stdio: 'ignore' });
     try {
       const message = await findingShows('skew', 3 * MIN);
       // partition 0 gets 5 000 rec/s, partition 1 none: max ÷ median = 2 (Dr. Elephant's moderate is 1.78)
@@ -176,7 +176,7 @@ export function advisorSuite(): void {
   it('read-parallelism when the topic has fewer partitions than the executors have cores', async () => {
     await control.setPaused(true);
     await control.killJob();
-    await recreateTopic(BROKER, 'logs', 1);
+    await recreateTopic({ bootstrap: BROKER, auth: labKafkaAuth() }, 'logs', 1);
     await control.setPaused(false);
     try {
       await submit('--executor-cores', '1', '--total-executor-cores', '2', '--shuffle-partitions', '2');
@@ -185,7 +185,7 @@ export function advisorSuite(): void {
     } finally {
       await control.setPaused(true);
       await control.killJob();
-      await recreateTopic(BROKER, 'logs', 2);
+      await recreateTopic({ bootstrap: BROKER, auth: labKafkaAuth() }, 'logs', 2);
       await control.setRate(10_000);
       await control.setPaused(false);
       await submit();

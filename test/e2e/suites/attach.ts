@@ -8,14 +8,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, it } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import type { StatusJson } from '../../../src/model/status.js';
 import { eventually, getJson, ROOT, runCli } from '../helpers.js';
 import { LocalLabControl } from '../../../src/control/localLab.js';
 import { readGeneratorStats } from '../../../src/sources/generators.js';
 import { attachArgs, labAccessArgs, checkpointCommitted, checkpointRows, compileJavaJob, FOREIGN_MAX_OFFSETS, killAllApps, submitForeignJob, type ForeignJob } from '../foreignJob.js';
 import { panelText, statusJson } from '../labProbe.js';
-import { LAB } from '../labUnderTest.js';
+import { LAB, labKafkaClient } from '../labUnderTest.js';
 import { TmuxSession } from '../tmux.js';
 
 const MIN = 60_000;
@@ -34,7 +34,7 @@ interface Progress {
 }
 
 async function logEnds(): Promise<Record<string, number>> {
-  const admin = new Kafka({ brokers: [LAB.kafka], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  const admin = labKafkaClient().admin();
   await admin.connect();
   try {
     return Object.fromEntries((await admin.fetchTopicOffsets(TOPIC)).map((o) => [String(o.partition), Number(o.high)]));

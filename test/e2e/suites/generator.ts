@@ -12,9 +12,10 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { createRecordFactory } from '../../../src/generator/records.js';
 import { BIN, eventually } from '../helpers.js';
+import { labKafkaAuth, labKafkaClient, labKafkaConfigArgs } from '../labUnderTest.js';
 import { runGenerator, type GeneratorTotals } from '../../../src/generator/generator.js';
 import { resolveGeneratorOptions, type GeneratorOverrides } from '../../../src/generator/options.js';
 import { groupDigits, type GeneratorStatsFile } from '../../../src/generator/stats.js';
@@ -32,7 +33,8 @@ function startGenerator(overrides: GeneratorOverrides): RunningGenerator {
   const ac = new AbortController();
   const lines: string[] = [];
   let latest: GeneratorStatsFile | null = null;
-  const opts = resolveGeneratorOptions({}, overrides);
+  // These tests produce to the lab's Kafka: logged in as its user.
+  const opts = { ...resolveGeneratorOptions({}, overrides), kafkaAuth: labKafkaAuth() };
   const done = runGenerator(opts, {
     signal: ac.signal,
     log: (l) => lines.push(`${new Date().toISOString()} ${l}`),
@@ -183,7 +185,7 @@ export function generatorSuite(ctx: { kafka: () => string }): void {
 
     /** `sparktop gen` as a child process, its output kept for messages. */
     const spawnGen = (args: string[]) => {
-      const child = spawn(process.execPath, [BIN, 'gen', '--kafka', ctx.kafka(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'gen', '--kafka', ctx.kafka(), ...labKafkaConfigArgs(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       const lines: string[] = [];
       child.stdout.on('data', (b: Buffer) => lines.push(b.toString('utf8')));
       child.stderr.on('data', (b: Buffer) => lines.push(b.toString('utf8')));
@@ -200,7 +202,7 @@ export function generatorSuite(ctx: { kafka: () => string }): void {
     };
 
     before(async () => {
-      kafka = new Kafka({ clientId: 'gen-e2e', brokers: [ctx.kafka()], logLevel: logLevel.NOTHING });
+      kafka = labKafkaClient({ clientId: 'gen-e2e', brokers: [ctx.kafka()], retry: { retries: 5 } });
       admin = kafka.admin();
       await admin.connect();
       dir = await mkdtemp(join(tmpdir(), 'gen-e2e-'));

@@ -12,7 +12,18 @@ import path from 'node:path';
 import { after, it } from 'node:test';
 import { readPythonEnv } from '../../../src/lab/provision/pythonEnv.js';
 import { eventually, getJson } from '../helpers.js';
-import { LAB } from '../labUnderTest.js';
+import { LAB, labKafkaClient } from '../labUnderTest.js';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const require = createRequire(import.meta.url);
+
+/** What test/e2e/kafkaProbe.mjs says it could do. */
+interface ProbeResult {
+  produce: string;
+  createTopicViaController: string;
+}
 
 const OTHER_USER = 'sparktop-e2e-other';
 
@@ -54,11 +65,12 @@ export function privacySuite(): void {
     fs.rmSync(`/tmp/hsperfdata_${OTHER_USER}`, { recursive: true, force: true });
   });
 
-  it("another Unix user can read none of the lab's files (state, logs, Kafka data, checkpoints, event logs, Spark secret)", (t) => {
+  it("another Unix user can read none of the lab's files (state, logs, Kafka data, checkpoints, event logs, Spark secret, Kafka login)", (t) => {
     if (process.getuid?.() !== 0) return t.skip('creating another user needs root');
     created = ensureOtherUser() || created;
     const paths = LAB.paths;
-    const targets = [paths.stateFile, paths.logsDir, paths.kafkaDataDir, paths.checkpointsDir, paths.eventLogsDir, paths.sparkDefaultsFile, paths.sparkSecretFile];
+    const kafkaServerProperties = path.join(paths.kafkaConfigDir, 'server.properties');
+    const targets = [paths.stateFile, paths.logsDir, paths.kafkaDataDir, paths.checkpointsDir, paths.eventLogsDir, paths.sparkDefaultsFile, paths.sparkSecretFile, paths.kafkaPasswordFile, paths.kafkaClientConfigFile, kafkaServerProperties];
     for (const target of targets) assert.ok(fs.existsSync(target), `${target} exists while the lab runs`);
     // The owner reads them: the refusals below are about who asks, not about missing files.
     assert.ok(fs.readFileSync(paths.stateFile, 'utf8').length > 0);
@@ -134,6 +146,41 @@ export function privacySuite(): void {
       undoPython();
       undo();
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("another Unix user can neither produce to the lab's Kafka nor create topics through its controller (SASL); the owner can, with the lab's login", async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('creating another user needs root');
+    created = ensureOtherUser() || created;
+    const paths = LAB.paths;
+    const topic = `intruder-${process.pid}`;
+    const probe = path.join(ROOT, 'test', 'e2e', 'kafkaProbe.mjs');
+    const args = (login: string) => [probe, LAB.kafka, `127.0.0.1:${LAB.config.kafkaControllerPort}`, topic, login];
+    const undo = [openTheWayTo(probe), openTheWayTo(require.resolve('kafkajs'))];
+    const admin = labKafkaClient().admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+      // Without a login (the login file is not theirs to read): every request is refused.
+      const other = asOtherUser([process.execPath, ...args('-')]);
+      const refused = JSON.parse(other.output.trim().split('\n').pop() ?? '{}') as ProbeResult;
+      assert.equal(other.code, 0, other.output);
+      assert.match(refused.produce, /^refused: /, `produce without a login: ${other.output}`);
+      assert.match(refused.createTopicViaController, /^refused: /, `CreateTopics on the controller listener without a login: ${other.output}`);
+      const stolen = asOtherUser([process.execPath, ...args(paths.kafkaClientConfigFile)]);
+      assert.match(stolen.output, /EACCES|permission denied/i, `the other user reading the lab's Kafka login: ${stolen.output}`);
+      assert.equal((await admin.fetchTopicOffsets(topic)).reduce((s, o) => s + Number(o.high), 0), 0, 'nothing of the other user\'s is in the topic');
+      assert.ok(!(await admin.listTopics()).includes(`${topic}-via-controller`), 'no topic was created through the controller listener');
+      // The same probe as the owner with the lab's login does both: the refusals above are the listeners', not the probe's.
+      const owner = spawnSync(process.execPath, args(paths.kafkaClientConfigFile), { encoding: 'utf8' });
+      const ok = JSON.parse(owner.stdout.trim().split('\n').pop() ?? '{}') as ProbeResult;
+      assert.deepEqual(ok, { produce: 'produced', createTopicViaController: 'created' }, `the owner with the lab's login: ${owner.stdout}${owner.stderr}`);
+      assert.equal((await admin.fetchTopicOffsets(topic)).reduce((s, o) => s + Number(o.high), 0), 1, 'the owner\'s record');
+    } finally {
+      await admin.deleteTopics({ topics: [topic, `${topic}-via-controller`] }).catch(() => undefined);
+      await admin.disconnect();
+      spawnSync('pkill', ['-KILL', '-u', OTHER_USER]);
+      undo.forEach((u) => u());
     }
   });
 

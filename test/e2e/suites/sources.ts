@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
+
 import type { Sample } from '../../../src/model/samples.js';
 import type { HttpEndpoint } from '../../../src/sources/http.js';
 import { KafkaOffsetsReader } from '../../../src/sources/kafka.js';
 import { Sampler } from '../../../src/sources/sampler.js';
-import { LAB } from '../labUnderTest.js';
+import { LAB, labKafkaAuth, labKafkaClient } from '../labUnderTest.js';
 
 const KAFKA = LAB.kafka;
 
@@ -15,6 +15,7 @@ export function sourcesSuite(): void {
     const samples: Sample[] = [];
     const sampler = new Sampler({
       kafka: KAFKA,
+      kafkaAuth: labKafkaAuth(),
       topic: 'logs',
       group: null,
       sparkUi: LAB.driverUi,
@@ -56,13 +57,29 @@ export function sourcesSuite(): void {
     assert.ok(!samples.some((s) => s.kind === 'source-error'), 'no source error against the healthy lab');
   });
 
+  it("is dropped without the lab's Kafka login, says why, and gets in with it as its other way in", async () => {
+    const auth = labKafkaAuth();
+    assert.ok(auth, 'the lab\'s Kafka runs with a login');
+    const reader = new KafkaOffsetsReader({ bootstrap: KAFKA, auth: null, otherwise: auth }, 'logs', null);
+    try {
+      const refused = await reader.read();
+      assert.equal(refused?.status, null, JSON.stringify(refused));
+      assert.match((refused!.body as { error: string }).error, /SASL/, 'the reason names what is missing');
+      const admitted = await reader.read();
+      assert.equal(admitted?.status, 0, JSON.stringify(admitted));
+      assert.equal((admitted!.body as { offsets: unknown[] }).offsets.length, 2);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('reads a consumer group\'s offsets for --group without committing anything', async () => {
     const groupId = `sparktop-test-group-${Date.now()}`;
-    const admin = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING }).admin();
+    const admin = labKafkaClient({ brokers: [KAFKA] }).admin();
     await admin.connect();
     try {
       await admin.setOffsets({ groupId, topic: 'logs', partitions: [{ partition: 0, offset: '5' }, { partition: 1, offset: '7' }] });
-      const reader = new KafkaOffsetsReader(KAFKA, 'logs', groupId);
+      const reader = new KafkaOffsetsReader({ bootstrap: KAFKA, auth: labKafkaAuth() }, 'logs', groupId);
       const first = await reader.read();
       const second = await reader.read();
       await reader.close();
