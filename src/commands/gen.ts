@@ -2,6 +2,8 @@ import { runGenerator } from '../generator/generator.js';
 import { runThreadedGenerator } from '../generator/threadedGenerator.js';
 import { checkProducerAuth, resolveGeneratorOptions, type GeneratorOverrides } from '../generator/options.js';
 import { readKafkaClientConfig } from '../config/kafkaClientFile.js';
+import { isLabBroker } from '../config/watchConfig.js';
+import { labWatchDefaults } from '../lab/watchDefaults.js';
 import { interruptSignal } from './interrupt.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -9,8 +11,11 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 /** `sparktop gen`: the load generator in the foreground (env as the classroom image, flags override). */
 export async function genCommand(overrides: GeneratorOverrides, kafkaConfig?: string): Promise<number> {
   const opts = resolveGeneratorOptions(process.env, overrides);
-  // A file, not the password on the command line: any user can read a process's arguments.
-  if (kafkaConfig) opts.kafkaAuth = readKafkaClientConfig(kafkaConfig);
+  // A file, not the password on the command line: any user can read a process's arguments. The
+  // running local lab's broker is logged in to by itself, as the monitor does.
+  const lab = labWatchDefaults(undefined);
+  const login = kafkaConfig ?? (lab.kafkaClientConfig && isLabBroker(opts.brokers.join(','), lab) ? lab.kafkaClientConfig : undefined);
+  if (login) opts.kafkaAuth = readKafkaClientConfig(login);
   checkProducerAuth(opts.producer, opts.kafkaAuth);
   const { signal, dispose } = interruptSignal(say);
   try {

@@ -225,7 +225,8 @@ function kafkaClientConfigFor(kafka: string, given: string | undefined, lab: Lab
   return isLabBroker(kafka, lab) && lab.kafkaClientConfig ? lab.kafkaClientConfig : null;
 }
 
-function isLabBroker(kafka: string, lab: LabWatchDefaults): boolean {
+/** Whether `kafka` names the local lab's broker (by the port its state gives). */
+export function isLabBroker(kafka: string, lab: Pick<LabWatchDefaults, 'kafkaPort'>): boolean {
   return lab.kafkaPort !== undefined && [`127.0.0.1:${lab.kafkaPort}`, `localhost:${lab.kafkaPort}`].includes(kafka);
 }
 

@@ -206,7 +206,8 @@ export async function runGenerator(opts: GeneratorOptions, io: GeneratorIo): Pro
         connected = true;
       }
     } catch (err) {
-      const msg = `cannot reach Kafka at ${brokerText}: ${describeError(err)}`;
+      const refusedLogin = (err as Error).name === 'KafkaJSSASLAuthenticationError';
+      const msg = `${refusedLogin ? `Kafka at ${brokerText} refused the login` : `cannot reach Kafka at ${brokerText}`}: ${describeError(err)}`;
       stats.lastError = msg;
       log(`${msg}; retrying in ${CONNECT_RETRY_MS / 1000} s (attempt ${attempt})`);
     } finally {

@@ -131,6 +131,17 @@ async function resubmitIfMasterLost(config: LabConfig, paths: LabPaths, prov: Pr
   return true;
 }
 
+/**
+ * Spark daemons started by a sparktop before the lab had authentication have no secret: a worker
+ * or job started now with one could not register with them, and would fail after a long wait.
+ */
+function refuseMixedAuthentication(paths: LabPaths, running: string[]): void {
+  const sparkRunning = running.filter((n) => n === 'spark-master' || n.startsWith('spark-worker-'));
+  if (sparkRunning.length > 0 && !fs.existsSync(paths.sparkSecretFile)) {
+    throw new Error(`${sparkRunning.join(', ')} run without Spark authentication (started by an older sparktop): stop the lab with \`sparktop lab down\`, then \`sparktop lab up\` starts it whole, with it.`);
+  }
+}
+
 export async function labUp(opts: UpOptions): Promise<UpResult> {
   const { config, log, signal } = opts;
   const paths = labPaths(config.cacheDir);
@@ -151,6 +162,7 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
       return { started, alreadyRunning: running, components: Object.values(readState(paths.stateFile).components) };
     }
     if (running.length > 0) log(`Already running: ${running.join(', ')}; starting ${missing.map((m) => m.name).join(', ')}.`);
+    refuseMixedAuthentication(paths, running);
     await checkPorts(missing);
     updateState(paths.stateFile, (s) => {
       s.config = config;

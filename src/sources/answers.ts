@@ -5,20 +5,9 @@
 import type { ControlSample, MasterSample, ProgressSample, Sample, SourceName, SqlExecution, JobSample, StageSample } from '../model/samples.js';
 import { shortRunId } from '../model/events.js';
 import { parseGeneratorStats, type GeneratorStatsAnswer } from './generators.js';
-import {
-  parseApplications,
-  parseEnvironment,
-  parseExecutors,
-  parseJobs,
-  parseKafkaOffsets,
-  parseListenerProgress,
-  parseCheckpoint,
-  parseMaster,
-  parseStages,
-  parseStreamingMetrics,
-  PayloadError,
-  type DriverApp,
-} from './parse.js';
+import { PayloadError } from './payload.js';
+import { parseApplications, parseEnvironment, parseExecutors, parseJobs, parseStages, type DriverApp } from './parseDriver.js';
+import { parseKafkaOffsets, parseListenerProgress, parseCheckpoint, parseMaster, parseStreamingMetrics } from './parse.js';
 import { batchRows, batchRowsOf, derivedBatchesFromJobs, batchKeyOfDescription, parseSqlExecutions, runIdsOfDescriptions, stageRowsOf } from './microBatches.js';
 
 export type EndpointName =

@@ -8,7 +8,8 @@
  */
 import type { EndpointAnswer } from './answers.js';
 import { HttpEndpoint, type HttpAnswer } from './http.js';
-import { parseApplications, PayloadError } from './parse.js';
+import { PayloadError } from './payload.js';
+import { parseApplications } from './parseDriver.js';
 
 /** Spark's default first UI port. */
 export const SPARK_UI_PORT = 4040;

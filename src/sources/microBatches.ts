@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { DerivedBatch, JobSample, SqlExecution, StageSample } from '../model/samples.js';
 import { sparkDate } from '../model/time.js';
-import { count, parse, text, validated } from './parse.js';
+import { count, parse, text, validated } from './payload.js';
 
 /** Spark's description of a micro-batch's jobs and SQL executions: "<query name>\nid = …\nrunId = …\nbatch = N". */
 const MICRO_BATCH = /runId = ([0-9a-f-]{36})\s+batch = (\d+)/;

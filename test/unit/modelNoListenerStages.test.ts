@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { batchRowsOf, parseSqlExecutions, stageRowsOf } from '../../src/sources/microBatches.js';
-import { parseStages } from '../../src/sources/parse.js';
+import { parseStages } from '../../src/sources/parseDriver.js';
 import { AnswerInterpreter, type EndpointAnswer } from '../../src/sources/answers.js';
 import { derivedFromFixture } from '../support/derivedFromFixture.js';
 import { assertRowsAreConsumedOffsets } from '../support/checkpointRows.js';

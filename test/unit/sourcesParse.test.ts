@@ -4,7 +4,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { AnswerInterpreter, type EndpointAnswer } from '../../src/sources/answers.js';
 import { derivedBatchesFromJobs } from '../../src/sources/microBatches.js';
-import { parseExecutors, parseKafkaOffsets, parseListenerProgress, parseMaster, parseJobs, parseStages, PayloadError } from '../../src/sources/parse.js';
+import { PayloadError } from '../../src/sources/payload.js';
+import { parseExecutors, parseJobs, parseStages } from '../../src/sources/parseDriver.js';
+import { parseKafkaOffsets, parseListenerProgress, parseMaster } from '../../src/sources/parse.js';
 import { sparkDate } from '../../src/model/time.js';
 
 function answers(scenario: string): EndpointAnswer[] {

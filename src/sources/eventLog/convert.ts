@@ -19,7 +19,8 @@
  *   offsets-behind-latest metrics.
  */
 import type { ProgressSample, Sample } from '../../model/samples.js';
-import { PayloadError, TUNING_PROPERTIES } from '../parse.js';
+import { PayloadError } from '../payload.js';
+import { TUNING_PROPERTIES } from '../parseDriver.js';
 import { isNum, isObject, isStr, need, optTime, type Json } from './eventJson.js';
 import { ExecutorTotals } from './executorTotals.js';
 import { batchEndOf, firstKafkaTopic, listenerJsonOf, QUERY_PROGRESS, QUERY_STARTED, QUERY_TERMINATED, QueryRuns, sparkKafkaView } from './progressEvents.js';

@@ -1,5 +1,5 @@
 /** Reading the fields of Spark's event JSON: checks, required and optional fields, and the REST API's date format. */
-import { PayloadError } from '../parse.js';
+import { PayloadError } from '../payload.js';
 
 export type Json = Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 /** Spark's streaming query listener events → what sparktop's progress listener serves, and Spark's view of the Kafka log end. */
 import type { KafkaSample, ProgressSample } from '../../model/samples.js';
-import { parseListenerProgress, PayloadError } from '../parse.js';
+import { PayloadError } from '../payload.js';
+import { parseListenerProgress } from '../parse.js';
 import { isCount, isObject, isStr, need, type Json } from './eventJson.js';
 
 export const STREAMING_EVENT = 'org.apache.spark.sql.streaming.StreamingQueryListener$';

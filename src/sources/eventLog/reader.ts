@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Sample } from '../../model/samples.js';
-import { PayloadError } from '../parse.js';
+import { PayloadError } from '../payload.js';
 import { CodecError, createDecoder, type Codec } from './codecs.js';
 import { EventLogConverter, type EventLogInfo } from './convert.js';
 

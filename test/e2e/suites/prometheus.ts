@@ -42,6 +42,9 @@ export function prometheusSuite(): void {
   const lagSeries = async (at?: number) => (await query('sparktop_partition_lag_records', at)).data.result;
 
   before(async () => {
+    // Said at once, not after the readiness wait: .ci/run installs Debian's prometheus.
+    const installed = spawnSync('prometheus', ['--version'], { encoding: 'utf8' });
+    if (installed.error) throw new Error(`prometheus cannot be run (${installed.error.message}): install it (Debian: apt-get install prometheus)`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparktop-prometheus-'));
     const metricsPort = await freeLoopbackPort();
     const apiPort = await freeLoopbackPort();
