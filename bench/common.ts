@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { resolveWatchConfig } from '../src/config/watchConfig.js';
+import { kafkaClientConfigFor } from '../src/config/watchConfig.js';
 import { readKafkaClientConfig } from '../src/config/kafkaClientFile.js';
 import { kafkajsAuthOptions } from '../src/domain/kafkaClientAuth.js';
 import { labWatchDefaults } from '../src/lab/watchDefaults.js';
 
 /** The Kafka client properties for `bootstrap`: --kafka-config, else the running local lab's when it is the lab's broker. */
 export function kafkaConfigFile(bootstrap: string): string | null {
-  const given = argValue('kafka-config', '');
-  return resolveWatchConfig({ kafka: bootstrap, ...(given ? { kafkaConfig: given } : {}) }, labWatchDefaults(undefined), {}).kafkaConfig;
+  return kafkaClientConfigFor(bootstrap, argValue('kafka-config', '') || undefined, labWatchDefaults(undefined));
 }
 
 /** `--kafka-config FILE` for a `sparktop gen` of `bootstrap` (none for a broker without a login). */

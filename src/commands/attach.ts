@@ -57,10 +57,10 @@ async function placeInContainer(container: string, jar: string): Promise<JarPlac
  * own `kafka.*` options (no Spark conf reaches them), so the job copies the lab's
  * `spark.sparktop.kafka.*` confs into them. Without the lab's properties file they copy nothing.
  */
-export function kafkaLoginLines(prefix: string, names: readonly string[]): string[] {
+export function kafkaLoginLines(prefix: string, options: readonly string[]): string[] {
   return [
     `The lab's Kafka takes only the lab's user (SASL/PLAIN). Spark hands no setting to a Kafka source's client, so the`,
-    `job's reader needs one change: copy the lab's login (${names.map((n) => `kafka.${n}`).join(', ')}) from the properties file:`,
+    `job's reader needs one change: copy the lab's login (${options.join(', ')}) from the properties file:`,
     '  PySpark:',
     '    for k, v in spark.sparkContext.getConf().getAll():',
     `        if k.startswith("${prefix}"):`,
@@ -111,7 +111,7 @@ export async function attachCommand(flags: AttachFlags): Promise<number> {
       ? [
           `--properties-file gives the job the local lab's Spark secret (spark.authenticate; a file only you can read): the lab's master refuses jobs without it.`,
           'It takes the place of $SPARK_CONF_DIR/spark-defaults.conf for this submission (Spark 4: add --load-spark-defaults to read both).',
-          ...(kafkaAuth ? ['', ...kafkaLoginLines(KAFKA_CONF_PREFIX, kafkaOptions.map((o) => o.slice('kafka.'.length))), ''] : []),
+          ...(kafkaAuth ? ['', ...kafkaLoginLines(KAFKA_CONF_PREFIX, kafkaOptions), ''] : []),
         ]
       : []),
     `A taken port leaves the job running without the endpoint; the driver log says so (sparktop-listener:).`,

@@ -2,7 +2,7 @@ import { runGenerator } from '../generator/generator.js';
 import { runThreadedGenerator } from '../generator/threadedGenerator.js';
 import { checkProducerAuth, resolveGeneratorOptions, type GeneratorOverrides } from '../generator/options.js';
 import { readKafkaClientConfig } from '../config/kafkaClientFile.js';
-import { isLabBroker } from '../config/watchConfig.js';
+import { kafkaClientConfigFor } from '../config/watchConfig.js';
 import { labWatchDefaults } from '../lab/watchDefaults.js';
 import { interruptSignal } from './interrupt.js';
 
@@ -13,8 +13,7 @@ export async function genCommand(overrides: GeneratorOverrides, kafkaConfig?: st
   const opts = resolveGeneratorOptions(process.env, overrides);
   // A file, not the password on the command line: any user can read a process's arguments. The
   // running local lab's broker is logged in to by itself, as the monitor does.
-  const lab = labWatchDefaults(undefined);
-  const login = kafkaConfig ?? (lab.kafkaClientConfig && isLabBroker(opts.brokers.join(','), lab) ? lab.kafkaClientConfig : undefined);
+  const login = kafkaClientConfigFor(opts.brokers.join(','), kafkaConfig, labWatchDefaults(undefined));
   if (login) opts.kafkaAuth = readKafkaClientConfig(login);
   checkProducerAuth(opts.producer, opts.kafkaAuth);
   const { signal, dispose } = interruptSignal(say);

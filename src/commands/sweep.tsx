@@ -155,6 +155,7 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
   }, 1000);
   const record = (action: string, detail: Record<string, unknown>, result: ActionResult | 'started', ms: number | null) =>
     apply({ t: Date.now(), kind: 'control', data: controlSample(action, detail, result, ms) });
+  const kafka = watchedKafka(config);
   const runner = new SweepRunner(
     plan,
     results,
@@ -162,8 +163,8 @@ export async function sweepCommand(flags: SweepCommandFlags): Promise<number> {
       control,
       watch,
       topic: config.topic,
-      topicPartitions: () => topicPartitionCount(watchedKafka(config), config.topic),
-      recreateTopic: (n) => recreateTopic(watchedKafka(config), config.topic, n),
+      topicPartitions: () => topicPartitionCount(kafka, config.topic),
+      recreateTopic: (n) => recreateTopic(kafka, config.topic, n),
       record,
       progress: onProgress,
       save: (r) => {

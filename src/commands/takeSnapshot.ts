@@ -8,8 +8,8 @@ import { watchedKafka } from '../config/kafkaClientFile.js';
 
 /** A sampler watching what the configuration points at. */
 export function samplerFor(config: WatchConfig, onSample: (s: Sample) => void): Sampler {
-  const kafka = watchedKafka(config);
-  return new Sampler({ ...config, kafkaAuth: kafka.auth, ...(kafka.otherwise !== undefined ? { kafkaAuthOtherwise: kafka.otherwise } : {}), onSample });
+  const { bootstrap: _, ...kafkaLogin } = watchedKafka(config);
+  return new Sampler({ ...config, kafkaLogin, onSample });
 }
 
 /**

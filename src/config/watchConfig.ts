@@ -214,9 +214,9 @@ function nonEmpty(flag: string, value: string | undefined): string | null {
 
 /**
  * The Kafka client properties for `kafka`: the given file (checked now, so a bad one stops the
- * start with its reason), else the lab's when `kafka` is the lab's broker.
+ * start with its reason), else the lab's when `kafka` is the running lab's broker. Also `gen`'s rule.
  */
-function kafkaClientConfigFor(kafka: string, given: string | undefined, lab: LabWatchDefaults, cwd: string): string | null {
+export function kafkaClientConfigFor(kafka: string, given: string | undefined, lab: LabWatchDefaults, cwd = process.cwd()): string | null {
   if (given !== undefined && given.trim() !== '') {
     const file = path.resolve(cwd, given);
     readKafkaClientConfig(file);
@@ -226,7 +226,7 @@ function kafkaClientConfigFor(kafka: string, given: string | undefined, lab: Lab
 }
 
 /** Whether `kafka` names the local lab's broker (by the port its state gives). */
-export function isLabBroker(kafka: string, lab: Pick<LabWatchDefaults, 'kafkaPort'>): boolean {
+function isLabBroker(kafka: string, lab: Pick<LabWatchDefaults, 'kafkaPort'>): boolean {
   return lab.kafkaPort !== undefined && [`127.0.0.1:${lab.kafkaPort}`, `localhost:${lab.kafkaPort}`].includes(kafka);
 }
 

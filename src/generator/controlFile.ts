@@ -4,8 +4,44 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describeError } from './kafkaLog.js';
-import { GeneratorOptionsError, parseGeneratorControl, type GeneratorControl } from './options.js';
+import { GeneratorOptionsError, MAX_TARGET_RPS, parseIntSetting } from './options.js';
 import { groupDigits } from './stats.js';
+
+/** Contents of the control file: `{"targetRps": n, "paused": bool}`; each field optional. */
+export interface GeneratorControl {
+  targetRps?: number;
+  paused?: boolean;
+}
+
+/**
+ * Parse the control file's text. Throws GeneratorOptionsError (setting "control file") when it is
+ * not a JSON object, targetRps is not an integer 0..MAX_TARGET_RPS, or paused is not a boolean.
+ * Unknown fields are ignored.
+ */
+export function parseGeneratorControl(text: string): GeneratorControl {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new GeneratorOptionsError('control file', 'JSON like {"targetRps": 10000, "paused": false}', text.slice(0, 80));
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new GeneratorOptionsError('control file', 'a JSON object like {"targetRps": 10000, "paused": false}', data);
+  }
+  const o = data as Record<string, unknown>;
+  const out: GeneratorControl = {};
+  if (o.targetRps !== undefined) {
+    if (typeof o.targetRps !== 'number') {
+      throw new GeneratorOptionsError('control file targetRps', `an integer from 0 to ${MAX_TARGET_RPS}`, o.targetRps);
+    }
+    out.targetRps = parseIntSetting(o.targetRps, 'control file targetRps', 0, MAX_TARGET_RPS, `an integer from 0 to ${MAX_TARGET_RPS}`);
+  }
+  if (o.paused !== undefined) {
+    if (typeof o.paused !== 'boolean') throw new GeneratorOptionsError('control file paused', 'true or false', o.paused);
+    out.paused = o.paused;
+  }
+  return out;
+}
 
 export class ControlFile {
   private problem: string | null = null;

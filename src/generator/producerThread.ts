@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runGenerator } from './generator.js';
-import type { GeneratorControl } from './options.js';
+import type { GeneratorControl } from './controlFile.js';
 import type { FromProducerThread, ProducerThreadData, ToProducerThread } from './threadMessages.js';
 
 const port = parentPort;

@@ -1,6 +1,7 @@
 /** What a threaded generator and its producing threads (producerThread.ts) say to each other. */
 import type { GeneratorTotals } from './generator.js';
-import type { GeneratorControl, GeneratorOptions } from './options.js';
+import type { GeneratorControl } from './controlFile.js';
+import type { GeneratorOptions } from './options.js';
 import type { GeneratorStatsFile } from './stats.js';
 
 export interface ProducerThreadData {

@@ -7,7 +7,6 @@
  */
 import fs from 'node:fs';
 import {
-  clientJaasConfig,
   kafkaClientPropertiesText,
   parseKafkaClientProperties,
   type KafkaAccess,
@@ -50,11 +49,10 @@ export function labKafkaAccess(config: LabConfig, paths: LabPaths): KafkaAccess 
 }
 
 /** The broker's SASL settings for both listeners (server.properties, itself 0600). */
-export function brokerSaslProperties(auth: KafkaClientAuth, listenerNames: readonly string[]): string[] {
-  const sasl = auth.sasl!;
+export function brokerSaslProperties(sasl: { username: string; password: string }, listenerNames: readonly string[]): string[] {
   // One JAAS line per listener: the broker checks clients against user_<name>, and uses
   // username/password itself where it is a client (the controller listener, in KRaft).
-  const jaas = `${clientJaasConfig('PLAIN', sasl.username, sasl.password).replace(/;$/, '')} user_${sasl.username}="${sasl.password}";`;
+  const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${sasl.username}" password="${sasl.password}" user_${sasl.username}="${sasl.password}";`;
   return [
     'sasl.enabled.mechanisms=PLAIN',
     'sasl.mechanism.controller.protocol=PLAIN',

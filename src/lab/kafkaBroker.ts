@@ -29,7 +29,7 @@ logger.raft.level = warn
  * take only SASL/PLAIN with the lab's user (src/lab/kafkaAuth.ts).
  */
 export function serverProperties(config: LabConfig, paths: LabPaths, auth: KafkaClientAuth | null): string {
-  const protocol = auth ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+  const protocol = auth?.sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
   return [
     'process.roles=broker,controller',
     'node.id=1',
@@ -39,7 +39,7 @@ export function serverProperties(config: LabConfig, paths: LabPaths, auth: Kafka
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=CLIENT',
     `listener.security.protocol.map=CONTROLLER:${protocol},CLIENT:${protocol}`,
-    ...(auth ? brokerSaslProperties(auth, ['CLIENT', 'CONTROLLER']) : []),
+    ...(auth?.sasl ? brokerSaslProperties(auth.sasl, ['CLIENT', 'CONTROLLER']) : []),
     `log.dirs=${paths.kafkaDataDir}`,
     `num.partitions=${config.partitions}`,
     'offsets.topic.replication.factor=1',

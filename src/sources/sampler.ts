@@ -13,16 +13,14 @@ import { missingAppText, resolveApp } from '../model/selection.js';
 import { readGeneratorStats } from './generators.js';
 import { HttpEndpoint, type HttpAnswer } from './http.js';
 import { KafkaOffsetsReader } from './kafka.js';
-import type { KafkaClientAuth } from '../domain/kafkaClientAuth.js';
+import type { KafkaAccess } from '../domain/kafkaClientAuth.js';
 import { SqlPager } from './sqlPages.js';
 import { completedStagesDue, type CompletedStagesFetch } from './stagesSchedule.js';
 
 /** Where to look and how often (the watch configuration's fields), and where samples go. */
 export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sparkUi' | 'sparkMaster' | 'progressUrl' | 'refreshMs' | 'generatorsDir'> & {
-  /** How to log in to `kafka` (null: plaintext). */
-  kafkaAuth: KafkaClientAuth | null;
-  /** Another login, tried while `kafkaAuth` is refused (KafkaAccess.otherwise). */
-  kafkaAuthOtherwise?: KafkaClientAuth | null;
+  /** How to log in to `kafka`. */
+  kafkaLogin: Omit<KafkaAccess, 'bootstrap'>;
   /** The query's checkpoint folder (--checkpoint): Spark's committed offsets without the listener. */
   checkpoint?: string | null;
   /** The application to watch (--app: id or name); null/absent: the one --spark-ui serves. */
@@ -83,7 +81,7 @@ export class Sampler {
     this.master = new HttpEndpoint(opts.sparkMaster);
     this.listener = new HttpEndpoint(opts.progressUrl);
     this.kafka = new KafkaOffsetsReader(
-      { bootstrap: opts.kafka, auth: opts.kafkaAuth, ...(opts.kafkaAuthOtherwise !== undefined ? { otherwise: opts.kafkaAuthOtherwise } : {}) },
+      { bootstrap: opts.kafka, ...opts.kafkaLogin },
       opts.topic,
       opts.group,
     );

@@ -59,7 +59,7 @@ describe("a new application's listener on the monitor's listener port", () => {
     const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const sampler = new Sampler({
       kafka: '127.0.0.1:1',
-      kafkaAuth: null,
+      kafkaLogin: { auth: null },
       topic: 'logs',
       group: null,
       sparkUi: 'http://127.0.0.1:1',

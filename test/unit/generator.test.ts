@@ -7,10 +7,10 @@ import { logLevel } from 'kafkajs';
 import { describeError, kafkaLogCreator } from '../../src/generator/kafkaLog.js';
 import {
   GeneratorOptionsError,
-  parseGeneratorControl,
   resolveGeneratorOptions,
   type GeneratorOverrides,
 } from '../../src/generator/options.js';
+import { parseGeneratorControl } from '../../src/generator/controlFile.js';
 import { Pacer } from '../../src/generator/pacer.js';
 import { createRecordFactory, mulberry32, type LogRecord } from '../../src/generator/records.js';
 import { GeneratorStats, RateWindow, formatFinalLine, formatStatusLine, groupDigits, writeJsonAtomic } from '../../src/generator/stats.js';

@@ -117,7 +117,7 @@ describe('a request past its deadline, downstream', () => {
     const samples: Sample[] = [];
     const sampler = new Sampler({
       kafka: '127.0.0.1:1',
-      kafkaAuth: null,
+      kafkaLogin: { auth: null },
       topic: 'logs',
       group: null,
       sparkUi: s.url,

@@ -15,7 +15,7 @@ export function sourcesSuite(): void {
     const samples: Sample[] = [];
     const sampler = new Sampler({
       kafka: KAFKA,
-      kafkaAuth: labKafkaAuth(),
+      kafkaLogin: { auth: labKafkaAuth() },
       topic: 'logs',
       group: null,
       sparkUi: LAB.driverUi,
