@@ -9,13 +9,13 @@ import type { Sample } from '../model/samples.js';
 import { AnswerInterpreter, type EndpointAnswer, type EndpointName } from './answers.js';
 import { CheckpointReader } from './checkpoint.js';
 import { DriverDiscovery, portsText } from './drivers.js';
+import { DriverStages } from './driverStages.js';
 import { missingAppText, resolveApp } from '../model/selection.js';
 import { readGeneratorStats } from './generators.js';
 import { HttpEndpoint, type HttpAnswer } from './http.js';
 import { KafkaOffsetsReader } from './kafka.js';
 import type { KafkaAccess } from '../domain/kafkaClientAuth.js';
 import { SqlPager } from './sqlPages.js';
-import { completedStagesDue, type CompletedStagesFetch } from './stagesSchedule.js';
 
 /** Where to look and how often (the watch configuration's fields), and where samples go. */
 export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sparkUi' | 'sparkMaster' | 'progressUrl' | 'refreshMs' | 'generatorsDir'> & {
@@ -29,25 +29,10 @@ export type SamplerOptions = Pick<WatchConfig, 'kafka' | 'topic' | 'group' | 'sp
   now?: () => number;
 };
 
-const STAGES_KEPT = 200;
-/** Stages that left the active list, read one by one per round at most (the rest wait for the full read). */
-const STAGES_READ_ALONE = 2;
+/** How long stop() waits for the rounds in flight: a little more than one request's deadline (2 s). */
+const STOP_WAIT_MS = 3000;
 /** Finished batches' first stages read on their own per round for their rows. */
 const STAGES_READ_FOR_ROWS = 4;
-
-/** The fields the sampler itself needs; parse.ts validates the whole row. */
-interface StageRow {
-  stageId: number;
-  attemptId: number;
-  status?: unknown;
-}
-
-function isStageRow(row: unknown): row is StageRow {
-  const r = row as StageRow | null;
-  return typeof r === 'object' && r !== null && typeof r.stageId === 'number' && typeof r.attemptId === 'number';
-}
-
-const stageKey = (r: StageRow) => `${r.stageId}/${r.attemptId}`;
 
 export class Sampler {
   private readonly interpreter = new AnswerInterpreter();
@@ -60,14 +45,13 @@ export class Sampler {
   private readonly kafka: KafkaOffsetsReader;
   private readonly checkpoint: CheckpointReader | null;
   private timer: NodeJS.Timeout | null = null;
+  /** Rounds whose answers have not all come: stop() waits for them. */
+  private readonly rounds = new Set<Promise<void>>();
+  /** After stop(): late answers are dropped (the recording they would go to is closed). */
+  private stopped = false;
   private tick = 0;
   private since: { batchId: number; runId: string } | null = null;
-  private stages = new Map<string, StageRow>();
-  private stagesApp: string | null = null;
-  private lastCompleted: CompletedStagesFetch | null = null;
-  private activeStages = new Set<string>();
-  /** Counts batch ends and changes of the active stages: completed stages are only re-read after one. */
-  private stagesChanges = 0;
+  private readonly stages = new DriverStages();
   private lastDerivedBatch: number | null = null;
   private appEndpointsFailing = false;
   private readonly sqlPager = new SqlPager();
@@ -91,13 +75,22 @@ export class Sampler {
 
   start(): void {
     if (this.timer) return;
+    this.stopped = false;
     void this.poll();
     this.timer = setInterval(() => void this.poll(), this.opts.refreshMs);
   }
 
+  /**
+   * No round starts after this; the answers to requests already sent are samples taken before the
+   * stop and are delivered before it resolves (up to STOP_WAIT_MS); any later one is dropped.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.rounds]), new Promise((resolve) => (wait = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(wait);
+    this.stopped = true;
     await this.kafka.close();
   }
 
@@ -118,16 +111,13 @@ export class Sampler {
   private switchDriver(url: string): void {
     this.driver = new HttpEndpoint(url);
     this.interpreter.forgetApp();
-    this.stages = new Map();
-    this.stagesApp = null;
-    this.activeStages = new Set();
-    this.lastCompleted = null;
+    this.stages.forget();
     this.lastDerivedBatch = null;
     this.appEndpointsFailing = false;
   }
 
   private driverError(message: string): void {
-    this.opts.onSample({ t: this.now(), kind: 'source-error', data: { source: 'driver', message } });
+    this.deliver({ t: this.now(), kind: 'source-error', data: { source: 'driver', message } });
   }
 
   /**
@@ -167,15 +157,29 @@ export class Sampler {
         const last = s.data.progress.at(-1);
         if (last) this.since = { batchId: last.batchId, runId: last.runId };
         const derived = s.data.derivedBatches?.at(-1)?.batchId ?? null;
-        if (last || derived !== this.lastDerivedBatch) this.stagesChanges++;
+        if (last || derived !== this.lastDerivedBatch) this.stages.noteBatchEnd();
         this.lastDerivedBatch = derived;
       }
-      this.opts.onSample(s);
+      this.deliver(s);
     }
+  }
+
+  private deliver(sample: Sample): void {
+    if (!this.stopped) this.opts.onSample(sample);
   }
 
   /** One round; every request runs concurrently and reports when it is done. */
   async poll(): Promise<void> {
+    const round = this.round();
+    this.rounds.add(round);
+    try {
+      await round;
+    } finally {
+      this.rounds.delete(round);
+    }
+  }
+
+  private async round(): Promise<void> {
     const n = this.tick++;
     const jobs: Array<Promise<void>> = [];
     jobs.push(this.kafka.read().then((a) => this.emit('kafka:offsets', a)));
@@ -188,7 +192,7 @@ export class Sampler {
     if (this.checkpoint) this.emit('checkpoint:offsets', this.checkpoint.read());
     if (this.opts.generatorsDir) {
       const g = readGeneratorStats(this.opts.generatorsDir);
-      if (g) this.opts.onSample({ t: this.now(), kind: 'generators', data: g });
+      if (g) this.deliver({ t: this.now(), kind: 'generators', data: g });
     }
     await Promise.all(jobs);
   }
@@ -228,7 +232,7 @@ export class Sampler {
         this.emit('driver:/allexecutors', a);
       }),
     );
-    const stages = n % 2 === 0 ? this.pollStages(base, current.id, n) : Promise.resolve();
+    const stages = n % 2 === 0 ? this.stages.read(this.driver, base, current.id, n).then((a) => this.emit('driver:/stages', a)) : Promise.resolve();
     work.push(stages);
     // With the listener the jobs list tells nothing new (batches come from the listener), and on a
     // busy app it is most of a megabyte: it is read only to derive batches without the listener.
@@ -241,7 +245,8 @@ export class Sampler {
         Promise.all([this.pollSql(base, current.id), stages])
           .then(() => this.driver.get(`${base}/jobs`))
           .then((a) => this.emit('driver:/jobs', a))
-          .then(() => this.pollStagesForRows(base, current.id)),
+          .then(() => this.stages.readForRows(this.driver, base, current.id, this.interpreter.stagesWantedForRows(STAGES_READ_FOR_ROWS)))
+          .then((a) => this.emit('driver:/stages', a)),
       );
     }
     await Promise.all(work);
@@ -256,72 +261,5 @@ export class Sampler {
       const ok = answer.status === 200;
       if (this.sqlPager.onAnswer(req, ok ? answer.body : null) || !ok) this.emit('driver:/sql', answer);
     }
-  }
-
-  /**
-   * Finished batches whose rows are not known yet: their first stage read on its own (a few kB),
-   * when the SQL executions do not show the rows (microBatches.ts stageRowsOf).
-   */
-  private async pollStagesForRows(base: string, appId: string): Promise<void> {
-    const wanted = this.interpreter.stagesWantedForRows(STAGES_READ_FOR_ROWS);
-    if (wanted.length === 0 || this.stagesApp !== appId) return;
-    const answers = await Promise.all(wanted.map((id) => this.driver.get(`${base}/stages/${id}?details=false`)));
-    let added = false;
-    for (const a of answers) {
-      if (a?.status !== 200 || !Array.isArray(a.body)) continue;
-      for (const row of a.body as unknown[]) {
-        if (!isStageRow(row)) continue;
-        this.stages.set(stageKey(row), row);
-        added = true;
-      }
-    }
-    if (added) this.emit('driver:/stages', { status: 200, body: this.mergedStages() });
-  }
-
-  /**
-   * Active stages every other round; completed ones only when due (stagesSchedule.ts): a
-   * long-running app retains up to 1000 stages and the full list is megabytes. A stage that left
-   * the active list is read on its own (a few kB), so it does not stay "active" until the next
-   * full read. The model gets the merged, bounded list.
-   */
-  private async pollStages(base: string, appId: string, tick: number): Promise<void> {
-    const includeCompleted = completedStagesDue({ tick, appId, changes: this.stagesChanges }, this.lastCompleted);
-    const query = includeCompleted ? 'status=active&status=complete&status=failed' : 'status=active';
-    const answer = await this.driver.get(`${base}/stages?${query}`);
-    if (!answer) return;
-    if (answer.status !== 200 || !Array.isArray(answer.body)) {
-      this.emit('driver:/stages', answer);
-      return;
-    }
-    if (this.stagesApp !== appId) {
-      this.stages = new Map();
-      this.activeStages = new Set();
-      this.stagesApp = appId;
-    }
-    const rows = (answer.body as unknown[]).filter(isStageRow);
-    const active = new Set(rows.filter((r) => r.status === 'ACTIVE').map(stageKey));
-    const left = [...this.activeStages].filter((k) => !active.has(k));
-    if (left.length > 0 || active.size !== this.activeStages.size) this.stagesChanges++;
-    this.activeStages = active;
-    if (includeCompleted) this.lastCompleted = { tick, appId, changes: this.stagesChanges, rows: rows.length };
-    for (const row of rows) this.stages.set(stageKey(row), row);
-    if (!includeCompleted) {
-      const finished = await Promise.all(left.slice(0, STAGES_READ_ALONE).map((k) => this.driver.get(`${base}/stages/${k}?details=false`)));
-      for (const a of finished) {
-        const row = (Array.isArray(a?.body) ? a.body[0] : a?.body) as unknown;
-        if (a?.status !== 200 || !isStageRow(row)) continue;
-        this.stages.set(stageKey(row), row);
-        // Read between Spark's task end and stage end: asked again next round.
-        if (row.status === 'ACTIVE') this.activeStages.add(stageKey(row));
-      }
-    }
-    this.emit('driver:/stages', { status: 200, body: this.mergedStages() });
-  }
-
-  /** The stages read so far, newest first, bounded. */
-  private mergedStages(): StageRow[] {
-    const merged = [...this.stages.values()].sort((a, b) => b.stageId - a.stageId || b.attemptId - a.attemptId).slice(0, STAGES_KEPT);
-    this.stages = new Map(merged.map((r) => [stageKey(r), r]));
-    return merged;
   }
 }

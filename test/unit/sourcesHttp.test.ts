@@ -144,4 +144,41 @@ describe('a request past its deadline, downstream', () => {
       );
     }
   });
+
+  it('stop() waits for the requests already sent: their answers reach the model before it resolves, and none comes after', async () => {
+    const answerAfterMs = 600;
+    const server = http.createServer((req, res) => {
+      setTimeout(() => {
+        res.setHeader('content-type', 'application/json');
+        res.end('{"ok":true}');
+      }, answerAfterMs);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const before: Sample[] = [];
+    const after: Sample[] = [];
+    let stopped = false;
+    const sampler = new Sampler({
+      kafka: '127.0.0.1:1',
+      kafkaLogin: { auth: null },
+      topic: 'logs',
+      group: null,
+      sparkUi: url,
+      sparkMaster: url,
+      progressUrl: url,
+      refreshMs: 60_000,
+      generatorsDir: null,
+      onSample: (x) => (stopped ? after : before).push(x),
+    });
+    sampler.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sampler.stop();
+    stopped = true;
+    // The master's and the listener's answers (not what they expect: errors of those sources) came before stop() resolved.
+    const sources = before.filter((x): x is Extract<Sample, { kind: 'source-error' }> => x.kind === 'source-error').map((x) => x.data.source);
+    for (const source of ['master', 'progress', 'kafka'] as const) assert.ok(sources.includes(source), `${source}: ${JSON.stringify(before)}`);
+    await new Promise((resolve) => setTimeout(resolve, 2 * answerAfterMs));
+    assert.deepEqual(after, []);
+  });
 });
