@@ -1,6 +1,6 @@
 /** A progress sample touches three concerns: the queries, the batch history, and Spark's committed offsets (lag). */
 import { applyProgressSample } from './batches.js';
-import { noteExperimentBatch } from './experiments.js';
+import { noteExperimentBatch } from './experimentBatches.js';
 import { applyCommits } from './lag.js';
 import { applyQueries } from './queries.js';
 import type { ProgressSample } from './samples.js';

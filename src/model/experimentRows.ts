@@ -1,7 +1,8 @@
 /** Experiment segments → display-ready rows with a verdict (view 7, the `e` export, status JSON). */
 import { positiveInt } from './cluster.js';
 import type { ExperimentRow, ExperimentVerdict } from './derivedTypes.js';
-import { lagSlope, type ExperimentsState, type Segment } from './experiments.js';
+import { lagSlope } from './experiments.js';
+import type { ExperimentsState, Segment } from './experimentSegments.js';
 import { percentile } from './rates.js';
 
 /** Fewer counted batches than this: no verdict. */

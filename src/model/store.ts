@@ -9,15 +9,14 @@ import { createBatches, type BatchesState } from './batches.js';
 import type { EventRow } from './derivedTypes.js';
 import { createEventLog, logEvent, type EventLog } from './events.js';
 import {
-  createExperiments,
   noteExperimentApp,
   noteExperimentControl,
   noteExperimentExecutors,
   noteExperimentLag,
   noteExperimentLoad,
   noteExperimentMaster,
-  type ExperimentsState,
 } from './experiments.js';
+import { createExperiments, type ExperimentsState } from './experimentSegments.js';
 import { applyExecutorsSample, createExecutors, type ExecutorsState } from './executors.js';
 import { applyKafkaSample, createKafkaState, type KafkaReset, type KafkaState } from './kafkaState.js';
 import { createLagState, onKafkaSample, onKafkaUnreachable, type LagState } from './lag.js';

@@ -5,7 +5,7 @@
  */
 import type { BatchRow, ExperimentRow } from '../model/derivedTypes.js';
 import { verdictOf } from '../model/experimentRows.js';
-import type { BatchStats } from '../model/experiments.js';
+import type { BatchStats } from '../model/experimentSegments.js';
 import type { ModelState } from '../model/index.js';
 import { percentile } from '../model/rates.js';
 import type { Sample } from '../model/samples.js';
