@@ -70,9 +70,15 @@ function quoted(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** A JAAS line of `mechanism`'s login module with `options` (values quoted). */
+export function jaasConfig(mechanism: KafkaSaslMechanism, options: Record<string, string>): string {
+  const pairs = Object.entries(options).map(([key, value]) => `${key}=${quoted(value)}`);
+  return `${LOGIN_MODULE[mechanism]} required ${pairs.join(' ')};`;
+}
+
 /** The JAAS line a client of `mechanism` logs in with. */
 export function clientJaasConfig(mechanism: KafkaSaslMechanism, username: string, password: string): string {
-  return `${LOGIN_MODULE[mechanism]} required username=${quoted(username)} password=${quoted(password)};`;
+  return jaasConfig(mechanism, { username, password });
 }
 
 /** The Kafka client options (the three a Spark Kafka source takes with a `kafka.` prefix) of `auth`. */

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import {
+  jaasConfig,
   kafkaClientPropertiesText,
   parseKafkaClientProperties,
   type KafkaAccess,
@@ -52,7 +53,7 @@ export function labKafkaAccess(config: LabConfig, paths: LabPaths): KafkaAccess 
 export function brokerSaslProperties(sasl: { username: string; password: string }, listenerNames: readonly string[]): string[] {
   // One JAAS line per listener: the broker checks clients against user_<name>, and uses
   // username/password itself where it is a client (the controller listener, in KRaft).
-  const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${sasl.username}" password="${sasl.password}" user_${sasl.username}="${sasl.password}";`;
+  const jaas = jaasConfig('PLAIN', { username: sasl.username, password: sasl.password, [`user_${sasl.username}`]: sasl.password });
   return [
     'sasl.enabled.mechanisms=PLAIN',
     'sasl.mechanism.controller.protocol=PLAIN',
